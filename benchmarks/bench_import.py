@@ -1,0 +1,97 @@
+"""Benchmark: import speed versus bare rispy parsing, and full-text search latency.
+
+Generates an RIS file of N records (default 100,000), then prints:
+  * records/s for bare `rispy.load` of the file,
+  * records/s for `reviewkit import` of the same file into a fresh project (dedupe, FTS, sources),
+  * the ratio import/bare (goal >= 0.5),
+  * the median latency of FTS searches on that project (goal < 50 ms).
+
+Usage: python benchmarks/bench_import.py [--n 100000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = (
+    "cluster upgrading global value chain learning region institution trust social capital knowledge "
+    "spillover network firm supplier buyer governance innovation district embeddedness policy export "
+    "product process functional design brand manufacturing textile footwear electronics furniture"
+).split()
+ZH = "全球价值链 产业集群 升级 集体学习 社会资本 制度 信任 代工 自主品牌 创新 区域 网络".split()
+
+
+def make_ris(path: Path, n: int, seed: int = 7) -> None:
+    rnd = random.Random(seed)
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            title = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(6, 12))).capitalize() + f" {i}"
+            abstract = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(60, 140)))
+            if i % 4 == 0:
+                abstract += " " + "".join(rnd.choice(ZH) for _ in range(20))
+            fh.write(f"TY  - JOUR\nID  - bench-{i}\n")
+            for a in range(rnd.randint(1, 4)):
+                fh.write(f"AU  - Author{a}, Given{i % 97}\n")
+            fh.write(f"TI  - {title}\nT2  - Journal of {rnd.choice(WORDS).title()} Studies\n")
+            fh.write(f"PY  - {rnd.randint(1990, 2015)}\nVL  - {rnd.randint(1, 40)}\nIS  - {rnd.randint(1, 6)}\n")
+            fh.write(f"SP  - {rnd.randint(1, 300)}\nEP  - {rnd.randint(301, 600)}\n")
+            if i % 3 == 0:
+                fh.write(f"DO  - 10.9999/bench.{i}\n")
+            for _ in range(3):
+                fh.write(f"KW  - {rnd.choice(WORDS)}\n")
+            fh.write(f"AB  - {abstract}\nER  - \n\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="Folder to keep the generated file and project in.")
+    args = parser.parse_args()
+    import rispy
+
+    from reviewkit.project.corpus import import_files
+    from reviewkit.store import Store
+
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="rk-bench-import-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    ris = folder / f"bench-{args.n}.ris"
+    if not ris.exists():
+        t = time.perf_counter()
+        make_ris(ris, args.n)
+        print(f"generated {args.n} records ({ris.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
+
+    t = time.perf_counter()
+    with ris.open(encoding="utf-8") as fh:
+        parsed = rispy.load(fh)
+    bare = time.perf_counter() - t
+    assert len(parsed) == args.n
+    print(f"bare rispy parse:    {args.n / bare:10.0f} records/s  ({bare:.1f} s)")
+
+    db = folder / "bench.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    store = Store.open(db)
+    t = time.perf_counter()
+    (report,) = import_files(store, [ris])
+    full = time.perf_counter() - t
+    print(f"reviewkit import:    {args.n / full:10.0f} records/s  ({full:.1f} s; {report.added} added, {report.merged} merged)")
+    print(f"ratio import/bare:   {bare / full:10.2f}  (goal >= 0.50)")
+
+    queries = ["value chain", "upgrading", "集群", "social capital", "全球价值链", "trust AND governance",
+               "learn*", "functional design", "自主品牌", "footwear cluster"] * 5  # fmt: skip
+    latencies = []
+    for q in queries:
+        t = time.perf_counter()
+        store.search(q, limit=20)
+        latencies.append((time.perf_counter() - t) * 1000)
+    print(f"FTS search median:   {statistics.median(latencies):10.1f} ms  (p90 {sorted(latencies)[int(0.9 * len(latencies))]:.1f} ms; goal < 50 ms)")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

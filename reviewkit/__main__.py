@@ -1,0 +1,5 @@
+"""Provides `python -m reviewkit`."""
+
+from reviewkit.cli import main
+
+main()

@@ -1,0 +1,18 @@
+"""Provides the `reviewkit` command line: a thin click layer over `reviewkit.project`.
+
+Each module of this package registers the commands of one area on the `cli` group.
+"""
+
+from __future__ import annotations
+
+from reviewkit.cli.app import cli
+
+# Command modules register themselves on `cli` when imported.
+from reviewkit.cli import corpus as _corpus  # noqa: F401,E402  isort: skip
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    """Entry point of the `reviewkit` console script."""
+    cli(prog_name="reviewkit")

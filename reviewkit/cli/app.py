@@ -1,0 +1,67 @@
+"""Provides the click group, shared options and the translation of library errors into exit codes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from reviewkit import __version__
+from reviewkit.errors import ReviewkitError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_DB = "reviewkit.db"
+
+
+class ReviewkitGroup(click.Group):
+    """A click group that turns `ReviewkitError` into ``Error: ...`` with exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReviewkitError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def db_option(fn: F) -> F:
+    """The ``--db PATH`` option every project command takes (default ./reviewkit.db or $REVIEWKIT_DB)."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=lambda: os.environ.get("REVIEWKIT_DB", DEFAULT_DB),
+        show_default="./reviewkit.db or $REVIEWKIT_DB",
+        help="Project database file.",
+    )(fn)
+
+
+def json_option(fn: F) -> F:
+    """The ``--json`` flag for machine-readable output."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(fn)
+
+
+def default_coder() -> str:
+    """The coder name: $REVIEWKIT_CODER, else the login name."""
+    import getpass
+
+    return os.environ.get("REVIEWKIT_CODER") or getpass.getuser() or "coder"
+
+
+@click.group(cls=ReviewkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="reviewkit")
+def cli() -> None:
+    """Code literature in the terminal: import abstracts, auto-code them against a codebook,
+    review by keyboard, follow concept trends and export the coded dataset.
+
+    Every project is one SQLite file: --db PATH (default ./reviewkit.db, or $REVIEWKIT_DB).
+
+    Example:
+
+    \b
+        reviewkit demo                 # the bundled demo, end to end
+        reviewkit import scopus.csv wos.txt
+        reviewkit code && reviewkit review
+    """

@@ -1,0 +1,282 @@
+"""Provides the corpus use cases: import files with deduplication, near-duplicate review, search, stats."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reviewkit.errors import ImportFormatError, NotFoundError, ReviewkitError
+from reviewkit.records import Record, SkippedRecord
+from reviewkit.store.documents import normalize_title
+
+if TYPE_CHECKING:
+    from reviewkit.store import Store
+
+AUTO_MERGE_SIMILARITY = 95.0
+"""Titles of the same year at least this similar (rapidfuzz ratio, 0-100) are merged on import."""
+REVIEW_SIMILARITY = 80.0
+"""`reviewkit dedupe` lists pairs from this similarity up to the automatic threshold."""
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ImportReport:
+    """What importing one file did."""
+
+    path: str
+    format: str
+    encoding: str
+    records: int = 0
+    added: int = 0
+    merged: int = 0
+    skipped: list[SkippedRecord] = field(default_factory=list)
+    merges: list[tuple[int, str]] = field(default_factory=list)
+    """(document id, reason) for each record merged into an existing document."""
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two documents that may be the same paper."""
+
+    a: int
+    b: int
+    similarity: float
+    year: int | None
+    title_a: str
+    title_b: str
+
+
+def _richness(rec: Record) -> int:
+    score = 0
+    for f in fields(Record):
+        if f.name in {"raw", "source_format", "source_file", "source_line", "key"}:
+            continue
+        value = getattr(rec, f.name)
+        if value:
+            score += 1
+    return score * 10_000 + len(rec.abstract) + len(rec.abstract_alt)
+
+
+def merge_records(old: Record, new: Record) -> Record:
+    """The richer record wins; its empty fields are filled from the other; keywords are united."""
+    rich, poor = (new, old) if _richness(new) > _richness(old) else (old, new)
+    values: dict[str, Any] = {}
+    for f in fields(Record):
+        if f.name in {"raw", "source_line"}:
+            continue
+        mine, theirs = getattr(rich, f.name), getattr(poor, f.name)
+        values[f.name] = mine if mine else theirs
+    values["keywords"] = tuple(dict.fromkeys([*rich.keywords, *poor.keywords]))
+    return replace(rich, **values)
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "", ascii_text.lower())
+
+
+def make_key(rec: Record) -> str:
+    """A stable, readable document key: the DOI, else author-year-word (like a BibTeX key)."""
+    if rec.doi:
+        return rec.doi
+    authors = rec.authors if rec.authors and _slug(rec.authors[0]) else rec.authors_alt
+    family = _slug(re.split(r"[,\s]", authors[0].strip())[0]) if authors else ""
+    title = rec.title if _slug(rec.title) else rec.title_alt
+    word = next((_slug(w) for w in title.split() if len(_slug(w)) > 3), "")
+    base = f"{family}{rec.year or ''}{word}"
+    if len(base) < 6:
+        digest = hashlib.sha1(f"{rec.title}|{rec.title_alt}|{rec.year}|{rec.authors}".encode()).hexdigest()
+        base = f"doc-{digest[:10]}"
+    return base
+
+
+def _unique_key(store: Store, rec: Record, taken: set[str]) -> str:
+    base = make_key(rec)
+    key, n = base, 0
+    while key in taken or store.key_exists(key):
+        n += 1
+        key = f"{base}-{n}" if rec.doi else f"{base}{chr(ord('a') + (n - 1) % 26)}{(n - 1) // 26 or ''}"
+    taken.add(key)
+    return key
+
+
+def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMILARITY) -> tuple[int, str, float] | None:
+    """The existing document `rec` duplicates, as (id, reason, similarity), or None."""
+    from rapidfuzz import fuzz
+
+    doc_id = store.find_by_doi(rec.doi)
+    if doc_id is not None:
+        return doc_id, "same DOI", 100.0
+    best: tuple[int, str, float] | None = None
+    for title in (rec.title, rec.title_alt):
+        norm = normalize_title(title)
+        if len(norm) < 8:
+            continue
+        for cand_id, cand_norm in store.title_candidates(rec.year, norm):
+            sim = 100.0 if cand_norm == norm else float(fuzz.ratio(norm, cand_norm))
+            if sim >= threshold and (best is None or sim > best[2]):
+                best = (cand_id, "same title and year" if sim == 100.0 else f"similar title ({sim:.0f}%)", sim)
+    return best
+
+
+def read_files(
+    paths: Sequence[str | Path], fmt: str | None = None, *, skip_bad: bool = False, encoding: str | None = None
+) -> list[Any]:
+    """Read every file before anything is written, so a bad file aborts the whole command cleanly."""
+    from reviewkit.importers import read_records
+
+    results = []
+    for path in paths:
+        p = Path(path)
+        if not p.exists():
+            raise ImportFormatError(str(p), None, "no such file")
+        if p.is_dir():
+            raise ImportFormatError(str(p), None, "is a folder; give the files inside it (e.g. folder/*)")
+        results.append(read_records(p, fmt, skip_bad=skip_bad, encoding=encoding))
+    return results
+
+
+def import_files(
+    store: Store,
+    paths: Sequence[str | Path],
+    fmt: str | None = None,
+    *,
+    skip_bad: bool = False,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+) -> list[ImportReport]:
+    """Import bibliographic files into the project, merging duplicates.
+
+    Every file is read and checked first; then each file is written in one transaction, so an
+    error, Ctrl-C or a kill never leaves a half-imported file behind.
+
+    Args:
+        store: the open project.
+        paths: export files (RIS, BibTeX, WoS, PubMed, CSV/TSV, JSONL, EndNote, RefWorks, NoteExpress, citation text).
+        fmt: force a format (else detected from the content).
+        skip_bad: skip malformed records (reported with their line) instead of failing the file.
+        encoding: force an encoding (else detected).
+        progress: called as progress(done, total, path) after each record.
+
+    Raises:
+        ImportFormatError: a file cannot be read (nothing is written then).
+    """
+    results = read_files(paths, fmt, skip_bad=skip_bad, encoding=encoding)
+    total = sum(len(r.records) for r in results)
+    done = 0
+    reports = []
+    for res in results:
+        report = ImportReport(path=str(res.path), format=res.format, encoding=res.encoding, skipped=list(res.skipped))
+        sha = hashlib.sha256(Path(res.path).read_bytes()).hexdigest()
+        taken: set[str] = set()
+        with store.transaction():
+            import_id = store.start_import(str(res.path), res.format, sha)
+            for rec in res.records:
+                report.records += 1
+                dup = find_duplicate(store, rec)
+                if dup is None:
+                    doc_id = store.insert_document(rec, _unique_key(store, rec, taken))
+                    store.add_source(doc_id, rec, import_id, duplicate=False)
+                    report.added += 1
+                else:
+                    doc_id, reason, sim = dup
+                    merged = merge_records(store.get_record(doc_id), rec)
+                    store.update_document(doc_id, merged)
+                    store.add_source(doc_id, rec, import_id, duplicate=True, reason=reason, similarity=sim)
+                    report.merged += 1
+                    report.merges.append((doc_id, reason))
+                done += 1
+                if progress is not None and (done % 500 == 0 or done == total):
+                    progress(done, total, str(res.path))
+            store.finish_import(
+                import_id,
+                records=report.records + len(report.skipped),
+                added=report.added,
+                merged=report.merged,
+                skipped=[str(s) for s in report.skipped],
+            )
+        reports.append(report)
+    return reports
+
+
+def near_duplicates(
+    store: Store, low: float = REVIEW_SIMILARITY, high: float = AUTO_MERGE_SIMILARITY
+) -> list[DuplicatePair]:
+    """Pairs of documents of the same year whose titles are similar but below the automatic threshold.
+
+    Pairs a person already marked as distinct are left out. Sorted by similarity, highest first.
+    """
+    from rapidfuzz import fuzz, process
+
+    distinct = store.distinct_pairs()
+    pairs: list[DuplicatePair] = []
+    for year, docs in store.titles_by_year().items():
+        docs = [(i, t) for i, t in docs if len(t) >= 8]
+        if len(docs) < 2:
+            continue
+        titles = [t for _, t in docs]
+        matrix = process.cdist(titles, titles, scorer=fuzz.ratio, score_cutoff=low, workers=-1)
+        rows, cols = matrix.nonzero()
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            if j <= i:
+                continue
+            sim = float(matrix[i, j])
+            a, b = docs[i][0], docs[j][0]
+            if sim >= high and titles[i] == titles[j]:
+                continue
+            if (min(a, b), max(a, b)) in distinct:
+                continue
+            pairs.append(DuplicatePair(a, b, round(sim, 1), year, titles[i], titles[j]))
+    return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
+
+
+def merge_documents(store: Store, keep: int, drop: int) -> None:
+    """Merge document `drop` into `keep` (a person's decision from `reviewkit dedupe`).
+
+    Raises:
+        NotFoundError: either document does not exist.
+        ReviewkitError: `drop` already has reviewer decisions (merge the other way round).
+    """
+    for ident in (keep, drop):
+        if store.get_document(ident) is None:
+            raise NotFoundError(f"No document with id {ident}; see `reviewkit docs list`.")
+    if keep == drop:
+        raise ReviewkitError("Cannot merge a document with itself.")
+    if store.has_codings(drop):
+        raise ReviewkitError(
+            f"Document {drop} already has reviewer decisions; merge the other way round "
+            f"(`reviewkit dedupe --merge {drop} {keep}`)."
+        )
+    with store.transaction():
+        merged = merge_records(store.get_record(keep), store.get_record(drop))
+        store.update_document(keep, merged)
+        store.move_sources(drop, keep)
+        store.delete_document(drop)
+
+
+def keep_distinct(store: Store, a: int, b: int, coder: str = "") -> None:
+    """Record that documents a and b are different papers."""
+    for ident in (a, b):
+        if store.get_document(ident) is None:
+            raise NotFoundError(f"No document with id {ident}; see `reviewkit docs list`.")
+    with store.transaction():
+        store.mark_distinct(a, b, coder)
+
+
+def get_document(store: Store, ident: str | int) -> dict[str, Any]:
+    """A document with its sources, by id or key.
+
+    Raises:
+        NotFoundError: no such document.
+    """
+    doc = store.get_document(ident)
+    if doc is None:
+        raise NotFoundError(f"No document {ident!r} (give an id or key from `reviewkit docs list`).")
+    doc["sources"] = store.document_sources(doc["id"])
+    return doc

@@ -1,0 +1,139 @@
+"""Provides `StoreBase`: the connection, pragmas, migrations and write transactions of a project file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from reviewkit.errors import SchemaVersionError, StoreError
+from reviewkit.store.migrations import migrations
+
+BUSY_TIMEOUT_S = 30.0
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 with microseconds (sortable text)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def dumps(value: Any) -> str:
+    """JSON for storage: compact, UTF-8 kept readable (Chinese is not escaped)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=list)
+
+
+class StoreBase:
+    """The open project database. Mixins in `reviewkit.store` add the queries per area."""
+
+    def __init__(self, db: Database, path: str) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> Any:
+        """Open (and create or upgrade) the project at `path`; ``":memory:"`` for a throwaway one.
+
+        Args:
+            path: the SQLite file.
+            create: create the file when it does not exist (else raise StoreError).
+
+        Raises:
+            StoreError: the file is missing (create=False), not SQLite, or not a reviewkit project.
+            SchemaVersionError: the file was written by a newer reviewkit.
+        """
+        spath = str(path)
+        if spath != ":memory:":
+            p = Path(spath)
+            if not p.exists() and not create:
+                raise StoreError(
+                    f"No project at {spath}. Create one with `reviewkit init --db {spath}` "
+                    "or choose another with --db / REVIEWKIT_DB."
+                )
+            if p.exists() and p.is_dir():
+                raise StoreError(f"{spath} is a directory, not a project file.")
+            if p.parent and not p.parent.exists():
+                p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(spath, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            db = Database(conn)
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            db.execute("PRAGMA foreign_keys = ON")
+            if spath != ":memory:":
+                mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":  # pragma: no cover - e.g. network filesystems
+                    raise StoreError(f"{spath}: could not switch the database to WAL mode (got {mode}).")
+                db.execute("PRAGMA synchronous = NORMAL")
+            tables = set(db.table_names())
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{spath} is not a reviewkit project (SQLite said: {exc}).") from exc
+        if tables and "_sqlite_migrations" not in tables:
+            conn.close()
+            raise StoreError(f"{spath} is an SQLite file but not a reviewkit project (tables: {', '.join(sorted(tables))}).")
+        known = {m.name for m in migrations._migrations}
+        applied = {m.name for m in migrations.applied(db)} if tables else set()
+        unknown = applied - known
+        if unknown:
+            conn.close()
+            raise SchemaVersionError(
+                f"{spath} was written by a newer reviewkit (schema steps {', '.join(sorted(unknown))}); upgrade reviewkit."
+            )
+        if known - applied:
+            _retry_locked(spath, lambda: migrations.apply(db))
+        return cls(db, spath)
+
+    def close(self) -> None:
+        """Close the connection (WAL content is checkpointed by SQLite)."""
+        self.db.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """A write transaction: everything inside commits together or not at all.
+
+        Uses ``BEGIN IMMEDIATE`` so that two reviewers writing the same file wait for each other
+        (busy timeout) instead of failing; nested use becomes a savepoint.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        _retry_locked(self.path, lambda: conn.execute("BEGIN IMMEDIATE"))
+        try:
+            yield self.db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        """Read a project setting from the ``meta`` table."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Write a project setting to the ``meta`` table."""
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
+
+def _retry_locked(path: str, fn: Callable[[], Any], attempts: int = 5) -> Any:
+    """Call `fn`, retrying when SQLite still reports 'database is locked' after the busy timeout."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            if attempt == attempts - 1:
+                raise StoreError(f"{path} is locked by another process; try again.") from exc
+            time.sleep(0.2 * (attempt + 1))
+    return None  # pragma: no cover

@@ -1,0 +1,107 @@
+"""The import graph follows STYLE.md's layers, and `import reviewkit.cli` stays light."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parent.parent / "reviewkit"
+
+# module prefix -> reviewkit modules it must never import
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "reviewkit.records": ("reviewkit.",),
+    "reviewkit.errors": ("reviewkit.",),
+    "reviewkit.lang": ("reviewkit.",),
+    "reviewkit.store": ("reviewkit.importers", "reviewkit.exporters", "reviewkit.tagger", "reviewkit.codebook.refi",
+                        "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.analysis"),  # fmt: skip
+    "reviewkit.importers": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.tagger"),
+    "reviewkit.exporters": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.tagger"),
+    "reviewkit.codebook": ("reviewkit.store", "reviewkit.tagger", "reviewkit.project", "reviewkit.cli", "reviewkit.tui"),
+    "reviewkit.tagger": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui"),
+    "reviewkit.analysis": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui"),
+    "reviewkit.project": ("reviewkit.cli", "reviewkit.tui"),
+    "reviewkit.tui": ("reviewkit.cli",),
+}
+ALLOWED_EXCEPTIONS = {
+    # the store keeps codebooks as rows and hands back `Codebook` objects built by the codebook package
+    ("reviewkit.store", "reviewkit.codebook.model"),
+    ("reviewkit.store", "reviewkit.codebook.yaml_io"),
+}
+
+
+def _modules() -> list[tuple[str, Path]]:
+    out = []
+    for path in sorted(PKG.rglob("*.py")):
+        rel = path.relative_to(PKG.parent).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out.append((".".join(parts), path))
+    return out
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module an absolute import statement in `path` names (relative imports are not used here)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path}: use absolute imports"
+            found.add(node.module or "")
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _is_within(name: str, prefix: str) -> bool:
+    prefix = prefix.rstrip(".")
+    return name == prefix or name.startswith(prefix + ".")
+
+
+@pytest.mark.parametrize("module,path", _modules(), ids=[m for m, _ in _modules()])
+def test_layers(module: str, path: Path) -> None:
+    banned = [b for prefix, bs in FORBIDDEN.items() if _is_within(module, prefix) for b in bs]
+    bad = {
+        imported
+        for imported in _imports(path)
+        for b in banned
+        if _is_within(imported, b)
+        and not _is_within(imported, module)
+        and not any(_is_within(module, m) and _is_within(imported, i) for m, i in ALLOWED_EXCEPTIONS)
+    }
+    assert not bad, f"{module} imports {sorted(bad)}, which its layer forbids (see STYLE.md)"
+
+
+def test_cli_import_is_light() -> None:
+    code = (
+        "import sys, reviewkit.cli\n"
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'spacy', 'sklearn', 'textual', 'matplotlib', 'jieba')"
+        " if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"`import reviewkit.cli` loaded heavy modules: {out.stdout.strip()}"
+
+
+def test_help_is_fast_and_light() -> None:
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom reviewkit.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['--help'])\nassert r.exit_code == 0, r.output\n"
+        "print(','.join(m for m in ('torch', 'spacy', 'sentence_transformers') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_module_sizes() -> None:
+    big = {
+        m: n
+        for m, p in _modules()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > (800 if m.startswith("reviewkit.cli") else 450)
+    }
+    assert not big, f"modules over the size limit (STYLE.md: ~400 lines): {big}"
