@@ -34,7 +34,7 @@ def warn(message: str) -> None:
 
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[[int, int, str], None]]:
-    """A rich progress bar on stderr; yields a callback progress(done, total, stage)."""
+    """A rich progress bar on stderr (only when stderr is a terminal); yields progress(done, total, stage)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -46,6 +46,7 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int, str], None]]:
         TimeRemainingColumn(),
         console=console,
         transient=False,
+        disable=not console.is_terminal,
     ) as bar:
         task = bar.add_task(description, total=None)
 

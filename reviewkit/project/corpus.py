@@ -22,6 +22,8 @@ AUTO_MERGE_SIMILARITY = 95.0
 REVIEW_SIMILARITY = 80.0
 """`reviewkit dedupe` lists pairs from this similarity up to the automatic threshold."""
 
+_NUMBERS = re.compile(r"\d+")
+
 Progress = Callable[[int, int, str], None]
 
 
@@ -118,7 +120,10 @@ def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMI
         norm = normalize_title(title)
         if len(norm) < 8:
             continue
+        numbers = _NUMBERS.findall(norm)
         for cand_id, cand_norm in store.title_candidates(rec.year, norm):
+            if cand_norm != norm and _NUMBERS.findall(cand_norm) != numbers:
+                continue  # "Part 1" vs "Part 2", "Study 3" vs "Study 13": different papers
             sim = 100.0 if cand_norm == norm else float(fuzz.ratio(norm, cand_norm))
             if sim >= threshold and (best is None or sim > best[2]):
                 best = (cand_id, "same title and year" if sim == 100.0 else f"similar title ({sim:.0f}%)", sim)

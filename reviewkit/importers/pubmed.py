@@ -1,0 +1,87 @@
+"""Provides the PubMed MEDLINE / .nbib importer (PMID- ..., 6-space continuation lines; ERIC's variant)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reviewkit.importers.base import Importer, ParseContext
+from reviewkit.importers.normalise import norm_doi, norm_language, norm_pages, norm_type, norm_year
+from reviewkit.importers.tagged import TaggedRecord, split_tagged
+from reviewkit.registry import importers
+
+_TAG = re.compile(r"^(?P<tag>[A-Z][A-Z0-9]{1,3})\s{0,3}-(?: (?P<value>.*)|\s*$)")
+_SNIFF_START = re.compile(r"^(PMID|OWN ) ?- \S", re.M)
+_SNIFF_TAGS = re.compile(r"^(TI  |AB  |FAU |AU  |DP  |PG  |JT  |TA  |STAT|LID )- ", re.M)
+
+
+def _continuation(line: str) -> str | None:
+    return line.strip() if line[:1] in (" ", "\t") else None
+
+
+def _doi(rec: TaggedRecord) -> str:
+    ids = rec.each("LID") + rec.each("AID")
+    for value in ids:
+        if value.endswith("[doi]"):
+            return norm_doi(value)
+    for value in ids:
+        if "[pii]" not in value and (doi := norm_doi(value)):
+            return doi
+    return ""
+
+
+def _type(rec: TaggedRecord) -> str:
+    kinds = rec.each("PT")
+    if any("journal article" in k.lower() or k.lower() == "journal articles" for k in kinds):
+        return "journal-article"
+    return norm_type(kinds[0]) if kinds else "journal-article"
+
+
+def medline_fields(rec: TaggedRecord) -> dict[str, Any]:
+    """Map one MEDLINE record to Record keyword arguments."""
+    keywords = [k.strip() for k in rec.each("MH") + rec.each("OT") if k.strip()]
+    fields: dict[str, Any] = {
+        "title": rec.joined("TI"),
+        "abstract": rec.joined("AB"),
+        "authors": tuple(a for a in (rec.each("FAU") or rec.each("AU")) if a),
+        "year": norm_year(rec.joined("DP") or rec.joined("DEP") or rec.joined("SO")),
+        "journal": rec.joined("JT") or rec.joined("TA"),
+        "volume": rec.joined("VI"),
+        "issue": rec.joined("IP"),
+        "pages": norm_pages(rec.joined("PG")),
+        "doi": _doi(rec),
+        "keywords": tuple(dict.fromkeys(keywords)),
+        "language": norm_language(rec.joined("LA")),
+        "type": _type(rec),
+        "key": rec.joined("PMID") or rec.joined("OID"),
+        "raw": rec.raw(),
+    }
+    if rec.joined("TT"):
+        fields["title_alt"] = rec.joined("TT")
+    if rec.joined("OAB"):
+        fields["abstract_alt"] = rec.joined("OAB")
+    return fields
+
+
+@importers.register("pubmed.v1")
+class PubmedImporter(Importer):
+    """PubMed "PubMed format" (MEDLINE) export, also .nbib files from PubMed and ERIC."""
+
+    name = "pubmed"
+    suffixes = ("nbib", "txt", "medline")
+
+    def sniff(self, head: str) -> int:
+        """Sure on a ``PMID-``/``OWN -`` line followed by other MEDLINE tags."""
+        if _SNIFF_START.search(head) and len(_SNIFF_TAGS.findall(head, 0, 20000)) >= 2:
+            return 95
+        return 0
+
+    def parse(self, text: str, ctx: ParseContext) -> None:
+        """Parse blank-line separated MEDLINE records."""
+        records = split_tagged(text.split("\n"), _TAG, frozenset({"PMID", "OWN"}), None, _continuation)
+        for rec in records:
+            if rec.problems:
+                _, why = rec.problems[0]
+                ctx.fail(rec.line, why, rec.number)
+                continue
+            ctx.add(medline_fields(rec), rec.line, rec.number)
