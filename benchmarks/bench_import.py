@@ -18,32 +18,52 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = (
+DOMAIN = (
     "cluster upgrading global value chain learning region institution trust social capital knowledge "
     "spillover network firm supplier buyer governance innovation district embeddedness policy export "
     "product process functional design brand manufacturing textile footwear electronics furniture"
 ).split()
 ZH = "全球价值链 产业集群 升级 集体学习 社会资本 制度 信任 代工 自主品牌 创新 区域 网络".split()
+SYLLABLES = "ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo ga ge gi go la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo".split()
+
+
+def vocabulary(rnd: random.Random, size: int = 8000) -> tuple[list[str], list[float]]:
+    """Domain words plus pseudo-words, with Zipf-like cumulative weights (like real abstracts)."""
+    words = list(DOMAIN)
+    while len(words) < size:
+        words.append("".join(rnd.choice(SYLLABLES) for _ in range(rnd.randint(2, 4))))
+    rnd.shuffle(words)
+    cum, total = [], 0.0
+    for rank in range(1, len(words) + 1):
+        total += 1.0 / rank
+        cum.append(total)
+    return words, cum
 
 
 def make_ris(path: Path, n: int, seed: int = 7) -> None:
+    """Write `n` RIS records with realistic field sizes and a Zipf-distributed vocabulary."""
     rnd = random.Random(seed)
+    words, cum = vocabulary(rnd)
+
+    def text(k: int) -> str:
+        return " ".join(rnd.choices(words, cum_weights=cum, k=k))
+
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
-            title = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(6, 12))).capitalize() + f" {i}"
-            abstract = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(60, 140)))
+            title = text(rnd.randint(6, 12)).capitalize() + f" {i}"
+            abstract = text(rnd.randint(60, 160))
             if i % 4 == 0:
                 abstract += " " + "".join(rnd.choice(ZH) for _ in range(20))
             fh.write(f"TY  - JOUR\nID  - bench-{i}\n")
             for a in range(rnd.randint(1, 4)):
-                fh.write(f"AU  - Author{a}, Given{i % 97}\n")
-            fh.write(f"TI  - {title}\nT2  - Journal of {rnd.choice(WORDS).title()} Studies\n")
+                fh.write(f"AU  - {rnd.choice(words).title()}, {rnd.choice(words)[0].upper()}.\n")
+            fh.write(f"TI  - {title}\nT2  - Journal of {rnd.choice(DOMAIN).title()} Studies\n")
             fh.write(f"PY  - {rnd.randint(1990, 2015)}\nVL  - {rnd.randint(1, 40)}\nIS  - {rnd.randint(1, 6)}\n")
             fh.write(f"SP  - {rnd.randint(1, 300)}\nEP  - {rnd.randint(301, 600)}\n")
             if i % 3 == 0:
                 fh.write(f"DO  - 10.9999/bench.{i}\n")
             for _ in range(3):
-                fh.write(f"KW  - {rnd.choice(WORDS)}\n")
+                fh.write(f"KW  - {rnd.choice(DOMAIN)}\n")
             fh.write(f"AB  - {abstract}\nER  - \n\n")
 
 
@@ -82,8 +102,11 @@ def main() -> None:
     print(f"reviewkit import:    {args.n / full:10.0f} records/s  ({full:.1f} s; {report.added} added, {report.merged} merged)")
     print(f"ratio import/bare:   {bare / full:10.2f}  (goal >= 0.50)")
 
+    rnd = random.Random(1)
+    vocab, _ = vocabulary(random.Random(7))
     queries = ["value chain", "upgrading", "集群", "social capital", "全球价值链", "trust AND governance",
-               "learn*", "functional design", "自主品牌", "footwear cluster"] * 5  # fmt: skip
+               "learn*", "functional design", "自主品牌", "footwear cluster"]  # fmt: skip
+    queries += [" ".join(rnd.sample(vocab, 2)) for _ in range(20)] + [rnd.choice(vocab) for _ in range(20)]
     latencies = []
     for q in queries:
         t = time.perf_counter()

@@ -78,9 +78,13 @@ def merge_records(old: Record, new: Record) -> Record:
     return replace(rich, **values)
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "", ascii_text.lower())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_SLUG.sub("", text.lower())
 
 
 def make_key(rec: Record) -> str:
@@ -98,14 +102,27 @@ def make_key(rec: Record) -> str:
     return base
 
 
-def _unique_key(store: Store, rec: Record, taken: set[str]) -> str:
+def _unique_key(store: Store, rec: Record, taken: dict[str, set[str]]) -> str:
+    """`make_key`, with a suffix (a, b, ... or -1, -2 for DOIs) when the key is already used."""
     base = make_key(rec)
+    used = taken.get(base)
+    if used is None:
+        used = taken[base] = store.keys_starting_with(base)
     key, n = base, 0
-    while key in taken or store.key_exists(key):
+    while key in used:
         n += 1
-        key = f"{base}-{n}" if rec.doi else f"{base}{chr(ord('a') + (n - 1) % 26)}{(n - 1) // 26 or ''}"
-    taken.add(key)
+        key = f"{base}-{n}" if rec.doi else f"{base}{_suffix(n)}"
+    used.add(key)
     return key
+
+
+def _suffix(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa ... (BibTeX style)."""
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
 
 
 def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMILARITY) -> tuple[int, str, float] | None:
@@ -130,21 +147,44 @@ def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMI
     return best
 
 
+def expand_paths(paths: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
+    """Files to import: folders are expanded to the export files inside them.
+
+    Returns:
+        (files, notes): the files in order, and a note for each file of a folder that was left out
+        because it is not a recognisable export (a README, an image ...).
+
+    Raises:
+        ImportFormatError: a path given by name does not exist.
+    """
+    from reviewkit.importers import detect_format
+
+    files: list[Path] = []
+    notes: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if not p.exists():
+            raise ImportFormatError(str(p), None, "no such file")
+        if not p.is_dir():
+            files.append(p)
+            continue
+        for child in sorted(c for c in p.iterdir() if c.is_file() and not c.name.startswith(".")):
+            try:
+                detect_format(child)
+            except ImportFormatError as exc:
+                notes.append(f"{child}: left out ({exc.reason.split(';')[0]})")
+                continue
+            files.append(child)
+    return files, notes
+
+
 def read_files(
     paths: Sequence[str | Path], fmt: str | None = None, *, skip_bad: bool = False, encoding: str | None = None
 ) -> list[Any]:
     """Read every file before anything is written, so a bad file aborts the whole command cleanly."""
     from reviewkit.importers import read_records
 
-    results = []
-    for path in paths:
-        p = Path(path)
-        if not p.exists():
-            raise ImportFormatError(str(p), None, "no such file")
-        if p.is_dir():
-            raise ImportFormatError(str(p), None, "is a folder; give the files inside it (e.g. folder/*)")
-        results.append(read_records(p, fmt, skip_bad=skip_bad, encoding=encoding))
-    return results
+    return [read_records(p, fmt, skip_bad=skip_bad, encoding=encoding) for p in paths]
 
 
 def import_files(
@@ -163,7 +203,8 @@ def import_files(
 
     Args:
         store: the open project.
-        paths: export files (RIS, BibTeX, WoS, PubMed, CSV/TSV, JSONL, EndNote, RefWorks, NoteExpress, citation text).
+        paths: export files (RIS, BibTeX, WoS, PubMed, CSV/TSV, JSONL, EndNote, RefWorks, NoteExpress,
+            citation text), or folders of them (see `expand_paths`).
         fmt: force a format (else detected from the content).
         skip_bad: skip malformed records (reported with their line) instead of failing the file.
         encoding: force an encoding (else detected).
@@ -172,33 +213,35 @@ def import_files(
     Raises:
         ImportFormatError: a file cannot be read (nothing is written then).
     """
-    results = read_files(paths, fmt, skip_bad=skip_bad, encoding=encoding)
+    files, _ = expand_paths(paths)
+    results = read_files(files, fmt, skip_bad=skip_bad, encoding=encoding)
     total = sum(len(r.records) for r in results)
     done = 0
     reports = []
     for res in results:
         report = ImportReport(path=str(res.path), format=res.format, encoding=res.encoding, skipped=list(res.skipped))
         sha = hashlib.sha256(Path(res.path).read_bytes()).hexdigest()
-        taken: set[str] = set()
+        taken: dict[str, set[str]] = {}
         with store.transaction():
             import_id = store.start_import(str(res.path), res.format, sha)
+            writer = store.document_writer(import_id)
             for rec in res.records:
                 report.records += 1
                 dup = find_duplicate(store, rec)
                 if dup is None:
-                    doc_id = store.insert_document(rec, _unique_key(store, rec, taken))
-                    store.add_source(doc_id, rec, import_id, duplicate=False)
+                    doc_id = writer.add(rec, _unique_key(store, rec, taken))
+                    writer.add_source(doc_id, rec, duplicate=False)
                     report.added += 1
                 else:
                     doc_id, reason, sim = dup
-                    merged = merge_records(store.get_record(doc_id), rec)
-                    store.update_document(doc_id, merged)
-                    store.add_source(doc_id, rec, import_id, duplicate=True, reason=reason, similarity=sim)
+                    writer.update(doc_id, merge_records(store.get_record(doc_id), rec))
+                    writer.add_source(doc_id, rec, duplicate=True, reason=reason, similarity=sim)
                     report.merged += 1
                     report.merges.append((doc_id, reason))
                 done += 1
                 if progress is not None and (done % 500 == 0 or done == total):
                     progress(done, total, str(res.path))
+            writer.flush()
             store.finish_import(
                 import_id,
                 records=report.records + len(report.skipped),

@@ -70,6 +70,7 @@ class StoreBase:
                 if str(mode).lower() != "wal":  # pragma: no cover - e.g. network filesystems
                     raise StoreError(f"{spath}: could not switch the database to WAL mode (got {mode}).")
                 db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA cache_size = -65536")  # 64 MB of page cache: big imports stay fast
             tables = set(db.table_names())
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{spath} is not a reviewkit project (SQLite said: {exc}).") from exc

@@ -14,7 +14,7 @@ from reviewkit.store.base import dumps, now
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-_CJK_CHAR = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NON_WORD = re.compile(r"[^\w\u3400-\u4dbf\u4e00-\u9fff]+")
 _FTS_TOKEN = re.compile(r'"[^"]*"|\S+')
 _FTS_OPERATORS = {"AND", "OR", "NOT"}
@@ -34,7 +34,13 @@ def normalize_title(title: str) -> str:
 
 def fts_text(text: str) -> str:
     """Text as indexed: every CJK character becomes its own token, so any Chinese substring matches."""
-    return _CJK_CHAR.sub(r" \1 ", text or "")
+    if not text or text.isascii():
+        return text or ""
+    return _CJK_RUN.sub(_space_run, text)
+
+
+def _space_run(match: re.Match[str]) -> str:
+    return " " + " ".join(match.group()) + " "
 
 
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\[\]]) (?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\[\]])")
@@ -107,7 +113,8 @@ class DocumentsMixin:
         """Id of the document with this DOI, if any."""
         if not doi:
             return None
-        row = self.db.execute("SELECT id FROM documents WHERE doi = ? LIMIT 1", [doi]).fetchone()
+        # "doi != ''" lets SQLite use the partial index idx_documents_doi
+        row = self.db.conn.execute("SELECT id FROM documents WHERE doi = ? AND doi != '' LIMIT 1", [doi]).fetchone()
         return int(row[0]) if row else None
 
     def title_candidates(self, year: int | None, norm_title: str, prefix_len: int = 12) -> list[tuple[int, str]]:
@@ -117,7 +124,7 @@ class DocumentsMixin:
         prefix = norm_title[:prefix_len]
         sql = "SELECT id, norm_title FROM documents WHERE norm_title >= ? AND norm_title < ? AND "
         sql += "year IS ?" if year is None else "year = ?"
-        return [(int(r[0]), r[1]) for r in self.db.execute(sql, [prefix, prefix + "\U0010ffff", year]).fetchall()]
+        return [(int(r[0]), r[1]) for r in self.db.conn.execute(sql, [prefix, prefix + "\U0010ffff", year]).fetchall()]
 
     def titles_by_year(self) -> dict[int | None, list[tuple[int, str]]]:
         """All (id, norm_title) grouped by year (for the near-duplicate report)."""
@@ -129,52 +136,23 @@ class DocumentsMixin:
     # -- writing -----------------------------------------------------------------------------
     def key_exists(self, key: str) -> bool:
         """True when a document already uses `key`."""
-        return self.db.execute("SELECT 1 FROM documents WHERE key = ?", [key]).fetchone() is not None
+        return self.db.conn.execute("SELECT 1 FROM documents WHERE key = ?", [key]).fetchone() is not None
+
+    def keys_starting_with(self, base: str) -> set[str]:
+        """Document keys that start with `base` (to pick the next free suffix)."""
+        rows = self.db.conn.execute("SELECT key FROM documents WHERE key >= ? AND key < ?", [base, base + "\U0010ffff"])
+        return {r[0] for r in rows}
 
     def insert_document(self, record: Record, key: str) -> int:
         """Insert a new document from `record` (caller holds the transaction); returns its id."""
-        values = {name: getattr(record, name) for name in DOC_FIELDS}
-        for name in LIST_FIELDS:
-            values[name] = dumps(list(getattr(record, name)))
-        values.update(
-            key=key,
-            source_format=record.source_format,
-            source_file=record.source_file,
-            raw=dumps(record.raw),
-            norm_title=normalize_title(record.title),
-            imported_at=now(),
-        )
-        cols = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        cur = self.db.execute(f"INSERT INTO documents ({cols}) VALUES ({marks})", list(values.values()))
-        doc_id = int(cur.lastrowid or 0)
-        self._index_document(doc_id, values)
+        writer = DocumentWriter(self.db, None)
+        doc_id = writer.add(record, key)
+        writer.flush()
         return doc_id
 
     def update_document(self, doc_id: int, record: Record) -> None:
         """Overwrite a document's bibliographic fields with `record`'s (the merged, richer record)."""
-        values: dict[str, Any] = {name: getattr(record, name) for name in DOC_FIELDS}
-        for name in LIST_FIELDS:
-            values[name] = dumps(list(getattr(record, name)))
-        values["norm_title"] = normalize_title(record.title)
-        assignments = ", ".join(f"{c} = ?" for c in values)
-        self.db.execute(f"UPDATE documents SET {assignments} WHERE id = ?", [*values.values(), doc_id])
-        self.db.execute("DELETE FROM documents_fts WHERE rowid = ?", [doc_id])
-        self._index_document(doc_id, values)
-
-    def _index_document(self, doc_id: int, values: dict[str, Any]) -> None:
-        keywords = " ".join(json.loads(values["keywords"]))
-        authors = " ".join(json.loads(values["authors"]) + json.loads(values["authors_alt"]))
-        self.db.execute(
-            "INSERT INTO documents_fts (rowid, title, abstract, keywords, authors) VALUES (?, ?, ?, ?, ?)",
-            [
-                doc_id,
-                fts_text(f"{values['title']} {values['title_alt']}"),
-                fts_text(f"{values['abstract']} {values['abstract_alt']}"),
-                fts_text(keywords),
-                fts_text(authors),
-            ],
-        )
+        DocumentWriter(self.db, None).update(doc_id, record)
 
     def add_source(
         self,
@@ -187,15 +165,13 @@ class DocumentsMixin:
         similarity: float | None = None,
     ) -> None:
         """Remember where a document (or a duplicate of it) came from."""
-        self.db.execute(
-            "INSERT INTO document_sources (document_id, import_id, source_format, source_file, source_line, "
-            "source_key, duplicate_of_existing, match_reason, similarity, raw, imported_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                doc_id, import_id, record.source_format, record.source_file, record.source_line,
-                record.key, int(duplicate), reason, similarity, dumps(record.raw), now(),
-            ],  # fmt: skip
-        )
+        writer = DocumentWriter(self.db, import_id)
+        writer.add_source(doc_id, record, duplicate=duplicate, reason=reason, similarity=similarity)
+        writer.flush()
+
+    def document_writer(self, import_id: int | None) -> DocumentWriter:
+        """A batching writer for bulk imports (use inside `transaction()`, call `flush()` at the end)."""
+        return DocumentWriter(self.db, import_id)
 
     # -- reading -----------------------------------------------------------------------------
     def get_record(self, doc_id: int) -> Record:
@@ -219,7 +195,13 @@ class DocumentsMixin:
         if row is None:
             return None
         cols = [c[0] for c in cur.description]
-        return _decode(dict(zip(cols, row, strict=True)))
+        doc = _decode(dict(zip(cols, row, strict=True)))
+        if not doc["raw"]:  # the raw record is kept once, with the first source
+            src = self.db.conn.execute(
+                "SELECT raw FROM document_sources WHERE document_id = ? ORDER BY id LIMIT 1", [doc["id"]]
+            ).fetchone()
+            doc["raw"] = json.loads(src[0]) if src else {}
+        return doc
 
     def document_sources(self, doc_id: int) -> list[dict[str, Any]]:
         """Every imported record that became (or merged into) this document."""
@@ -367,3 +349,98 @@ class DocumentsMixin:
         self.db.execute("DELETE FROM documents_fts WHERE rowid = ?", [doc_id])
         self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
 
+
+
+def _jlist(values: tuple[str, ...] | list[str]) -> str:
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")) if values else "[]"
+
+
+_INSERT_DOC = (
+    "INSERT INTO documents (key, title, abstract, authors, year, journal, volume, issue, pages, doi, type, "
+    "language, title_alt, abstract_alt, authors_alt, journal_alt, language_alt, keywords, url, source_format, "
+    "source_file, raw, norm_title, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?)"
+)
+_UPDATE_DOC = (
+    "UPDATE documents SET title = ?, abstract = ?, authors = ?, year = ?, journal = ?, volume = ?, issue = ?, "
+    "pages = ?, doi = ?, type = ?, language = ?, title_alt = ?, abstract_alt = ?, authors_alt = ?, journal_alt = ?, "
+    "language_alt = ?, keywords = ?, url = ?, norm_title = ? WHERE id = ?"
+)
+_INSERT_FTS = "INSERT INTO documents_fts (rowid, title, abstract, keywords, authors) VALUES (?, ?, ?, ?, ?)"
+_INSERT_SOURCE = (
+    "INSERT INTO document_sources (document_id, import_id, source_format, source_file, source_line, source_key, "
+    "duplicate_of_existing, match_reason, similarity, raw, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class DocumentWriter:
+    """Writes documents, their search index rows and sources; index and source rows are batched.
+
+    Documents are inserted at once (duplicate detection must see them); index and source rows are
+    buffered and written with `executemany` every `batch` rows and on `flush()`.
+    """
+
+    def __init__(self, db: Database, import_id: int | None, batch: int = 2000) -> None:
+        self.conn = db.conn
+        self.import_id = import_id
+        self.batch = batch
+        self.stamp = now()
+        self._fts: list[tuple[Any, ...]] = []
+        self._sources: list[tuple[Any, ...]] = []
+
+    @staticmethod
+    def _values(r: Record) -> tuple[Any, ...]:
+        return (
+            r.title, r.abstract, _jlist(r.authors), r.year, r.journal, r.volume, r.issue, r.pages, r.doi,
+            r.type, r.language, r.title_alt, r.abstract_alt, _jlist(r.authors_alt), r.journal_alt,
+            r.language_alt, _jlist(r.keywords), r.url,
+        )  # fmt: skip
+
+    @staticmethod
+    def _fts_row(doc_id: int, r: Record) -> tuple[Any, ...]:
+        return (
+            doc_id,
+            fts_text(f"{r.title} {r.title_alt}" if r.title_alt else r.title),
+            fts_text(f"{r.abstract} {r.abstract_alt}" if r.abstract_alt else r.abstract),
+            fts_text(" ".join(r.keywords)),
+            fts_text(" ".join(r.authors + r.authors_alt)),
+        )
+
+    def add(self, r: Record, key: str) -> int:
+        """Insert a new document; returns its id."""
+        cur = self.conn.execute(
+            _INSERT_DOC,
+            (key, *self._values(r), r.source_format, r.source_file, normalize_title(r.title), self.stamp),
+        )
+        doc_id = int(cur.lastrowid or 0)
+        self._fts.append(self._fts_row(doc_id, r))
+        if len(self._fts) >= self.batch:
+            self.flush()
+        return doc_id
+
+    def update(self, doc_id: int, r: Record) -> None:
+        """Overwrite a document with a merged record and re-index it."""
+        self.flush()
+        self.conn.execute(_UPDATE_DOC, (*self._values(r), normalize_title(r.title), doc_id))
+        self.conn.execute("DELETE FROM documents_fts WHERE rowid = ?", (doc_id,))
+        self.conn.execute(_INSERT_FTS, self._fts_row(doc_id, r))
+
+    def add_source(
+        self, doc_id: int, r: Record, *, duplicate: bool, reason: str = "", similarity: float | None = None
+    ) -> None:
+        """Remember where a document (or a duplicate merged into it) came from."""
+        raw = json.dumps(r.raw, ensure_ascii=False, default=str) if r.raw else "{}"
+        self._sources.append(
+            (doc_id, self.import_id, r.source_format, r.source_file, r.source_line, r.key, int(duplicate), reason,
+             similarity, raw, self.stamp)  # fmt: skip
+        )
+        if len(self._sources) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered index and source rows."""
+        if self._fts:
+            self.conn.executemany(_INSERT_FTS, self._fts)
+            self._fts.clear()
+        if self._sources:
+            self.conn.executemany(_INSERT_SOURCE, self._sources)
+            self._sources.clear()
