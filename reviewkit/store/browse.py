@@ -12,6 +12,9 @@ from typing import Any
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
+# Joins are written passages-first (CROSS JOIN fixes the order in SQLite): without statistics the
+# planner would otherwise scan every suggestion of the codebook for each document.
+
 # Suggestions "made" by the tagger: stored candidates whose score reaches their threshold.
 _SUGGESTED = "s.score >= s.threshold"
 
@@ -70,21 +73,21 @@ class BrowseMixin:
             args.append(year_max)
         if code:
             where.append(
-                "EXISTS (SELECT 1 FROM passages p JOIN suggestions s ON s.passage_id = p.id "
+                "EXISTS (SELECT 1 FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
                 f"WHERE p.document_id = d.id AND {_SUGGESTED} AND (s.code_id = ? OR s.code_id LIKE ?) "
-                "UNION ALL SELECT 1 FROM passages p JOIN codings c ON c.passage_id = p.id "
+                "UNION ALL SELECT 1 FROM passages p CROSS JOIN codings c ON c.passage_id = p.id "
                 "WHERE p.document_id = d.id AND c.status = 'accepted' AND (c.code_id = ? OR c.code_id LIKE ?))"
             )
             args += [code, code + ".%", code, code + ".%"]
         if status in ("pending", "done", "none"):
             pending = (
-                "EXISTS (SELECT 1 FROM passages p JOIN suggestions s ON s.passage_id = p.id "
+                "EXISTS (SELECT 1 FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
                 f"AND s.codebook_id = ? AND {_SUGGESTED} WHERE p.document_id = d.id AND NOT EXISTS "
                 "(SELECT 1 FROM codings c WHERE c.passage_id = s.passage_id AND c.codebook_id = s.codebook_id "
                 "AND c.code_id = s.code_id AND c.coder = ?))"
             )
             any_sugg = (
-                "EXISTS (SELECT 1 FROM passages p JOIN suggestions s ON s.passage_id = p.id "
+                "EXISTS (SELECT 1 FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
                 f"AND s.codebook_id = ? AND {_SUGGESTED} WHERE p.document_id = d.id)"
             )
             if status == "pending":
@@ -123,9 +126,9 @@ class BrowseMixin:
         where, args = self._browse_filter(coder=coder, codebook_id=codebook_id, **filters)
         sql = (
             "SELECT d.id, d.year, d.authors, d.title, d.title_alt, "
-            "(SELECT COUNT(*) FROM passages p JOIN suggestions s ON s.passage_id = p.id "
+            "(SELECT COUNT(*) FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
             f" AND s.codebook_id = ? AND {_SUGGESTED} WHERE p.document_id = d.id) AS suggested, "
-            "(SELECT COUNT(*) FROM passages p JOIN suggestions s ON s.passage_id = p.id "
+            "(SELECT COUNT(*) FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
             f" AND s.codebook_id = ? AND {_SUGGESTED} WHERE p.document_id = d.id AND NOT EXISTS "
             " (SELECT 1 FROM codings c WHERE c.passage_id = s.passage_id AND c.codebook_id = s.codebook_id "
             "  AND c.code_id = s.code_id AND c.coder = ?)) AS pending "
@@ -152,6 +155,18 @@ class BrowseMixin:
         """How many documents match the filters of `documents_page`."""
         where, args = self._browse_filter(coder=coder, codebook_id=codebook_id, **filters)
         return int(self.db.execute(f"SELECT COUNT(*) FROM documents d{where}", args).fetchone()[0])
+
+    def browse_position(
+        self, document_id: int, *, coder: str, codebook_id: int | None, **filters: Any
+    ) -> int:
+        """The 0-based index of a document in the order of `browse_documents` (with the same filters)."""
+        row = self.db.execute("SELECT year, id FROM documents WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            return 0
+        where, args = self._browse_filter(coder=coder, codebook_id=codebook_id, **filters)
+        cond = "(ifnull(d.year, -1000000), d.id) < (ifnull(?, -1000000), ?)"
+        where = f"{where} AND {cond}" if where else f" WHERE {cond}"
+        return int(self.db.execute(f"SELECT COUNT(*) FROM documents d{where}", [*args, *row]).fetchone()[0])
 
     def browse_document(self, document_id: int) -> dict[str, Any] | None:
         """One document with its JSON columns decoded (None when absent)."""
@@ -184,7 +199,7 @@ class BrowseMixin:
         rows = _rows(
             self.db.execute(
                 "SELECT s.id, s.passage_id, s.code_id, s.score, s.threshold, s.method, s.evidence "
-                "FROM suggestions s JOIN passages p ON p.id = s.passage_id "
+                "FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
                 "WHERE p.document_id = ? AND s.codebook_id = ? ORDER BY p.seq, s.score DESC",
                 [document_id, codebook_id],
             )
@@ -197,7 +212,7 @@ class BrowseMixin:
         """Every coder's decisions on the passages of a document."""
         return _rows(
             self.db.execute(
-                "SELECT c.* FROM codings c JOIN passages p ON p.id = c.passage_id "
+                "SELECT c.* FROM passages p CROSS JOIN codings c ON c.passage_id = p.id "
                 "WHERE p.document_id = ? AND c.codebook_id = ? ORDER BY p.seq, c.code_id, c.coder",
                 [document_id, codebook_id],
             )

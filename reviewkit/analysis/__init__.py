@@ -1,0 +1,1 @@
+"""Provides pure analysis functions (trends, ...) over plain rows; never touches the store."""

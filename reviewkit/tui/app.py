@@ -1,0 +1,128 @@
+"""Provides `ReviewApp`, the Textual review app, and `make_app`, the factory the CLI, demo and tests use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from reviewkit.project import review as svc
+from reviewkit.store import Store
+from reviewkit.tui.screens.codebook import CodebookScreen
+from reviewkit.tui.screens.disagreements import DisagreementsScreen
+from reviewkit.tui.screens.documents import DocumentsScreen
+from reviewkit.tui.screens.queue import QueueScreen
+from reviewkit.tui.screens.trends import TrendsScreen
+from reviewkit.tui.session import ReviewSession
+
+SCREENS_BY_MODE = {
+    "documents": DocumentsScreen,
+    "queue": QueueScreen,
+    "codebook": CodebookScreen,
+    "trends": TrendsScreen,
+    "disagreements": DisagreementsScreen,
+}
+
+
+class ReviewApp(App[None]):
+    """Review a reviewkit project by keyboard: 1–5 switch screens, u undoes, ctrl+r redoes."""
+
+    CSS_PATH = "reviewkit.tcss"
+    TITLE = "reviewkit"
+    BINDINGS = [
+        Binding("1", "switch_mode('documents')", "documents"),
+        Binding("2", "switch_mode('queue')", "queue"),
+        Binding("3", "switch_mode('codebook')", "codebook"),
+        Binding("4", "switch_mode('trends')", "trends"),
+        Binding("5", "switch_mode('disagreements')", "disagreements"),
+        Binding("u", "undo", "undo"),
+        Binding("ctrl+r", "redo", "redo"),
+        Binding("q", "quit", "Quit", show=False),
+    ]
+
+    def __init__(self, session: ReviewSession, start: str = "documents", cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.start = start
+        self.cursor_blink_enabled = cursor_blink
+        for mode, screen in SCREENS_BY_MODE.items():
+            self.add_mode(mode, lambda screen=screen: screen(self.session))  # type: ignore[misc]
+        name = Path(session.store.path).name
+        cb = (
+            session.store.browse_codebook_info(session.codebook_id)
+            if session.codebook_id is not None
+            else None
+        )
+        book = f"{cb['name']} {cb['version']}" if cb else "no codebook"
+        self.sub_title = f"{name} · coder {session.coder}{' · blind' if session.blind else ''} · {book}"
+
+    def on_mount(self) -> None:
+        self.switch_mode(self.start)
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+    def _refresh_screen(self) -> None:
+        reload = getattr(self.screen, "reload", None)
+        if callable(reload):
+            reload()
+
+    def action_undo(self) -> None:
+        """Undo this coder's latest step (one decision, or one accept-all), even from an earlier session."""
+        step = svc.undo(self.session.store, self.session.coder)
+        self.notify(
+            _describe(step, "Undone") if step else "Nothing to undo.",
+            severity="information" if step else "warning",
+        )
+        self._refresh_screen()
+
+    def action_redo(self) -> None:
+        """Redo the latest undone step."""
+        step = svc.redo(self.session.store, self.session.coder)
+        self.notify(
+            _describe(step, "Redone") if step else "Nothing to redo.",
+            severity="information" if step else "warning",
+        )
+        self._refresh_screen()
+
+
+def _describe(step: dict[str, Any], verb: str) -> str:
+    changes = step["changes"]
+    if len(changes) == 1:
+        target = changes[0]["target"]
+        what = target.get("code_id") or target.get("document_id")
+        return f"{verb}: {what} on passage {target.get('passage_id', '')}".rstrip()
+    return f"{verb}: {len(changes)} decisions"
+
+
+def make_app(
+    store: Store,
+    coder: str,
+    *,
+    codebook_id: int | None = None,
+    blind: bool = False,
+    hide_scores: bool = False,
+    start: str = "documents",
+    cursor_blink: bool = True,
+) -> ReviewApp:
+    """Build the review app on an open project.
+
+    Args:
+        store: the open project (the caller closes it after the app exits).
+        coder: whose decisions the app records.
+        codebook_id: codebook version (default: the current one).
+        blind: hide other coders' decisions.
+        hide_scores: hide the tagger's scores too.
+        start: first screen: documents, queue, codebook, trends or disagreements.
+        cursor_blink: blink text cursors (tests and snapshots turn it off).
+
+    Returns:
+        The app; call ``.run()`` (or ``run_test()`` in tests).
+    """
+    if start not in SCREENS_BY_MODE:
+        raise ValueError(f"Unknown start screen {start!r}. Use one of: {', '.join(SCREENS_BY_MODE)}")
+    cb = codebook_id if codebook_id is not None else store.browse_codebook_id()
+    session = ReviewSession(store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores)
+    return ReviewApp(session, start=start, cursor_blink=cursor_blink)

@@ -1,0 +1,89 @@
+"""Provides `CodebookScreen`: the codes as a tree with definitions, include/exclude notes and counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from reviewkit.tui.session import ReviewSession
+from reviewkit.tui.widgets.code_tree import CodeTree
+
+
+def code_detail(row: dict[str, Any]) -> Text:
+    """Definition, include/exclude notes and keywords of one code."""
+    text = Text(row["code_id"], style="bold")
+    text.append(f"\n{row['label']}", style="italic")
+    if row.get("label_zh"):
+        text.append(f" · {row['label_zh']}", style="italic")
+    for title, key in (("Definition", "definition"), ("Use when", "include"), ("Do not use when", "exclude")):
+        if row.get(key):
+            text.append(f"\n\n{title}\n", style="bold underline")
+            text.append(str(row[key]))
+    keywords = row.get("keywords") or {}
+    if isinstance(keywords, dict) and keywords:
+        text.append("\n\nKeywords\n", style="bold underline")
+        for lang, words in keywords.items():
+            text.append(f"{lang}: ", style="dim")
+            text.append(", ".join(map(str, words)) + "\n")
+    if row.get("threshold") is not None:
+        text.append(f"\nthreshold {row['threshold']:.2f}", style="dim")
+    return text
+
+
+class CodebookScreen(Screen[None]):
+    """Browse the codebook: ↑/↓ move, ←/→ fold; counts are suggestions and decisions of all coders."""
+
+    def __init__(self, session: ReviewSession, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="codebook"):
+            yield CodeTree(id="code-tree")
+            with VerticalScroll(id="code-detail-box", can_focus=False):
+                yield Static(id="code-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = self.query_one(CodeTree)
+        tree.focus()
+        s = self.session
+        rows = s.store.browse_codes(s.codebook_id) if s.codebook_id is not None else []
+        tree.show(rows)
+        if not rows:
+            self.query_one("#code-detail", Static).update(
+                "No codebook loaded: `reviewkit codebook load FILE`."
+            )
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.reload()
+
+    def reload(self) -> None:
+        """Re-count suggestions and decisions (in a worker: big projects take a moment)."""
+        self._count()
+
+    @work(thread=True, exclusive=True, group="codebook")
+    def _count(self) -> None:
+        s = self.session
+        with s.read() as store:
+            counts = store.browse_code_counts(s.codebook_id)
+        self.app.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: dict[str, dict[str, int]]) -> None:
+        tree = self.query_one(CodeTree)
+        line = tree.cursor_line
+        tree.show(tree.rows, counts)
+        tree.move_cursor_to_line(max(0, line))
+
+    @on(CodeTree.CodeHighlighted)
+    def _detail(self, event: CodeTree.CodeHighlighted) -> None:
+        self.query_one("#code-detail", Static).update(code_detail(event.code))

@@ -1,0 +1,113 @@
+"""Provides `TrendsScreen`: shares of documents per year carrying each selected code or group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, SelectionList, Static
+
+from reviewkit.analysis.trends import TrendRow
+from reviewkit.errors import ReviewkitError
+from reviewkit.project.trends import code_choices, trends
+from reviewkit.tui.session import ReviewSession
+from reviewkit.tui.widgets.trend_chart import TrendChart
+
+
+class TrendsScreen(Screen[None]):
+    """The figures behind `reviewkit trends`, as a chart and a table; space toggles a code."""
+
+    BINDINGS = [
+        Binding("s", "toggle_source", "accepted/suggested"),
+        Binding("m", "toggle_window", "3-year average"),
+    ]
+
+    def __init__(self, session: ReviewSession, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.source = "accepted"
+        self.window = 1
+        self.rows: list[TrendRow] = []
+
+    def compose(self) -> ComposeResult:
+        groups, leaves = code_choices(self.session.store, self.session.codebook_id)
+        choices = [(g, g, True) for g in groups] + [(leaf, leaf, False) for leaf in leaves]
+        yield Header()
+        with Horizontal(id="trends"):
+            with Vertical(id="trends-side"):
+                yield Static(id="trends-settings")
+                yield SelectionList[str](*choices, id="trend-codes")
+            with Vertical(id="trends-main"):
+                yield TrendChart(id="trend-chart")
+                yield DataTable(id="trend-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#trend-table", DataTable)
+        for col in ("year", "code", "documents", "coded", "share"):
+            table.add_column(col, key=col)
+        self.query_one(SelectionList).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.reload()
+
+    @property
+    def selected(self) -> list[str]:
+        """The codes and groups switched on, in list order."""
+        sel = set(self.query_one(SelectionList).selected)
+        groups, leaves = code_choices(self.session.store, self.session.codebook_id)
+        return [c for c in groups + leaves if c in sel]
+
+    def reload(self) -> None:
+        """Recompute the figures (in a worker) for the current source, window and codes."""
+        self.query_one("#trends-settings", Static).update(
+            f"source: {self.source} (s)\nwindow: {'3-year trailing' if self.window > 1 else 'yearly'} (m)\n"
+            "codes (space toggles):"
+        )
+        self._compute(self.selected, self.source, self.window)
+
+    @work(thread=True, exclusive=True, group="trends")
+    def _compute(self, codes: list[str], source: str, window: int) -> None:
+        s = self.session
+        rows: list[TrendRow] = []
+        error = ""
+        if codes:
+            try:
+                with s.read() as store:
+                    rows = trends(
+                        store, ",".join(codes), source=source, window=window, codebook_id=s.codebook_id
+                    )
+            except ReviewkitError as exc:
+                error = str(exc)
+        self.app.call_from_thread(self._show, rows, error)
+
+    def _show(self, rows: list[TrendRow], error: str) -> None:
+        if error:
+            self.notify(error, severity="error", title="Trends")
+        self.rows = rows
+        what = f"share of documents with {self.source} codes" + (
+            ", 3-year trailing" if self.window > 1 else ""
+        )
+        self.query_one(TrendChart).show(rows, what)
+        table = self.query_one("#trend-table", DataTable)
+        table.clear()
+        for r in rows:
+            table.add_row(str(r.year), r.code, str(r.documents), str(r.coded), f"{r.share:.3f}")
+
+    @on(SelectionList.SelectedChanged)
+    def _codes_changed(self) -> None:
+        self.reload()
+
+    def action_toggle_source(self) -> None:
+        self.source = "suggested" if self.source == "accepted" else "accepted"
+        self.reload()
+
+    def action_toggle_window(self) -> None:
+        self.window = 1 if self.window > 1 else 3
+        self.reload()

@@ -1,0 +1,92 @@
+"""Provides `ReviewSession`: the project, coder and options shared by every screen of the app."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from reviewkit.store import Store
+
+PAGE = 100
+"""Rows read from the database per page."""
+
+
+@dataclass
+class DocFilters:
+    """The filters of the documents list (passed through to `Store.browse_documents`)."""
+
+    query: str = ""
+    year_min: int | None = None
+    year_max: int | None = None
+    code: str = ""
+    status: str = ""
+    """"", "pending", "done" or "none"."""
+
+    def kwargs(self) -> dict[str, Any]:
+        """The filters as keyword arguments for the store's browse queries."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def describe(self) -> str:
+        """A short human summary ("all documents" when nothing is filtered)."""
+        parts = []
+        if self.query:
+            parts.append(f"search “{self.query}”")
+        if self.year_min is not None or self.year_max is not None:
+            parts.append(f"years {self.year_min or '…'}–{self.year_max or '…'}")
+        if self.code:
+            parts.append(f"code {self.code}")
+        if self.status:
+            parts.append(f"status {self.status}")
+        return ", ".join(parts) or "all documents"
+
+
+@dataclass
+class ReviewSession:
+    """What the screens share: the open project, who is coding, with which codebook, and how."""
+
+    store: Store
+    coder: str
+    codebook_id: int | None
+    blind: bool = False
+    """Hide other coders' decisions."""
+    hide_scores: bool = False
+    """Hide the tagger's scores (with --blind: judge the text, not the number)."""
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    _reader: Store | None = None
+
+    @contextmanager
+    def read(self) -> Iterator[Store]:
+        """A second connection for worker threads, held under `lock` while in use.
+
+        Reads on it never wait for the UI's writes (WAL mode). An in-memory project has no second
+        connection: workers then read the UI's own connection.
+        """
+        with self.lock:
+            if self._reader is None:
+                self._reader = self.store if self.store.path == ":memory:" else Store.open(self.store.path)
+            yield self._reader
+
+    def close(self) -> None:
+        """Close the worker connection (the main store belongs to the caller)."""
+        with self.lock:
+            if self._reader is not None and self._reader is not self.store:
+                self._reader.close()
+            self._reader = None
+
+    def position(self, document_id: int, filters: DocFilters) -> int:
+        """The 0-based index of a document in the filtered list order (year, id)."""
+        return self.store.browse_position(
+            document_id, coder=self.coder, codebook_id=self.codebook_id, **filters.kwargs()
+        )
+
+    def document_at(self, index: int, filters: DocFilters) -> int | None:
+        """The id of the document at `index` of the filtered list (None past either end)."""
+        if index < 0:
+            return None
+        rows = self.store.browse_documents(
+            coder=self.coder, codebook_id=self.codebook_id, offset=index, limit=1, **filters.kwargs()
+        )
+        return rows[0]["id"] if rows else None

@@ -1,0 +1,1 @@
+"""Provides the small widgets of the review app, one per module."""

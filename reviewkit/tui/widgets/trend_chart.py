@@ -1,0 +1,29 @@
+"""Provides `TrendChart`: shares of documents per year for the selected codes, drawn with plotext."""
+
+from __future__ import annotations
+
+from textual_plotext import PlotextPlot
+
+from reviewkit.analysis.trends import TrendRow
+
+
+class TrendChart(PlotextPlot):
+    """One line per code or group: share of that year's documents carrying it."""
+
+    def show(self, rows: list[TrendRow], title: str) -> None:
+        """Draw `rows` (one series per code label, in order of first appearance)."""
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title(title)
+        plt.xlabel("year")
+        plt.ylabel("share")
+        labels = list(dict.fromkeys(r.code for r in rows))
+        for label in labels:
+            series = [r for r in rows if r.code == label]
+            plt.plot([r.year for r in series], [r.share for r in series], label=label, marker="braille")
+        if rows:
+            years = sorted({r.year for r in rows})
+            plt.xticks(years, [str(y) for y in years])
+            plt.ylim(0, 1)
+        self.refresh()

@@ -1,0 +1,72 @@
+"""Snapshot tests (pytest-textual-snapshot) of the key screens on the small fixture project.
+
+Regenerate after an intended change with ``pytest tests/test_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _review_fixtures import build_project
+
+from reviewkit.store import Store
+from reviewkit.tui.app import make_app
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    path = tmp_path / "project.db"
+    info = build_project(path)
+    s = Store.open(path)
+    s.set_decision(1, "regionalism.collective_learning", "alice", "accepted", codebook_id=info["codebook_id"])
+    s.set_decision(5, "global.value_chain", "alice", "rejected", codebook_id=info["codebook_id"])
+    yield s
+    s.close()
+
+
+async def settle(pilot: Any) -> None:
+    """Let the database workers finish and the screen repaint (no timers or clocks are shown)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_documents_screen(snap_compare: Any, store: Store) -> None:
+    assert snap_compare(make_app(store, "alice", cursor_blink=False), terminal_size=SIZE, run_before=settle)
+
+
+def test_review_screen(snap_compare: Any, store: Store) -> None:
+    async def open_review(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("down", "enter", "j", "j", "tab")
+        await settle(pilot)
+
+    assert snap_compare(
+        make_app(store, "alice", cursor_blink=False), terminal_size=SIZE, run_before=open_review
+    )
+
+
+def test_codebook_screen(snap_compare: Any, store: Store) -> None:
+    async def move(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+
+    app = make_app(store, "alice", start="codebook", cursor_blink=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=move)
+
+
+def test_trends_screen(snap_compare: Any, store: Store) -> None:
+    async def suggested(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+
+    app = make_app(store, "alice", start="trends", cursor_blink=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=suggested)
