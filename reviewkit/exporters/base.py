@@ -1,0 +1,226 @@
+"""Provides the rows exporters write, the `Exporter` base class and all-or-nothing file writing.
+
+Exporters never see the Store: the service layer (`reviewkit.project.exports`) hands them an
+`ExportData` whose providers yield plain dataclasses. Every file is written to a temporary file in
+the destination folder and renamed over the destination only when complete (`atomic_path`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from reviewkit.errors import ExportError
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    """One code of the exported codebook."""
+
+    id: str
+    label: str = ""
+    label_zh: str = ""
+    parent: str | None = None
+    definition: str = ""
+    color: str = ""
+    codable: bool = True
+    """False for a group whose children carry the codings."""
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One document (bibliographic fields; the texts its passages index into)."""
+
+    id: int
+    key: str
+    title: str = ""
+    abstract: str = ""
+    year: int | None = None
+    doi: str = ""
+    authors: tuple[str, ...] = ()
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    type: str = ""
+    language: str = ""
+    keywords: tuple[str, ...] = ()
+    url: str = ""
+    title_alt: str = ""
+    abstract_alt: str = ""
+
+
+@dataclass(frozen=True)
+class CodingRow:
+    """One decision of one coder on one passage × code, with its context (the long format)."""
+
+    document_id: int
+    document_key: str
+    doi: str
+    year: int | None
+    title: str
+    passage_id: int
+    field: str
+    start: int
+    end: int
+    passage_text: str
+    code_id: str
+    code_label: str
+    status: str
+    coder: str
+    origin: str = ""
+    score: float | None = None
+    method: str = ""
+    evidence: Any = None
+    decided_at: str = ""
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One row of the trends table."""
+
+    year: int
+    code: str
+    documents: int
+    coded: int
+    share: float
+
+
+@dataclass
+class ExportData:
+    """What an exporter may read; providers are called only by the exporters that need them."""
+
+    project: str
+    """Project name (the database file's stem)."""
+    codebook_name: str
+    codebook_version: str
+    codes: list[CodeInfo]
+    documents: Callable[[], Iterable[DocumentRow]]
+    codings: Callable[[], Iterable[CodingRow]]
+    """The codings of the chosen view (coder / consensus / all), filtered by status."""
+    coders: list[str] = field(default_factory=list)
+    view: str = ""
+    """Human description of whose codings these are ("coder alice", "consensus", "all coders")."""
+    status: str = "accepted"
+    trends: Callable[[], list[TrendPoint]] = list
+    report: Callable[[], dict[str, Any]] = dict
+    """Extra figures for the methods report (corpus counts, agreement, counts per code)."""
+    figure: Path | None = None
+    """Where to draw the trends chart (the trends and report formats)."""
+    generator: str = "reviewkit"
+    codebook: Any = None
+    """The full `reviewkit.codebook.Codebook` when available (notes and labels for REFI-QDA)."""
+
+    def codes_order(self, ids: Iterable[str]) -> list[str]:
+        """`ids` without repeats, in codebook order (unknown ids last, alphabetically)."""
+        pos = {c.id: i for i, c in enumerate(self.codes)}
+        return sorted(set(ids), key=lambda c: (pos.get(c, len(pos)), c))
+
+
+class Exporter:
+    """One output format. Subclasses are registered with ``@exporters.register("name.v1")``.
+
+    Attributes:
+        name: the format name used on the command line.
+        suffix: the usual file suffix (".csv").
+        description: one line for ``reviewkit export --help``.
+    """
+
+    name: ClassVar[str] = ""
+    suffix: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    merged_view: ClassVar[bool] = False
+    """True when the format needs one decision per passage × code (default view: consensus)."""
+    screened_only: ClassVar[bool] = False
+    """True to leave out documents excluded at screening."""
+
+    def write(self, data: ExportData, path: Path) -> dict[str, Any]:
+        """Write the export to `path` (a temporary file the caller renames when this returns).
+
+        Returns:
+            Counts to report to the user (e.g. {"rows": 120}).
+        """
+        raise NotImplementedError
+
+    def extra_outputs(self, data: ExportData, out: Path) -> list[Path]:
+        """Other files this export will write besides `out` (checked for --force up front)."""
+        return []
+
+
+def check_writable(path: Path, force: bool) -> None:
+    """Refuse to overwrite an existing file unless `force`.
+
+    Raises:
+        ExportError: `path` exists (and `force` is False) or is a directory.
+    """
+    if path.is_dir():
+        raise ExportError(f"{path} is a directory; give a file name.")
+    if path.exists() and not force:
+        raise ExportError(f"{path} already exists; add --force to overwrite it.")
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path, *, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary path next to `path`; on success rename it over `path`, on failure delete it.
+
+    A failed or interrupted export (disk full, no permission, a bug) never leaves a half-written
+    file behind, and never damages an existing file at `path`.
+
+    Raises:
+        ExportError: `path` exists without `force`, or the folder cannot be written.
+    """
+    path = Path(path)
+    check_writable(path, force)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"Cannot write {path}: the folder {folder} does not exist.")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}. Nothing was written.") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def plain_text_layout(doc: DocumentRow) -> tuple[str, dict[str, int]]:
+    """The plain text of a document as exported to REFI-QDA, and where each field starts in it.
+
+    The text is ``title + "\\n\\n" + abstract``; when the document has a second-language title or
+    abstract, ``"\\n\\n" + title_alt + "\\n\\n" + abstract_alt`` follows. A passage at offsets
+    (start, end) of field F is at ``(base[F] + start, base[F] + end)`` in the plain text; so an
+    abstract passage is shifted by ``len(title) + 2``.
+
+    Returns:
+        (plain text, {field: offset of the field's first character}).
+    """
+    fields = [("title", doc.title), ("abstract", doc.abstract)]
+    if doc.title_alt or doc.abstract_alt:
+        fields += [("title_alt", doc.title_alt), ("abstract_alt", doc.abstract_alt)]
+    base: dict[str, int] = {}
+    pos = 0
+    parts = []
+    for i, (name, text) in enumerate(fields):
+        if i:
+            parts.append("\n\n")
+            pos += 2
+        base[name] = pos
+        parts.append(text)
+        pos += len(text)
+    return "".join(parts), base

@@ -1,0 +1,38 @@
+"""Provides the csv-long export: one row per document × passage × code × coder."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from reviewkit.exporters.base import ExportData, Exporter
+from reviewkit.exporters.long_format import LONG_COLUMNS, long_record
+from reviewkit.registry import exporters
+
+
+@exporters.register("csv-long.v1")
+class CsvLongExporter(Exporter):
+    """UTF-8 CSV with the columns of `LONG_COLUMNS`; evidence is a JSON string."""
+
+    name = "csv-long"
+    suffix = ".csv"
+    description = "one row per document × passage × code × coder (CSV)"
+
+    def write(self, data: ExportData, path: Path) -> dict[str, Any]:
+        """Write the long CSV. Returns {"rows": n}."""
+        n = 0
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=LONG_COLUMNS)
+            writer.writeheader()
+            for row in data.codings():
+                rec = long_record(row)
+                ev = rec["evidence"]
+                rec["evidence"] = (
+                    "" if ev in (None, {}, "") else json.dumps(ev, ensure_ascii=False, sort_keys=True)
+                )
+                rec = {k: ("" if v is None else v) for k, v in rec.items()}
+                writer.writerow(rec)
+                n += 1
+        return {"rows": n}

@@ -1,0 +1,350 @@
+"""Provides the export use case: gather the coded dataset from the store and hand it to an exporter.
+
+Whose codings are exported (the *view*):
+
+- ``coder=NAME``: that coder's decisions;
+- ``coder="consensus"``: the final decisions. For each passage × code, the consensus coder's
+  decision when a lead reviewer adjudicated it; otherwise the decision every coder who reviewed the
+  passage shares (left out, and counted in the warnings, when they still disagree);
+- no coder: every coder's decisions for the long formats and qdpx (one row / coding per coder);
+  the consensus view for csv-wide, ris, trends and report, which need one decision per code.
+
+Files are written to a temporary file in the destination folder and renamed when complete.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import reviewkit.exporters  # noqa: F401  (registers the built-in exporters)
+from reviewkit.analysis.trends import resolve_codes, trend_rows
+from reviewkit.errors import ExportError, NotFoundError, ReviewkitError
+from reviewkit.exporters.base import (
+    CodeInfo,
+    CodingRow,
+    DocumentRow,
+    ExportData,
+    TrendPoint,
+    atomic_path,
+    check_writable,
+)
+from reviewkit.exporters.trends_figure import FIGURE_SUFFIXES
+from reviewkit.project.agreement import Selection, agreement, select
+from reviewkit.project.review import CONSENSUS
+from reviewkit.registry import exporters
+
+if TYPE_CHECKING:
+    from reviewkit.store import Store
+
+STATUSES = ("accepted", "all")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    format: str
+    path: str
+    view: str
+    counts: dict[str, Any]
+    files: tuple[str, ...] = ()
+    """Every file written (the main one first)."""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class _View:
+    name: str
+    """Shown to the user: "all coders", "coder alice", "consensus"."""
+    mode: str
+    """all, coder or consensus."""
+    coders: list[str]
+    unresolved: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def formats() -> list[str]:
+    """The registered export formats (short names, e.g. ``csv-long``)."""
+    return sorted({name.rsplit(".v", 1)[0] for name in exporters.names()})
+
+
+def _document_row(d: dict[str, Any]) -> DocumentRow:
+    return DocumentRow(
+        id=int(d["id"]), key=d["key"], title=d["title"] or "", abstract=d["abstract"] or "", year=d["year"],
+        doi=d["doi"] or "", authors=tuple(d["authors"]), journal=d["journal"] or "", volume=d["volume"] or "",
+        issue=d["issue"] or "", pages=d["pages"] or "", type=d["type"] or "", language=d["language"] or "",
+        keywords=tuple(d["keywords"]), url=d["url"] or "", title_alt=d["title_alt"] or "",
+        abstract_alt=d["abstract_alt"] or "",
+    )  # fmt: skip
+
+
+def _coding_row(r: dict[str, Any]) -> CodingRow:
+    return CodingRow(
+        document_id=int(r["document_id"]), document_key=r["document_key"], doi=r["doi"] or "", year=r["year"],
+        title=r["title"] or "", passage_id=int(r["passage_id"]), field=r["field"], start=int(r["start"]),
+        end=int(r["end"]), passage_text=r["passage_text"], code_id=r["code_id"], code_label=r["code_label"] or "",
+        status=r["status"], coder=r["coder"], origin=r["origin"] or "", score=r["score"], method=r["method"] or "",
+        evidence=r["evidence"], decided_at=r["decided_at"] or "",
+    )  # fmt: skip
+
+
+def consensus_rows(
+    rows: Iterable[CodingRow], reviewers: dict[int, set[str]], view: _View | None = None
+) -> Iterator[CodingRow]:
+    """Merge every coder's decisions (ordered by passage, code) into one decision per passage × code.
+
+    Args:
+        rows: all coders' decisions, grouped by (passage, code) (the store's order).
+        reviewers: passage id -> the human coders who made any decision on it.
+        view: collects the number of unresolved disagreements.
+
+    Yields:
+        The consensus coder's decision where there is one; else the shared decision of the
+        passage's reviewers (coder ``consensus``, origin ``agreed`` when two or more agree).
+    """
+    for (_pid, _code), group in groupby(rows, key=lambda r: (r.passage_id, r.code_id)):
+        items = list(group)
+        final = next((r for r in items if r.coder == CONSENSUS), None)
+        if final is not None:
+            yield final
+            continue
+        who = reviewers.get(items[0].passage_id, set())
+        accepted = [r for r in items if r.status == "accepted"]
+        if accepted and len(accepted) < len(who):
+            if view is not None:
+                view.unresolved += 1
+            continue
+        chosen = accepted or items
+        if len(who) <= 1:
+            yield chosen[0]
+        else:
+            yield replace(chosen[0], coder=CONSENSUS, origin="agreed")
+
+
+def export(
+    store: Store,
+    fmt: str,
+    out: str | Path,
+    *,
+    coder: str | None = None,
+    status: str = "accepted",
+    force: bool = False,
+    figure: str | Path | None = None,
+    codes: str | None = None,
+    window: int = 1,
+    project: str | None = None,
+) -> ExportResult:
+    """Export the coded dataset in `fmt` to `out`.
+
+    Args:
+        store: the project.
+        fmt: a registered format (csv-long, jsonl, csv-wide, qdpx, ris, trends, report).
+        out: the file to write.
+        coder: a coder name or ``consensus`` (see the module docstring for the default).
+        status: ``accepted`` (default) or ``all`` (adds rejected decisions to csv-long and jsonl).
+        force: overwrite existing files.
+        figure: trends / report: the chart (.svg, .png, .pdf); report default ``<OUT stem>-trends.svg``.
+        codes: trends / report: codes or groups for the trends (default: every group).
+        window: trends: trailing window in years.
+        project: the project name written into qdpx and the report (default: the database file's stem).
+
+    Returns:
+        What was written.
+
+    Raises:
+        UnknownComponentError: unknown format (lists the available ones).
+        NotFoundError: unknown coder (lists the coders) or code, no codebook.
+        ExportError: OUT (or the figure) exists without --force, or cannot be written.
+    """
+    exporter = exporters.get(fmt)()
+    if status not in STATUSES:
+        raise ReviewkitError(f"Unknown status {status!r}. Use one of: {', '.join(STATUSES)}.")
+    out_path = Path(out)
+    fig = Path(figure) if figure is not None else None
+    if fig is None and exporter.name == "report":
+        fig = out_path.with_name(out_path.stem + "-trends.svg")
+    if fig is not None and fig.suffix.lower() not in FIGURE_SUFFIXES:
+        raise ExportError(f"Cannot draw {fig.name}: use a .svg, .png or .pdf file name for --figure.")
+    check_writable(out_path, force)
+    sel = select(store, None, None)
+    view = _resolve_view(store, sel, coder, merged=getattr(exporter, "merged_view", False))
+    data = _export_data(
+        store,
+        sel,
+        view,
+        status,
+        fig,
+        codes,
+        window,
+        project,
+        screened=getattr(exporter, "screened_only", False),
+    )
+    for extra in exporter.extra_outputs(data, out_path):
+        check_writable(extra, force)
+    with atomic_path(out_path, force=force) as tmp:
+        counts = exporter.write(data, tmp)
+    warnings = list(view.warnings)
+    if view.unresolved:
+        warnings.append(
+            f"{view.unresolved} passage × code decision(s) on which the coders disagree were left out; "
+            "list them with `reviewkit disagreements` and adjudicate in `reviewkit review`."
+        )
+    files = [str(out_path)] + [str(p) for p in exporter.extra_outputs(data, out_path) if p.exists()]
+    return ExportResult(exporter.name, str(out_path), view.name, counts, tuple(files), tuple(warnings))
+
+
+def _resolve_view(store: Store, sel: Selection, coder: str | None, *, merged: bool) -> _View:
+    known = store.report_coders(sel.codebook_name)
+    if coder is not None and coder != CONSENSUS and coder not in known:
+        raise NotFoundError(
+            f"Unknown coder {coder!r}. Coders with decisions: {', '.join(known) or '(none yet)'}"
+            f"{'' if CONSENSUS in known else ', or consensus'}."
+        )
+    if coder == CONSENSUS or (coder is None and merged):
+        humans = [c for c in known if c != CONSENSUS]
+        name = f"coder {humans[0]}" if len(humans) == 1 and CONSENSUS not in known else "consensus"
+        return _View(name, "consensus", known)
+    if coder is None:
+        return _View("all coders", "all", known)
+    return _View(f"coder {coder}", "coder", [coder])
+
+
+def _codings(store: Store, sel: Selection, view: _View, status: str | None) -> Iterator[CodingRow]:
+    if view.mode != "consensus":
+        coders = None if view.mode == "all" else view.coders
+        for r in store.long_rows(sel.codebook_name, sel.codebook_id, coders=coders, status=status):
+            yield _coding_row(r)
+        return
+    reviewers: dict[int, set[str]] = defaultdict(set)
+    for d in store.decisions(sel.codebook_name):
+        if d["coder"] != CONSENSUS:
+            reviewers[int(d["passage_id"])].add(d["coder"])
+    rows = (_coding_row(r) for r in store.long_rows(sel.codebook_name, sel.codebook_id))
+    view.unresolved = 0
+    for row in consensus_rows(rows, reviewers, view):
+        if status is None or row.status == status:
+            yield row
+
+
+def _export_data(
+    store: Store,
+    sel: Selection,
+    view: _View,
+    status: str,
+    figure: Path | None,
+    codes: str | None,
+    window: int,
+    project: str | None,
+    screened: bool = False,
+) -> ExportData:
+    book = sel.codebook
+    parents = {c.parent for c in book.codes if c.parent}
+    infos = [
+        CodeInfo(
+            c.id,
+            c.label.get("en", ""),
+            c.label.get("zh", ""),
+            c.parent,
+            c.definition,
+            c.color,
+            c.id not in parents,
+        )
+        for c in book.codes
+    ]
+    wanted = None if status == "all" else status
+
+    def codings() -> Iterator[CodingRow]:
+        return _codings(store, sel, view, wanted)
+
+    def documents() -> Iterator[DocumentRow]:
+        skip = store.excluded_documents() if screened else set()
+        return (_document_row(d) for d in store.export_documents() if d["id"] not in skip)
+
+    def trends() -> list[TrendPoint]:
+        return _trends(store, sel, list(_codings(store, sel, view, "accepted")), codes, window)
+
+    def report() -> dict[str, Any]:
+        return _report_info(store, sel, list(_codings(store, sel, view, "accepted")))
+
+    full = store.current_codebook(sel.codebook_name) if hasattr(store, "current_codebook") else None
+    return ExportData(
+        project=project or (Path(store.path).stem if store.path != ":memory:" else "reviewkit project"),
+        codebook_name=sel.codebook_name,
+        codebook_version=sel.codebook_version,
+        codes=infos,
+        documents=documents,
+        codings=codings,
+        coders=view.coders,
+        view=view.name,
+        status=status,
+        trends=trends,
+        report=report,
+        figure=figure,
+        generator=f"reviewkit {_version()}",
+        codebook=full[1]
+        if full and full[0] == sel.codebook_id and set(full[1].ids) == set(book.ids)
+        else book,
+    )
+
+
+def _version() -> str:
+    from reviewkit import __version__
+
+    return __version__
+
+
+def _trends(
+    store: Store, sel: Selection, rows: list[CodingRow], codes: str | None, window: int
+) -> list[TrendPoint]:
+    if window < 1:
+        raise ReviewkitError(f"--window must be 1 or more (got {window}).")
+    leaves = [c.id for c in sel.codebook.leaves()]
+    selection = resolve_codes(codes, leaves)
+    years = store.document_years()
+    per_year: dict[int, int] = defaultdict(int)
+    for y in years.values():
+        if y is not None:
+            per_year[int(y)] += 1
+    doc_codes: dict[int, set[str]] = defaultdict(set)
+    for r in rows:
+        doc_codes[r.document_id].add(r.code_id)
+    coded: dict[str, dict[int, int]] = {}
+    for label, ids in selection.items():
+        members = set(ids)
+        counts: dict[int, int] = defaultdict(int)
+        for doc, have in doc_codes.items():
+            year = years.get(doc)
+            if year is not None and have & members:
+                counts[int(year)] += 1
+        coded[label] = counts
+    return [
+        TrendPoint(t.year, t.code, t.documents, t.coded, t.share) for t in trend_rows(per_year, coded, window)
+    ]
+
+
+def _report_info(store: Store, sel: Selection, rows: list[CodingRow]) -> dict[str, Any]:
+    corpus = store.import_counts()
+    years = sorted({int(y) for y in store.document_years().values() if y is not None})
+    passages: dict[str, set[int]] = defaultdict(set)
+    docs: dict[str, set[int]] = defaultdict(set)
+    for r in rows:
+        passages[r.code_id].add(r.passage_id)
+        docs[r.code_id].add(r.document_id)
+    labels = {c.id: c.label_for("en") for c in sel.codebook.codes}
+    leaves = [c.id for c in sel.codebook.leaves()]
+    ordered = leaves + sorted(set(passages) - set(leaves))
+    counts = [
+        {"code": c, "label": labels.get(c, c), "passages": len(passages[c]), "documents": len(docs[c])}
+        for c in ordered
+    ]
+    info: dict[str, Any] = {"corpus": corpus, "years": years, "counts": counts, "agreement": None}
+    try:
+        info["agreement"] = agreement(store).to_dict()
+    except ReviewkitError as exc:
+        info["agreement_note"] = str(exc)
+    return info

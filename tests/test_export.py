@@ -1,0 +1,379 @@
+"""Every export format on a fixture project: exact columns, REFI-QDA validity and round trip, safety."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rispy
+from _agreement_fixtures import DOCS, LEAVES, standard_project
+from click.testing import CliRunner
+
+from reviewkit.errors import ExportError, NotFoundError, UnknownComponentError
+from reviewkit.exporters.long_format import LONG_COLUMNS
+from reviewkit.project.agreement import adjudicate
+from reviewkit.project.exports import export, formats
+from reviewkit.project.qdpx_import import import_qdpx
+from reviewkit.registry import exporters
+from reviewkit.store import Store
+
+EXPECTED_LONG = [
+    "document_key", "doi", "year", "title", "field", "start", "end", "passage_text", "code_id", "code_label",
+    "status", "coder", "origin", "score", "method", "evidence", "decided_at",
+]  # fmt: skip
+
+
+@pytest.fixture
+def project(store: Any) -> tuple[Any, int, dict[str, list[int]]]:
+    cb, ids = standard_project(store)
+    return store, cb, ids
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _accepted(store: Any, cb: int, name: str = "mini") -> list[tuple[Any, ...]]:
+    return sorted(
+        (r["document_key"], r["field"], r["start"], r["end"], r["passage_text"], r["code_id"], r["coder"])
+        for r in store.long_rows(name, cb, status="accepted")
+    )
+
+
+def test_formats_are_registered_under_versioned_names() -> None:
+    assert formats() == ["csv-long", "csv-wide", "jsonl", "qdpx", "report", "ris", "trends"]
+    assert "csv-long.v1" in exporters.names() and "qdpx.v1" in exporters.names()
+
+
+def test_csv_long_columns_and_rows(project: Any, tmp_path: Path) -> None:
+    store, _cb, _ids = project
+    out = tmp_path / "long.csv"
+    res = export(store, "csv-long", out)
+    rows = _rows(out)
+    assert list(rows[0]) == EXPECTED_LONG == list(LONG_COLUMNS)
+    assert res.counts["rows"] == len(rows) == 6  # accepted only, every coder
+    first = rows[0]
+    assert (first["document_key"], first["doi"], first["year"], first["field"]) == (
+        "doc-a",
+        "10.1/a",
+        "2001",
+        "abstract",
+    )
+    assert (first["start"], first["end"], first["passage_text"]) == ("0", "23", "Firms upgrade products.")
+    assert (first["code_id"], first["code_label"], first["status"], first["coder"]) == (
+        "up.a", "Product upgrading", "accepted", "alice",
+    )  # fmt: skip
+    assert first["method"] == "hybrid" and float(first["score"]) == 0.9
+    assert json.loads(first["evidence"])["similarity"] == 0.61 and first["decided_at"].startswith(
+        "2024-01-01"
+    )
+    zh = [r for r in rows if r["document_key"] == "doc-d"]
+    assert zh and zh[0]["passage_text"] == "集群企业通过学习实现工艺升级。"
+    every = export(store, "csv-long", tmp_path / "all.csv", status="all")
+    assert every.counts["rows"] > 6 and {r["status"] for r in _rows(tmp_path / "all.csv")} == {
+        "accepted",
+        "rejected",
+    }
+    only_bob = export(store, "csv-long", tmp_path / "bob.csv", coder="bob")
+    assert only_bob.counts["rows"] == 3 and {r["coder"] for r in _rows(tmp_path / "bob.csv")} == {"bob"}
+
+
+def test_jsonl_keys(project: Any, tmp_path: Path) -> None:
+    store, _cb, _ids = project
+    out = tmp_path / "long.jsonl"
+    export(store, "jsonl", out, status="all")
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert all(list(x) == EXPECTED_LONG for x in lines)
+    coded = [x for x in lines if x["status"] == "accepted"]
+    assert coded[0]["evidence"] == {"terms": [["upgrade", 0, 7]], "similarity": 0.61}
+    assert isinstance(coded[0]["start"], int) and coded[0]["year"] == 2001
+
+
+def test_csv_wide_one_row_per_document_one_column_per_code(project: Any, tmp_path: Path) -> None:
+    store, _cb, ids = project
+    out = tmp_path / "wide.csv"
+    res = export(store, "csv-wide", out)
+    with out.open(encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    assert header == ["key", "year", "title", *LEAVES]
+    assert [r[0] for r in rows] == [d[0] for d in DOCS] and len(rows) == res.counts["rows"] == 4
+    assert all(v in ("0", "1") for r in rows for v in r[3:])
+    matrix = {r[0]: dict(zip(LEAVES, r[3:], strict=True)) for r in rows}
+    # consensus view: both coders accepted up.a on doc-a and up.b on doc-d; doc-c (disputed) is left out
+    assert matrix["doc-a"]["up.a"] == "1" and matrix["doc-d"]["up.b"] == "1"
+    assert matrix["doc-c"]["up.a"] == "0" and matrix["doc-b"]["reg.x"] == "0"
+    assert any("disagree" in w for w in res.warnings)
+    # after adjudication the final decision is in
+    adjudicate(store, ids["doc-c"][1], "up.a", "accepted", lead="lena")
+    export(store, "csv-wide", out, force=True, coder="consensus")
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = {r["key"]: r for r in csv.DictReader(fh)}
+    assert rows["doc-c"]["up.a"] == "1"
+    export(store, "csv-wide", out, force=True, coder="bob")
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = {r["key"]: r for r in csv.DictReader(fh)}
+    assert rows["doc-b"]["reg.x"] == "1" and rows["doc-c"]["up.a"] == "0"
+
+
+def _validate(xml: bytes, xsd: Path) -> list[str]:
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    ok = schema.validate(etree.fromstring(xml))
+    return [] if ok else [str(e) for e in schema.error_log]
+
+
+def test_qdpx_validates_against_the_refi_schema(project: Any, tmp_path: Path, shared_fixtures: Path) -> None:
+    store, _cb, _ids = project
+    out = tmp_path / "review.qdpx"
+    res = export(store, "qdpx", out)
+    assert res.counts["codings"] == 6 and res.counts["sources"] == 4 and res.counts["users"] == 2
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        xml = zf.read("project.qde")
+        texts = {n: zf.read(n).decode("utf-8") for n in names if n.startswith("sources/")}
+    assert _validate(xml, shared_fixtures / "refi_qda" / "Project-mrt2019.xsd") == []
+    assert len(texts) == 4
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    users = {u.get("guid"): u.get("name") for u in root.findall("q:Users/q:User", ns)}
+    assert sorted(users.values()) == ["alice", "bob"]
+    for src in root.findall("q:Sources/q:TextSource", ns):
+        text = texts["sources/" + src.get("plainTextPath").removeprefix("internal://")]
+        for sel in src.findall("q:PlainTextSelection", ns):
+            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            assert text[start:end] == sel.get("name")  # offsets point at the passage text
+    doc_a = texts[next(n for n in texts if "Firms upgrade" in texts[n])]
+    assert doc_a.startswith("Clusters in Italy\n\nFirms upgrade products.")
+
+
+def test_qdpx_round_trip_keeps_every_accepted_coding(project: Any, tmp_path: Path) -> None:
+    store, cb, _ids = project
+    out = tmp_path / "review.qdpx"
+    export(store, "qdpx", out)
+    fresh = Store.open(tmp_path / "fresh.db")
+    try:
+        res = import_qdpx(fresh, out)
+        assert res.documents_added == 4 and res.codings == 6 and res.coders == ("alice", "bob")
+        assert res.codebook == "mini"
+        assert _accepted(fresh, res.codebook_id) == _accepted(store, cb)
+        doc = fresh.db.execute(
+            "SELECT title, abstract, year, doi, authors FROM documents WHERE key = 'doc-a'"
+        ).fetchone()
+        assert doc == (DOCS[0][2], DOCS[0][3], 2001, "10.1/a", '["Doe, Jane","Li, Wei"]')
+        assert fresh.db.execute("SELECT COUNT(*) FROM audit WHERE action = 'decide'").fetchone()[0] == 6
+        again = import_qdpx(fresh, out)  # importing twice matches the documents and changes nothing
+        assert (
+            again.documents_matched == 4
+            and fresh.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0] == 6
+        )
+    finally:
+        fresh.close()
+
+
+def test_qdpx_import_of_another_tools_project(tmp_path: Path, shared_fixtures: Path) -> None:
+    fresh = Store.open(tmp_path / "fresh.db")
+    try:
+        res = import_qdpx(fresh, shared_fixtures / "refi_qda" / "skyloom_TestProject.qdpx")
+        assert res.codebook and res.documents_added == 0  # the archive holds no source texts
+        assert any("not inside the archive" in s for s in res.skipped)
+        assert any(s.startswith("PDFSource") for s in res.skipped)
+        assert fresh.db.execute("SELECT COUNT(*) FROM codes").fetchone()[0] >= 14
+    finally:
+        fresh.close()
+
+
+def test_packaged_xsd_is_the_refi_schema(shared_fixtures: Path) -> None:
+    from importlib import resources
+
+    packaged = (resources.files("reviewkit") / "data" / "Project-mrt2019.xsd").read_bytes()
+    assert packaged == (shared_fixtures / "refi_qda" / "Project-mrt2019.xsd").read_bytes()
+
+
+def test_ris_is_readable_by_rispy_with_codes_in_keywords(project: Any, tmp_path: Path) -> None:
+    store, _cb, _ids = project
+    out = tmp_path / "docs.ris"
+    export(store, "ris", out)
+    refs = rispy.loads(out.read_text(encoding="utf-8"))
+    assert [r["id"] for r in refs] == [d[0] for d in DOCS]
+    by = {r["id"]: r for r in refs}
+    assert "up.a" in by["doc-a"]["keywords"] and "up.b" in by["doc-d"]["keywords"]
+    assert "up.a (1 passage)" in by["doc-a"]["notes"][0]
+    assert by["doc-d"]["title"] == "产业集群升级" and by["doc-a"]["authors"] == ["Doe, Jane", "Li, Wei"]
+    assert "keywords" not in by["doc-b"]
+
+
+def test_trends_csv_and_figure(project: Any, tmp_path: Path) -> None:
+    store, _cb, _ids = project
+    out, fig = tmp_path / "trends.csv", tmp_path / "trends.png"
+    res = export(store, "trends", out, figure=fig)
+    rows = _rows(out)
+    assert list(rows[0]) == ["year", "code", "documents", "coded", "share"]
+    got = {(r["year"], r["code"]): (int(r["documents"]), int(r["coded"]), float(r["share"])) for r in rows}
+    assert got[("2001", "up")] == (2, 1, 0.5) and got[("2005", "up")] == (1, 1, 1.0)
+    assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and res.files == (str(out), str(fig))
+    svg = tmp_path / "t.svg"
+    export(store, "trends", tmp_path / "t.csv", figure=svg, codes="up.a,reg")
+    assert (
+        svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+        and "Product upgrading" in svg.read_text()
+    )
+
+
+def test_trends_export_equals_the_trends_service(project: Any, tmp_path: Path) -> None:
+    from reviewkit.project.trends import trends
+
+    store, _cb, _ids = project
+    out = tmp_path / "alice.csv"
+    export(store, "trends", out, coder="alice")
+    expected = [(str(t.year), t.code, str(t.documents), str(t.coded)) for t in trends(store, coder="alice")]
+    assert [(r["year"], r["code"], r["documents"], r["coded"]) for r in _rows(out)] == expected
+
+
+def test_qdpx_second_language_fields_round_trip(project: Any, tmp_path: Path) -> None:
+    store, cb, ids = project
+    doc = store.db.execute("SELECT id FROM documents WHERE key = 'doc-a'").fetchone()[0]
+    store.db.execute(
+        "UPDATE documents SET title_alt = '意大利集群', abstract_alt = '企业升级产品。' WHERE id = ?", [doc]
+    )
+    cur = store.db.execute(
+        'INSERT INTO passages (document_id, field, seq, start, "end", text, lang, text_hash) '
+        "VALUES (?, 'abstract_alt', 9, 0, 7, '企业升级产品。', 'zh', 'h')",
+        [doc],
+    )
+    store.db.execute(
+        "INSERT INTO codings (passage_id, codebook_id, code_id, coder, status, created_at, decided_at) "
+        "VALUES (?, ?, 'up.a', 'alice', 'accepted', '2024-01-02', '2024-01-02')",
+        [cur.lastrowid, cb],
+    )
+    store.db.conn.commit()
+    out = tmp_path / "alt.qdpx"
+    export(store, "qdpx", out)
+    with zipfile.ZipFile(out) as zf:
+        text = next(zf.read(n).decode() for n in zf.namelist() if "意大利" in zf.read(n).decode())
+    assert (
+        text
+        == "Clusters in Italy\n\nFirms upgrade products. They also learn together.\n\n意大利集群\n\n企业升级产品。"
+    )
+    fresh = Store.open(tmp_path / "fresh.db")
+    try:
+        res = import_qdpx(fresh, out)
+        assert _accepted(fresh, res.codebook_id) == _accepted(store, cb)
+        row = fresh.db.execute("SELECT title_alt, abstract_alt FROM documents WHERE key = 'doc-a'").fetchone()
+        assert row == ("意大利集群", "企业升级产品。")
+    finally:
+        fresh.close()
+
+
+def test_report_has_the_sections(project: Any, tmp_path: Path) -> None:
+    store, _cb, _ids = project
+    out = tmp_path / "methods.md"
+    res = export(store, "report", out)
+    text = out.read_text(encoding="utf-8")
+    for section in ("## Corpus", "## Codebook", "## Codings", "## Inter-coder agreement", "## Trends"):
+        assert section in text
+    assert "**4 documents**" in text and "| up.a | Product upgrading | 产品升级 |" in text
+    assert "Cohen's κ" in text and "(overall)" in text and "### Tagger against each coder" in text
+    assert "![Share of documents per year](methods-trends.svg)" in text
+    assert (tmp_path / "methods-trends.svg").exists() and res.files[1].endswith("methods-trends.svg")
+
+
+def test_existing_file_needs_force(project: Any, tmp_path: Path) -> None:
+    store, _cb, _ids = project
+    out = tmp_path / "long.csv"
+    out.write_text("keep me", encoding="utf-8")
+    with pytest.raises(ExportError, match="--force"):
+        export(store, "csv-long", out)
+    assert out.read_text(encoding="utf-8") == "keep me"
+    (tmp_path / "m-trends.svg").write_text("old", encoding="utf-8")
+    with pytest.raises(ExportError, match="m-trends.svg.*--force"):
+        export(store, "report", tmp_path / "m.md")
+    assert not (tmp_path / "m.md").exists()
+    export(store, "csv-long", out, force=True)
+    assert out.read_text(encoding="utf-8").startswith("document_key,")
+
+
+def test_failed_write_leaves_no_file(project: Any, tmp_path: Path) -> None:
+    store, _cb, _ids = project
+    from reviewkit.exporters.base import Exporter
+
+    @exporters.register("test-broken.v1")
+    class Broken(Exporter):
+        name = "test-broken"
+
+        def write(self, data: Any, path: Path) -> dict[str, Any]:
+            path.write_text("half of it", encoding="utf-8")
+            raise OSError(28, "No space left on device")
+
+    out = tmp_path / "broken.csv"
+    with pytest.raises(ExportError, match="No space left on device"):
+        export(store, "test-broken", out)
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".broken")]  # no temporary file left
+    # an existing file survives a failed overwrite
+    out.write_text("previous export", encoding="utf-8")
+    with pytest.raises(ExportError):
+        export(store, "test-broken", out, force=True)
+    assert out.read_text(encoding="utf-8") == "previous export"
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".part"]
+
+
+def test_folder_without_write_permission(project: Any, tmp_path: Path) -> None:
+    store, _cb, _ids = project
+    if os.geteuid() == 0:  # root writes into read-only folders; /proc refuses new files even to root
+        if not Path("/proc/self").exists():
+            pytest.skip("needs a read-only folder")
+        with pytest.raises(ExportError, match="Cannot write"):
+            export(store, "csv-long", Path("/proc/reviewkit-test.csv"))
+        assert not Path("/proc/reviewkit-test.csv").exists()
+        return
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(ExportError, match="Cannot write"):
+            export(store, "csv-long", folder / "x.csv")
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_unknown_coder_format_and_codes(project: Any, tmp_path: Path) -> None:
+    store, _cb, _ids = project
+    with pytest.raises(NotFoundError, match="alice, bob, or consensus"):
+        export(store, "csv-long", tmp_path / "x.csv", coder="zed")
+    with pytest.raises(UnknownComponentError, match="csv-long.v1"):
+        export(store, "xlsx", tmp_path / "x.xlsx")
+    with pytest.raises(NotFoundError, match="up.a"):
+        export(store, "trends", tmp_path / "t.csv", codes="nosuch")
+    with pytest.raises(ExportError, match=".svg, .png or .pdf"):
+        export(store, "trends", tmp_path / "t.csv", figure=tmp_path / "t.jpg")
+    assert not list(tmp_path.glob("x.*")) and not (tmp_path / "t.csv").exists()
+
+
+def _cli(args: list[str]) -> Any:
+    from reviewkit.cli import cli
+
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+def test_cli_export(project: Any, tmp_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "wide.csv"
+    res = _cli(["export", "csv-wide", str(out), "--db", str(tmp_db)])
+    assert res.exit_code == 0 and f"Wrote {out}" in res.output and out.exists()
+    res = _cli(["export", "csv-wide", str(out), "--db", str(tmp_db)])
+    assert res.exit_code == 1 and "--force" in res.output
+    res = _cli(["export", "csv-wide", str(out), "--db", str(tmp_db), "--force", "--coder", "nobody"])
+    assert res.exit_code == 1 and "alice, bob" in res.output
+    res = _cli(["export", "nosuch", str(out), "--db", str(tmp_db)])
+    assert res.exit_code == 1 and "Available:" in res.output
+    res = _cli(["export", "csv-long", str(out), "--db", str(tmp_db), "--status", "maybe"])
+    assert res.exit_code == 2
