@@ -55,7 +55,7 @@ def make_ris(path: Path, n: int, seed: int = 7) -> None:
             if i % 4 == 0:
                 abstract += " " + "".join(rnd.choice(ZH) for _ in range(20))
             fh.write(f"TY  - JOUR\nID  - bench-{i}\n")
-            for a in range(rnd.randint(1, 4)):
+            for _ in range(rnd.randint(1, 4)):
                 fh.write(f"AU  - {rnd.choice(words).title()}, {rnd.choice(words)[0].upper()}.\n")
             fh.write(f"TI  - {title}\nT2  - Journal of {rnd.choice(DOMAIN).title()} Studies\n")
             fh.write(f"PY  - {rnd.randint(1990, 2015)}\nVL  - {rnd.randint(1, 40)}\nIS  - {rnd.randint(1, 6)}\n")
