@@ -117,3 +117,26 @@ def test_dedupe_lists_and_merges(tmp_path: Path) -> None:
     assert code == 0 and out == f"Merged document {pairs[0]['b']} into {pairs[0]['a']}.\n"
     code, out = run("dedupe", "--db", db)
     assert out == "No near-duplicate pairs.\n"
+
+
+def test_import_a_folder_leaves_out_non_exports(tmp_path: Path) -> None:
+    db = str(tmp_path / "p.db")
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a.ris").write_text(RIS, encoding="utf-8")
+    (folder / "README.md").write_text("# My exports\n\nFrom Scopus, May.\n", encoding="utf-8")
+    code, out = run("import", str(folder), "--db", db)
+    assert code == 0, out
+    assert f"{folder / 'README.md'}: left out" in out
+    assert "1 records, 1 added" in out
+
+
+def test_demo_corpus_imports_whole(tmp_path: Path) -> None:
+    db = str(tmp_path / "p.db")
+    code, out = run("import", str(ROOT / "corpus"), "--db", db)
+    assert code == 0, out
+    code, out = run("stats", "--json", "--db", db)
+    s = json.loads(out)
+    assert s["documents"] == 119 and s["duplicates_merged"] == 0
+    assert s["by_language"]["zh"] >= 0.22 * s["documents"]
+    assert min(s["years"]) == 1990 and max(s["years"]) == 2015

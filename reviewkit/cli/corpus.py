@@ -43,13 +43,15 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
     """Import exported records (RIS, BibTeX, WoS, PubMed, Scopus/CSV, JSONL, EndNote, RefWorks,
     NoteExpress, GB/T 7714 citation text, REFI-QDA .qdpx), merging duplicates.
 
-    Each file goes in whole or not at all; the project is created if needed.
+    A folder imports the export files inside it. Each file goes in whole or not at all; the
+    project is created if needed.
 
     Example:
 
     \b
         reviewkit import savedrecs.txt scopus.csv cnki.net
         reviewkit import --skip-bad --encoding gb18030 CNKI-export.txt
+        reviewkit import corpus/
     """
     from reviewkit.project import corpus
 
@@ -63,6 +65,8 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
             result = import_qdpx(store, path)
             click.echo(f"{path}: {result}")
         if others:
+            for note in corpus.expand_paths(others)[1]:
+                warn(note)
             with progress_bar("importing") as update:
                 reports = corpus.import_files(store, others, fmt, skip_bad=skip_bad, encoding=encoding, progress=update)
             for r in reports:
