@@ -99,11 +99,7 @@ class Codebook:
             if not part:
                 continue
             for code in self.leaves():
-                hit = (
-                    code.id == part
-                    or code.id.startswith(part + ".")
-                    or fnmatchcase(code.id, part)
-                )
+                hit = code.id == part or code.id.startswith(part + ".") or fnmatchcase(code.id, part)
                 if hit and code not in wanted:
                     wanted.append(code)
         return wanted

@@ -30,7 +30,11 @@ __all__ = [
     "write_text_atomic",
 ]
 
-_HEADER = "# reviewkit codebook (format: docs/codebook-format.md; check with `reviewkit codebook validate FILE`)\n"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when installed (about ten times faster), else PyYAML's."""
+_HEADER = (
+    "# reviewkit codebook (format: docs/codebook-format.md; check with `reviewkit codebook validate FILE`)\n"
+)
 _PROSE = ("description", "definition", "include", "exclude")
 _FLOW_LISTS = ("keywords", "negative_keywords", "languages")
 
@@ -55,11 +59,15 @@ def decode_codebook_bytes(data: bytes, path: str) -> str:
         CodebookError: the file is empty, UTF-16/32, binary or not UTF-8 (with a guess of the encoding).
     """
     if not data.strip():
-        raise CodebookError(path, [("(file)", "the file is empty; a codebook needs at least name, version and codes")])
+        raise CodebookError(
+            path, [("(file)", "the file is empty; a codebook needs at least name, version and codes")]
+        )
     for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
                       (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):  # fmt: skip
         if data.startswith(bom):
-            raise CodebookError(path, [("(file)", f"the file is {name} text; save it as UTF-8 and try again")])
+            raise CodebookError(
+                path, [("(file)", f"the file is {name} text; save it as UTF-8 and try again")]
+            )
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
@@ -81,7 +89,9 @@ def decode_codebook_bytes(data: bytes, path: str) -> str:
         )
         raise CodebookError(path, [(f"line {line}, column {col}", reason)]) from exc
     if "\x00" in text:
-        raise CodebookError(path, [("(file)", "the file contains NUL bytes: it is binary, not a YAML codebook")])
+        raise CodebookError(
+            path, [("(file)", "the file contains NUL bytes: it is binary, not a YAML codebook")]
+        )
     return text
 
 
@@ -138,6 +148,16 @@ def _line_of(where: str, lines: dict[str, int]) -> int | None:
     return lines.get(probe)
 
 
+def _compose(text: str, loader_class: Any) -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (for line numbers) and the data built from it."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def parse_codebook_text(text: str, path: str = "") -> tuple[Any, list[Problem]]:
     """Parse and validate the text of a YAML codebook.
 
@@ -153,10 +173,12 @@ def parse_codebook_text(text: str, path: str = "") -> tuple[Any, list[Problem]]:
         CodebookError: the text is not well-formed YAML (with line and column).
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise CodebookError(path, [_yaml_error(exc)]) from exc
+        node, data = _compose(text, _Loader)
+    except yaml.YAMLError:
+        try:  # PyYAML's own parser words syntax errors better (and the same with or without libyaml)
+            node, data = _compose(text, yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            raise CodebookError(path, [_yaml_error(exc)]) from exc
     lines: dict[str, int] = {}
     problems: list[Problem] = []
     if node is not None:
@@ -277,14 +299,18 @@ def codebook_to_yaml(codebook: Codebook) -> str:
         YAML text that `load_codebook` reads back into an equal codebook.
     """
     data = codebook_to_dict(codebook)
-    text = yaml.dump(
-        _styled(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=96, indent=2
-    )
+    text = yaml.dump(_styled(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=96, indent=2)
     text = re.sub(r"\n(  - id: )", r"\n\n\1", text).replace("codes:\n\n", "codes:\n", 1)
     text = text.replace("\nuncoded_examples:", "\n\nuncoded_examples:", 1)
     if yaml.safe_load(text) != data:  # pragma: no cover - safety net for odd strings
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=96)
     return _HEADER + text
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(path: str | Path, text: str, *, force: bool = False) -> Path:
@@ -306,12 +332,19 @@ def write_text_atomic(path: str | Path, text: str, *, force: bool = False) -> Pa
         raise ExportError(f"{dest} already exists; use --force to overwrite it")
     if dest.is_dir():
         raise ExportError(f"{dest} is a directory; give a file name")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    except OSError as exc:
+        raise ExportError(f"cannot write {dest}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, dest)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"cannot write {dest}: {exc.strerror or exc}") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
