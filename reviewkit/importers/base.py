@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import MISSING
 from dataclasses import fields as dc_fields
 from typing import Any, ClassVar
@@ -90,6 +91,27 @@ class ParseContext:
         fields["source_file"] = self.path
         fields["source_line"] = line
         self.records.append(new_record(fields))
+
+    def add_in_order(
+        self,
+        records: list[Any],
+        problems: list[tuple[int, str]],
+        to_fields: Callable[[Any], dict[str, Any]],
+    ) -> None:
+        """Add split records and report the splitter's problems, all in file order.
+
+        Args:
+            records: split records, each with `.line` and `.number`.
+            problems: (line, reason) found while splitting.
+            to_fields: turns one split record into Record keyword arguments.
+        """
+        pending = list(problems)
+        for rec in records:
+            while pending and pending[0][0] < rec.line:
+                self.fail(*pending.pop(0), None)
+            self.add(to_fields(rec), rec.line, rec.number)
+        for line, why in pending:
+            self.fail(line, why, None)
 
 
 _DEFAULTS = {f.name: f.default for f in dc_fields(Record) if f.default is not MISSING}

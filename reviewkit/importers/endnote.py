@@ -141,10 +141,4 @@ class EndnoteImporter(Importer):
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse refer records separated by blank lines or ``%0`` lines."""
         records, problems = split_refer(text.split("\n"))
-        pending = list(problems)
-        for rec in records:
-            while pending and pending[0][0] < rec.line:
-                ctx.fail(*pending.pop(0), None)
-            ctx.add(refer_fields(rec), rec.line, rec.number)
-        for line, why in pending:
-            ctx.fail(line, why, None)
+        ctx.add_in_order(records, problems, refer_fields)

@@ -171,10 +171,4 @@ class NoteExpressImporter(Importer):
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse NoteExpress records."""
         records, problems = split_noteexpress(text.split("\n"))
-        pending = list(problems)
-        for rec in records:
-            while pending and pending[0][0] < rec.line:
-                ctx.fail(*pending.pop(0), None)
-            ctx.add(noteexpress_fields(rec), rec.line, rec.number)
-        for line, why in pending:
-            ctx.fail(line, why, None)
+        ctx.add_in_order(records, problems, noteexpress_fields)
