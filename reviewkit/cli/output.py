@@ -21,7 +21,9 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, title: 
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(*headers, title=title, show_lines=False, header_style="bold")
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for i, header in enumerate(headers):
+        table.add_column(header, no_wrap=i == 0)
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     Console(soft_wrap=False).print(table)

@@ -1,0 +1,113 @@
+"""Provides the coding commands: `reviewkit code` (auto-code the project) and `reviewkit evaluate`."""
+
+from __future__ import annotations
+
+import click
+
+from reviewkit.cli.app import cli, db_option, json_option
+from reviewkit.cli.output import echo_json, echo_table, progress_bar
+
+METHOD_CHOICE = click.Choice(["hybrid", "embeddings", "rules"])
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--method", type=METHOD_CHOICE, default="hybrid", show_default=True, help="How passages are scored."
+)
+@click.option("--model", help="Embedding model name or folder (default: the bundled all-MiniLM-L6-v2).")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 4096),
+    default=64,
+    show_default=True,
+    help="Passages per model batch.",
+)
+@click.option("--codebook-id", type=int, help="Codebook version to code with (default: the current one).")
+@click.option("--force", is_flag=True, help="Redo every passage and code, even those up to date.")
+def code(
+    db_path: str, method: str, model: str | None, batch_size: int, codebook_id: int | None, force: bool
+) -> None:
+    """Auto-code the project's passages against its codebook (segmenting new documents first).
+
+    Resumable and idempotent: a second run does nothing; after a codebook edit only the
+    changed codes are redone, and new documents get every code.
+
+    Example:
+
+    \b
+        reviewkit codebook load codebooks/cluster-upgrading.yaml
+        reviewkit code
+        reviewkit code --method rules
+    """
+    from reviewkit.cli.corpus import open_store
+    from reviewkit.project.coding import run_tagger
+
+    store = open_store(db_path)
+    try:
+        with progress_bar("coding") as update:
+            summary = run_tagger(
+                store,
+                codebook_id,
+                method=method,
+                model=model,
+                batch_size=batch_size,
+                progress=update,
+                force=force,
+            )
+    finally:
+        store.close()
+    seg = summary.segmented
+    if seg.documents:
+        click.echo(f"Segmented {seg.documents} documents into {seg.added} new passages.")
+    click.echo(summary.message())
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--codebook",
+    "codebook_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="YAML codebook (default: the bundled cluster-upgrading codebook).",
+)
+@click.option(
+    "--method", type=METHOD_CHOICE, default="hybrid", show_default=True, help="How passages are scored."
+)
+@click.option("--model", help="Embedding model name or folder (default: the bundled all-MiniLM-L6-v2).")
+@json_option
+def evaluate(gold: str, codebook_path: str | None, method: str, model: str | None, as_json: bool) -> None:
+    """Score the tagger against human-coded passages: precision, recall, F1, kappa per code.
+
+    GOLD is a JSONL file with one passage per line: {"id", "lang", "text", "codes": [...]}.
+    No project is needed.
+
+    Example:
+
+    \b
+        reviewkit evaluate ../shared/eval/dev.jsonl
+        reviewkit evaluate gold.jsonl --method rules --json
+    """
+    from reviewkit.project.coding import evaluate_gold
+
+    report = evaluate_gold(gold, codebook_path, method=method, model=model)
+    if as_json:
+        echo_json(report.as_dict())
+        return
+    rows = [
+        [cid, f"{m.precision:.2f}", f"{m.recall:.2f}", f"{m.f1:.2f}", f"{m.kappa:.2f}", m.support]
+        for cid, m in report.per_code.items()
+    ]
+    echo_table(
+        ["code", "precision", "recall", "F1", "kappa", "support"],
+        rows,
+        title=f"{method} on {report.n_passages} passages",
+    )
+    click.echo(
+        f"micro F1 {report.micro_f1:.3f}  macro F1 {report.macro_f1:.3f}  mean kappa {report.mean_kappa:.3f}"
+    )
+    for lang, figs in report.by_lang.items():
+        click.echo(
+            f"  {lang}: {int(figs['n_passages'])} passages, micro F1 {figs['micro_f1']:.3f}, "
+            f"macro F1 {figs['macro_f1']:.3f}, mean kappa {figs['mean_kappa']:.3f}"
+        )

@@ -1,0 +1,401 @@
+"""Provides the coding use cases: segment documents into passages, run the tagger on a project, evaluate it.
+
+`run_tagger` is resumable and idempotent: each (document, code) pair records in ``tag_state`` the
+fingerprint it was coded with — a hash of the tagger version and config, the embedding model, the
+code's own content (definition, keywords, examples, threshold...) and the codebook's uncoded
+examples. A second run with the same tagger and codebook finds nothing to do (and loads no model);
+after editing one code only that code is redone, and new documents get every code. Edits to other
+codes' examples (which are negatives of this code's classifier) do not redo a code: pass
+``force=True`` (``reviewkit code --force``) to redo everything.
+
+Documents are coded in pages of `docs_per_batch` with one transaction each, so memory stays bounded
+and an interrupted run resumes where it stopped. Embeddings are cached in the project by model and
+text hash, so re-coding never re-embeds an unchanged passage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from reviewkit.codebook.model import Codebook
+from reviewkit.errors import ReviewkitError
+from reviewkit.records import Passage
+from reviewkit.store.passages import text_hash
+from reviewkit.tagger.segment import SEGMENTER_VERSION, segment_document
+
+if TYPE_CHECKING:
+    from reviewkit.store import Store
+    from reviewkit.tagger.embed import Embedder
+    from reviewkit.tagger.evaluate import EvaluationReport
+
+Progress = Callable[[int, int, str], None]
+
+NEAR_MISS = 0.15
+"""Suggestions are stored from ``threshold - NEAR_MISS`` up, so the review queue can offer near misses."""
+
+
+@dataclass
+class SegmentSummary:
+    """What segmenting did."""
+
+    documents: int = 0
+    added: int = 0
+    removed: int = 0
+
+
+@dataclass
+class TagRunSummary:
+    """What a tagger run did."""
+
+    codebook_id: int
+    codebook_name: str
+    method: str
+    model: str
+    run_id: int | None = None
+    documents: int = 0
+    """Documents (re)coded."""
+    passages: int = 0
+    """Passages (re)coded."""
+    suggestions: int = 0
+    """Suggestions stored at or above their threshold."""
+    near_misses: int = 0
+    """Suggestions stored just below their threshold (for the review queue)."""
+    codes: list[str] = field(default_factory=list)
+    """Codes that were (re)done for at least one document."""
+    embedded: int = 0
+    """Texts sent to the model (cache misses)."""
+    cached: int = 0
+    """Texts whose vectors came from the cache."""
+    seconds: float = 0.0
+    segmented: SegmentSummary = field(default_factory=SegmentSummary)
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def up_to_date(self) -> bool:
+        """True when there was nothing to do."""
+        return self.passages == 0
+
+    def message(self) -> str:
+        """One-line human summary."""
+        if self.up_to_date:
+            return "0 passages to code; up to date."
+        return (
+            f"Coded {self.passages} passages of {self.documents} documents for {len(self.codes)} code(s) "
+            f"with {self.method}: {self.suggestions} suggestions (+{self.near_misses} near misses) "
+            f"in {self.seconds:.1f}s; {self.embedded} texts embedded, {self.cached} from cache."
+        )
+
+
+def segment_documents(
+    store: Store,
+    document_ids: Sequence[int] | None = None,
+    *,
+    resegment: bool = False,
+    progress: Progress | None = None,
+    page: int = 500,
+) -> SegmentSummary:
+    """Split documents' titles and abstracts (and their second-language copies) into passages.
+
+    Idempotent: unchanged passages keep their ids; passages that have codings are never deleted.
+
+    Args:
+        store: the open project.
+        document_ids: only these documents (default: all).
+        resegment: also re-segment documents that already have passages (default: only new ones).
+        progress: callback (done, total, "segmenting").
+        page: documents per transaction.
+
+    Returns:
+        Counts of documents segmented and passages added/removed.
+    """
+    summary = SegmentSummary()
+    total = len(document_ids) if document_ids is not None else _count_docs(store, not resegment)
+    after = 0
+    while True:
+        docs = store.documents_for_segmenting(
+            only_new=not resegment, document_ids=document_ids, after_id=after, limit=page
+        )
+        if not docs:
+            break
+        for doc in docs:
+            segs = segment_document(doc)
+            passages = [
+                Passage(doc["id"], s.field, i, s.start, s.end, s.text, s.lang) for i, s in enumerate(segs)
+            ]
+            added, removed = store.save_passages(doc["id"], passages)
+            summary.documents += 1
+            summary.added += added
+            summary.removed += removed
+        after = docs[-1]["id"]
+        if progress:
+            progress(summary.documents, max(total, summary.documents), "segmenting")
+    return summary
+
+
+def _count_docs(store: Store, only_new: bool) -> int:
+    sql = "SELECT count(*) FROM documents d"
+    if only_new:
+        sql += " WHERE NOT EXISTS (SELECT 1 FROM passages p WHERE p.document_id = d.id)"
+    return int(store.db.execute(sql).fetchone()[0])
+
+
+class CachedEncoder:
+    """Embeds texts through the project's embedding cache (model + SHA-1 of the text -> float32 vector).
+
+    Args:
+        embedder: the model.
+        store: the project whose ``embeddings`` table is the cache (None: an in-memory cache only).
+        batch_size: model batch size.
+    """
+
+    def __init__(self, embedder: Embedder, store: Store | None, batch_size: int) -> None:
+        self.embedder = embedder
+        self.store = store
+        self.batch_size = batch_size
+        self.memory: dict[str, np.ndarray] = {}
+        self.embedded = 0
+        self.cached = 0
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        """Vectors of `texts` (rows aligned), encoding only those not cached."""
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        hashes = [text_hash(t) for t in texts]
+        found: dict[str, np.ndarray] = {h: self.memory[h] for h in hashes if h in self.memory}
+        missing = [h for h in dict.fromkeys(hashes) if h not in found]
+        if missing and self.store is not None:
+            found.update(self.store.cached_embeddings(self.embedder.name, missing))
+        todo = {h: t for h, t in zip(hashes, texts, strict=True) if h not in found}
+        self.cached += len(texts) - sum(1 for h in hashes if h in todo)
+        if todo:
+            vecs = self.embedder.encode(list(todo.values()), batch_size=self.batch_size)
+            new = dict(zip(todo.keys(), vecs, strict=True))
+            self.embedded += len(new)
+            if self.store is not None:
+                self.store.cache_embeddings(self.embedder.name, new)
+            found.update(new)
+        if self.store is None:
+            self.memory.update(found)
+        return np.stack([found[h] for h in hashes]).astype(np.float32, copy=False)
+
+
+def make_embedder(model: str | None = None, model_obj: Any | None = None) -> Embedder:
+    """The sentence-transformers embedder for `model` (None: the bundled all-MiniLM-L6-v2, offline).
+
+    Args:
+        model: model name or folder.
+        model_obj: an already loaded SentenceTransformer to reuse.
+
+    Returns:
+        The embedder (``reviewkit.sentence_transformer.v1``).
+    """
+    from reviewkit.registry import embedders
+    from reviewkit.tagger import embed  # noqa: F401  (registers the embedders)
+
+    factory = embedders.get("reviewkit.sentence_transformer.v1")
+    return factory(model=model, model_obj=model_obj)  # type: ignore[no-any-return]
+
+
+def code_fingerprints(codebook: Codebook, config_fingerprint: str) -> dict[str, str]:
+    """Fingerprint per leaf code: tagger config + segmenter + the code's content + uncoded examples."""
+    uncoded = json.dumps(codebook.uncoded_examples, sort_keys=True, ensure_ascii=False, default=list)
+    base = f"{config_fingerprint}|{SEGMENTER_VERSION}|{hashlib.sha1(uncoded.encode('utf-8')).hexdigest()}"
+    return {
+        c.id: hashlib.sha1(f"{base}|{codebook.code_hash(c.id)}".encode()).hexdigest()[:20]
+        for c in codebook.leaves()
+    }
+
+
+def _resolve(store: Store, codebook_id: int | None, codebook: Codebook | None) -> tuple[int, Codebook]:
+    if codebook is not None:
+        if codebook_id is None:
+            codebook_id = store.save_codebook(codebook)
+        return codebook_id, codebook
+    from reviewkit.project.codebooks import resolve_codebook
+
+    return resolve_codebook(store, codebook_id)
+
+
+def run_tagger(
+    store: Store,
+    codebook_id: int | None = None,
+    *,
+    method: str = "hybrid",
+    model: str | None = None,
+    batch_size: int = 64,
+    progress: Progress | None = None,
+    codebook: Codebook | None = None,
+    embedder: Embedder | None = None,
+    force: bool = False,
+    docs_per_batch: int = 200,
+) -> TagRunSummary:
+    """Code the project's passages against a codebook (segmenting new documents first).
+
+    Args:
+        store: the open project.
+        codebook_id: the codebook version (default: the current one).
+        method: "hybrid" (default), "embeddings" or "rules".
+        model: embedding model name or folder (default: the bundled all-MiniLM-L6-v2).
+        batch_size: passages per model batch.
+        progress: callback (done, total, stage) with stages "segmenting", "training", "coding".
+        codebook: use this codebook object (stored as a version when `codebook_id` is None).
+        embedder: use this embedder instead of loading `model` (tests pass the session's model).
+        force: redo every (document, code) pair even when up to date.
+        docs_per_batch: documents per transaction (bounds memory).
+
+    Returns:
+        What the run did (`TagRunSummary.up_to_date` when nothing needed coding).
+
+    Raises:
+        NotFoundError: the project has no codebook.
+        ReviewkitError: unknown method or unloadable model.
+    """
+    from reviewkit.tagger.pipeline import (
+        METHODS,
+        TAGGER_VERSION,
+        Tagger,
+        TaggerConfig,
+        evidence_to_dict,
+        method_label,
+    )
+
+    if method not in METHODS:
+        raise ReviewkitError(f"Unknown tagger method {method!r}. Available: {', '.join(METHODS)}")
+
+    started = time.perf_counter()
+    segmented = segment_documents(store, progress=progress)
+    cb_id, cb = _resolve(store, codebook_id, codebook)
+    if method == "rules":
+        model_name = ""
+    elif embedder is not None:
+        model_name = embedder.name
+    else:
+        from reviewkit.tagger.embed import model_name as _name_of
+
+        model_name = _name_of(model)
+    config = TaggerConfig(method=method, model=model_name)
+    fps = code_fingerprints(cb, config.fingerprint())
+    if force:
+        fps = {c: f"{fp}!{time.time_ns()}" for c, fp in fps.items()}
+    summary = TagRunSummary(cb_id, cb.name, method, model_name, segmented=segmented)
+    store.carry_over_suggestions(cb_id, cb.name, fps)
+    n_docs, n_passages = store.count_documents_to_code(cb.name, fps)
+    if n_passages == 0:
+        summary.seconds = time.perf_counter() - started
+        return summary
+    encoder: CachedEncoder | None = None
+    if method != "rules":
+        if progress:
+            progress(0, 1, "loading model")
+        encoder = CachedEncoder(embedder or make_embedder(model), store, batch_size)
+    if progress:
+        progress(0, 1, "training")
+    tagger = Tagger(cb, config, encoder).fit()
+    summary.thresholds = dict(tagger.thresholds)
+    run_id = store.start_tag_run(
+        cb_id, TAGGER_VERSION, {**config.as_dict(), "thresholds": tagger.thresholds}, model_name
+    )
+    summary.run_id = run_id
+    label = method_label(method)
+    done_codes: set[str] = set()
+    after = 0
+    if progress:
+        progress(0, n_passages, "coding")
+    while True:
+        todo_list = store.documents_to_code(cb.name, fps, after_id=after, limit=docs_per_batch)
+        if not todo_list:
+            break
+        after = todo_list[-1][0]
+        todo = dict(todo_list)
+        passages = store.passages_of(todo)
+        codes = sorted(set().union(*todo.values()), key=tagger.code_ids.index)
+        texts = [p.text for p in passages]
+        vectors = encoder(texts) if encoder is not None else None
+        scored = tagger.score(texts, [p.lang for p in passages], vectors, codes=codes, below=NEAR_MISS)
+        rows: list[dict[str, Any]] = []
+        for p, row in zip(passages, scored, strict=True):
+            for cs in row:
+                if cs.code_id not in todo[p.document_id] or cs.score < cs.threshold - NEAR_MISS:
+                    continue
+                if cs.score >= cs.threshold:
+                    summary.suggestions += 1
+                else:
+                    summary.near_misses += 1
+                rows.append(
+                    {
+                        "passage_id": p.id,
+                        "code_id": cs.code_id,
+                        "score": cs.score,
+                        "threshold": cs.threshold,
+                        "method": label,
+                        "evidence": evidence_to_dict(cs.evidence),
+                        "tagger_version": TAGGER_VERSION,
+                    }
+                )
+        store.save_tag_results(
+            run_id=run_id, codebook_id=cb_id, codebook_name=cb.name, todo=todo, fingerprints=fps, rows=rows
+        )
+        done_codes.update(codes)
+        summary.documents += len(todo)
+        summary.passages += len(passages)
+        if progress:
+            progress(min(summary.passages, n_passages), n_passages, "coding")
+    summary.codes = [c for c in tagger.code_ids if c in done_codes]
+    if encoder is not None:
+        summary.embedded, summary.cached = encoder.embedded, encoder.cached
+    store.finish_tag_run(
+        run_id, documents=summary.documents, passages=summary.passages, suggestions=summary.suggestions
+    )
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def evaluate_gold(
+    gold_path: str | Path,
+    codebook_path: str | Path | None = None,
+    *,
+    method: str = "hybrid",
+    model: str | None = None,
+    embedder: Embedder | None = None,
+    batch_size: int = 64,
+) -> EvaluationReport:
+    """Score the tagger against a gold JSONL file (no project needed).
+
+    Args:
+        gold_path: one human-coded passage per line.
+        codebook_path: the YAML codebook (default: the bundled cluster-upgrading codebook).
+        method: rules, embeddings or hybrid.
+        model: embedding model name or folder (default: bundled).
+        embedder: an embedder to use instead of loading `model`.
+        batch_size: model batch size.
+
+    Returns:
+        The evaluation report.
+
+    Raises:
+        EvaluationError: malformed gold file or a code unknown to the codebook.
+        CodebookError: invalid codebook.
+    """
+    from reviewkit.codebook import load_codebook
+    from reviewkit.resources import default_codebook_path
+    from reviewkit.tagger.evaluate import evaluate_tagger, read_gold
+    from reviewkit.tagger.pipeline import Tagger, TaggerConfig
+
+    cb = load_codebook(codebook_path or default_codebook_path())
+    gold = read_gold(gold_path, cb)
+    encoder = None
+    name = ""
+    if method != "rules":
+        emb = embedder or make_embedder(model)
+        encoder = CachedEncoder(emb, None, batch_size)
+        name = emb.name
+    tagger = Tagger(cb, TaggerConfig(method=method, model=name), encoder).fit()
+    return evaluate_tagger(tagger, gold)

@@ -1,0 +1,248 @@
+"""Provides training of the combiner from the codebook alone: examples, out-of-fold features, calibration, thresholds.
+
+How the score and the thresholds are set (no human-coded evaluation data is used):
+
+1. Every example of every leaf code, and every uncoded example, becomes a training passage;
+   identical texts listed under several codes are one multi-label passage. An example of another
+   code that contains a (non-vetoed) keyword of code C is *ambiguous* for C (is a Wenzhou example of
+   product upgrading also about China? list it under both codes to say so): it is left out of C's
+   classifier and of C's threshold, but the combiner sees it as a negative, which is how it learns
+   how far a keyword hit of each code can be trusted (together with the ``lexp`` feature).
+2. The examples are split into `folds` folds. For each fold, the per-code classifiers and the
+   nearest-example tables are fitted on the other folds and the held-out fold's features are
+   computed, so every example has out-of-fold features, as an unseen passage would.
+3. A logistic regression per language (the *combiner*) maps a passage's features for a code to a
+   probability — the calibrated score in [0, 1]; it is shared by all codes.
+4. Each code's threshold maximises F1 of the out-of-fold scores of that code, shrunk halfway
+   towards the threshold that maximises F1 over all codes together (few examples per code make the
+   per-code optimum noisy), and clipped to [0.2, 0.8]. ``threshold:`` in the codebook overrides it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from reviewkit.codebook.model import Codebook
+from reviewkit.lang import detect_language
+from reviewkit.tagger.features import CodeModels, Example, F, compute_features, fit_models
+from reviewkit.tagger.rules import CodeHits, KeywordMatcher
+
+STACK_FEATURES: dict[str, dict[str, tuple[str, ...]]] = {
+    "hybrid": {
+        "en": ("lex", "lexp", "neg", "nn", "top3", "margin", "def", "clf", "tf_nn", "tf_clf"),
+        "zh": ("lex", "lexp", "neg", "nn", "clf", "tf_nn", "tf_clf", "tf_margin"),
+    },
+    "embeddings": {
+        "en": ("nn", "top3", "margin", "def", "clf"),
+        "zh": ("nn", "top3", "margin", "def", "clf"),
+    },
+}
+"""Which features the combiner of each method uses, per passage language."""
+
+
+def codebook_examples(codebook: Codebook) -> list[Example]:
+    """The codebook's examples as multi-label training passages (uncoded examples carry no code).
+
+    Args:
+        codebook: the codebook.
+
+    Returns:
+        One `Example` per distinct text, in codebook order.
+    """
+    leaves = {c.id for c in codebook.leaves()}
+    by_text: dict[str, tuple[str, set[str]]] = {}
+    for code in codebook.leaves():
+        for lang, texts in code.examples.items():
+            for text in texts:
+                t = str(text).strip()
+                if t:
+                    entry = by_text.setdefault(t, (detect_language(t) or lang, set()))
+                    entry[1].add(code.id)
+    for lang, texts in codebook.uncoded_examples.items():
+        for text in texts:
+            t = str(text).strip()
+            if t:
+                by_text.setdefault(t, (detect_language(t) or lang, set()))
+    return [Example(t, lang, frozenset(c & leaves)) for t, (lang, c) in by_text.items()]
+
+
+def definition_text(codebook: Codebook, code_id: str) -> str:
+    """Label and definition of a code, the text embedded as its definition vector."""
+    code = codebook.get(code_id)
+    return f"{code.label_for('en')}: {code.definition}".strip()
+
+
+@dataclass
+class Combiner:
+    """The fitted combiner: per-language logistic regressions over named features."""
+
+    features: dict[str, tuple[str, ...]]
+    coef: dict[str, np.ndarray]
+    intercept: dict[str, float]
+
+    def score(self, feats: np.ndarray, langs: Sequence[str]) -> np.ndarray:
+        """Calibrated scores (n, n_codes) from a feature tensor (n, n_codes, n_features)."""
+        out = np.zeros(feats.shape[:2], dtype=np.float32)
+        for lang in ("en", "zh"):
+            rows = np.array([(x if x in ("en", "zh") else "en") == lang for x in langs], dtype=bool)
+            if not rows.any():
+                continue
+            cols = [F[name] for name in self.features[lang]]
+            z = feats[rows][:, :, cols] @ self.coef[lang] + self.intercept[lang]
+            out[rows] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return out
+
+
+def ambiguity_mask(
+    code_ids: Sequence[str], examples: Sequence[Example], hits: Sequence[dict[str, CodeHits]]
+) -> np.ndarray:
+    """(n_examples, n_codes) True where an example is not labelled with a code but has its keywords."""
+    mask = np.zeros((len(examples), len(code_ids)), dtype=bool)
+    for i, (ex, h) in enumerate(zip(examples, hits, strict=True)):
+        for j, cid in enumerate(code_ids):
+            entry = h.get(cid)
+            if cid not in ex.codes and entry is not None and entry.terms:
+                mask[i, j] = True
+    return mask
+
+
+def _fit_combiner(
+    feats: np.ndarray,
+    labels: np.ndarray,
+    mask: np.ndarray,
+    langs: Sequence[str],
+    features: dict[str, tuple[str, ...]],
+    seed: int,
+) -> Combiner:
+    from sklearn.linear_model import LogisticRegression
+
+    coef: dict[str, np.ndarray] = {}
+    intercept: dict[str, float] = {}
+    lang_arr = np.array([x if x in ("en", "zh") else "en" for x in langs])
+    for lang in ("en", "zh"):
+        cols = [F[name] for name in features[lang]]
+        rows = lang_arr == lang
+        if rows.sum() < 4:  # too few examples in this language: borrow the other language's rows
+            rows = np.ones_like(rows)
+        x = feats[rows][:, :, cols].reshape(-1, len(cols))
+        y = labels[rows].reshape(-1)
+        keep = ~mask[rows].reshape(-1)
+        x, y = x[keep], y[keep]
+        if y.sum() == 0 or y.sum() == len(y):
+            coef[lang] = np.zeros(len(cols), dtype=np.float32)
+            intercept[lang] = -3.0
+            continue
+        clf = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
+        clf.fit(x, y)
+        coef[lang] = np.asarray(clf.coef_[0], dtype=np.float32)
+        intercept[lang] = float(clf.intercept_[0])
+    return Combiner(features, coef, intercept)
+
+
+def _best_threshold(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Threshold (middle of the best F1 plateau) and that F1."""
+    grid = np.round(np.arange(0.1, 0.91, 0.025), 3)
+    f1s = []
+    for t in grid:
+        pred = scores >= t
+        tp = float((pred & (labels == 1)).sum())
+        fp = float((pred & (labels == 0)).sum())
+        fn = float((~pred & (labels == 1)).sum())
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    arr = np.array(f1s)
+    best = arr.max()
+    plateau = grid[arr >= best - 1e-9]
+    return float(np.median(plateau)), float(best)
+
+
+def fit_combiner(
+    codebook: Codebook,
+    method: str,
+    matcher: KeywordMatcher,
+    encode: Callable[[list[str]], np.ndarray] | None,
+    *,
+    folds: int,
+    c: float,
+    seed: int,
+) -> tuple[CodeModels, Combiner, dict[str, float], dict[str, float]]:
+    """Train the per-code models and the combiner on the codebook's examples; set the thresholds.
+
+    Args:
+        codebook: the codebook (its leaves are the codes).
+        method: "hybrid" or "embeddings".
+        matcher: keyword matcher of the leaves.
+        encode: texts -> normalised embeddings.
+        folds: number of cross-validation folds.
+        c: regularisation of the per-code classifiers.
+        seed: random seed of the fold split.
+
+    Returns:
+        (models fitted on all examples, combiner, calibrated threshold per code, out-of-fold F1 per code).
+    """
+    code_ids = [code.id for code in codebook.leaves()]
+    examples = codebook_examples(codebook)
+    use_tfidf = method == "hybrid"
+    use_emb = encode is not None
+    texts = [ex.text for ex in examples]
+    ex_vecs = encode(texts) if use_emb and texts else np.zeros((len(texts), 0), dtype=np.float32)
+    def_vecs = (
+        encode([definition_text(codebook, cid) for cid in code_ids])
+        if use_emb
+        else np.zeros((0, 0), dtype=np.float32)
+    )
+    hits = matcher.match_many(texts)
+    mask = ambiguity_mask(code_ids, examples, hits)
+    labels = np.array([[cid in ex.codes for cid in code_ids] for ex in examples], dtype=int).reshape(
+        len(examples), len(code_ids)
+    )
+    langs = [ex.lang for ex in examples]
+    oof = np.zeros((len(examples), len(code_ids), len(F)), dtype=np.float32)
+    rng = np.random.default_rng(seed)
+    fold_of = rng.permutation(len(examples)) % max(2, folds)
+    for k in range(max(2, folds)):
+        test = np.flatnonzero(fold_of == k)
+        train = np.flatnonzero(fold_of != k)
+        if test.size == 0 or train.size == 0:
+            continue
+        sub = fit_models(
+            code_ids,
+            [examples[i] for i in train],
+            ex_vecs[train],
+            def_vecs,
+            mask[train],
+            hits=[hits[i] for i in train],
+            c=c,
+            seed=seed,
+            use_embeddings=use_emb,
+            use_tfidf=use_tfidf,
+        )
+        feats, _ = compute_features(
+            sub, [texts[i] for i in test], [langs[i] for i in test], ex_vecs[test], [hits[i] for i in test]
+        )
+        oof[test] = feats
+    combiner = _fit_combiner(oof, labels, np.zeros_like(mask), langs, STACK_FEATURES[method], seed)
+    scores = combiner.score(oof, langs)
+    keep = ~mask
+    t_all, _ = _best_threshold(scores[keep], labels[keep])
+    thresholds: dict[str, float] = {}
+    oof_f1: dict[str, float] = {}
+    for j, cid in enumerate(code_ids):
+        rows = keep[:, j]
+        t_code, f1 = _best_threshold(scores[rows, j], labels[rows, j])
+        thresholds[cid] = float(np.clip(round((t_code + t_all) / 2, 3), 0.2, 0.8))
+        oof_f1[cid] = round(f1, 3)
+    models = fit_models(
+        code_ids,
+        examples,
+        ex_vecs,
+        def_vecs,
+        mask,
+        c=c,
+        seed=seed,
+        use_embeddings=use_emb,
+        use_tfidf=use_tfidf,
+    )
+    return models, combiner, thresholds, oof_f1
