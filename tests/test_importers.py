@@ -99,6 +99,7 @@ def test_available_formats() -> None:
         "citation",
         "csv",
         "endnote",
+        "json",
         "jsonl",
         "noteexpress",
         "pubmed",

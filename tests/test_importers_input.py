@@ -143,7 +143,7 @@ def test_unknown_format() -> None:
     msg = str(err.value)
     assert "could not recognise the format of" in msg and "unknown_format.txt" in msg
     assert (
-        "--format with one of: bibtex, citation, csv, endnote, jsonl, noteexpress, pubmed, refworks, ris, wos"
+        "--format with one of: bibtex, citation, csv, endnote, json, jsonl, noteexpress, pubmed, refworks, ris, wos"
         in msg
     )
 
@@ -217,3 +217,53 @@ def test_wrong_encoding_error_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError) as err:
         read_records(path, encoding="utf-8")
     assert err.value.line == 3 and "column 10" in err.value.reason
+
+
+def test_csl_json_array_from_zotero() -> None:
+    from reviewkit.importers import detect_format, read_records
+
+    path = Path(__file__).parent / "fixtures" / "synthetic" / "zotero_csl.json"
+    assert detect_format(path) == "json"
+    res = read_records(path)
+    first, second = res.records
+    assert first.authors == ("Humphrey, John", "Schmitz, Hubert")
+    assert (first.year, first.pages, first.doi, first.type) == (
+        2002,
+        "1017-1027",
+        "10.1080/0034340022000022198",
+        "journal-article",
+    )
+    assert first.keywords == ("global value chains", "upgrading", "industrial clusters")
+    assert (second.authors, second.year, second.journal, second.language) == (
+        ("文嫮", "曾刚"),
+        2005,
+        "人文地理",
+        "zh",
+    )
+    assert [r.source_line for r in res.records] == [2, 17]
+
+
+def test_json_array_errors_name_the_line(tmp_path: Path) -> None:
+    from reviewkit.errors import ImportFormatError
+    from reviewkit.importers import read_records
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '[\n {"title": "Good", "year": 2001},\n {"title": "Broken", "year": }\n]\n', encoding="utf-8"
+    )
+    with pytest.raises(ImportFormatError) as info:
+        read_records(bad)
+    assert (info.value.line, info.value.record) == (3, 2)
+    unclosed = tmp_path / "unclosed.json"
+    unclosed.write_text('[{"title": "Good", "year": 2001},\n', encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="not closed"):
+        read_records(unclosed)
+    res = read_records(bad, skip_bad=True)
+    assert [r.title for r in res.records] == ["Good"] and res.skipped[0].line == 3
+
+
+def test_table_without_title_column_names_its_columns(tmp_path: Path) -> None:
+    table = tmp_path / "people.csv"
+    table.write_text("Name,Age\nBob,3\n", encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="none of its columns Name, Age is a title"):
+        read_records(table)

@@ -1,8 +1,9 @@
 """Provides `read_records`: turn a bibliographic export file into `Record`s, detecting format and encoding.
 
 Formats (short names): bibtex, citation (abstract + GB/T 7714 reference lines), csv (Scopus, Embase,
-ASReview, any CSV/TSV), endnote (refer/EndNote tagged, CNKI), jsonl, noteexpress (CNKI), pubmed
-(MEDLINE/.nbib), refworks (CNKI), ris, wos (Web of Science plain text).
+ASReview, any CSV/TSV), endnote (refer/EndNote tagged, CNKI), json (CSL-JSON arrays, e.g. from
+Zotero), jsonl, noteexpress (CNKI), pubmed (MEDLINE/.nbib), refworks (CNKI), ris, wos (Web of
+Science plain text).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from reviewkit.errors import ImportFormatError, UnknownComponentError
 from reviewkit.importers import (  # noqa: F401  (each module registers its importer)
     bibtex,
     citation,
+    csljson,
     csvfile,
     endnote,
     jsonl,
@@ -45,7 +47,8 @@ _ALIASES = {
     "net": "noteexpress",
     "gbt7714": "citation",
     "gb7714": "citation",
-    "json": "jsonl",
+    "csl": "json",
+    "csljson": "json",
 }
 _SUFFIX_FORMAT = {
     "ris": "ris",
@@ -59,6 +62,7 @@ _SUFFIX_FORMAT = {
     "csv": "csv",
     "tsv": "csv",
     "tab": "csv",
+    "json": "json",
     "jsonl": "jsonl",
     "ndjson": "jsonl",
     "txt": "citation",
@@ -117,10 +121,26 @@ def _detect(path: str, head: str) -> str:
             best, best_score = name, score
     if best:
         return best
+    hint = _table_hint(head) if by_suffix == "csv" or suffix in {"csv", "tsv", "txt"} else ""
     raise ImportFormatError(
         path,
         None,
-        f"could not recognise the format of {path}; use --format with one of: {', '.join(available_formats())}",
+        f"could not recognise the format of {path}{hint}; use --format with one of: {', '.join(available_formats())}",
+    )
+
+
+def _table_hint(head: str) -> str:
+    """For a table without a title column: name its columns, so the user can see what is missing."""
+    import csv
+
+    first = head.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    if first.count(delimiter) == 0:
+        return ""
+    columns = [c.strip() for c in next(csv.reader([first], delimiter=delimiter))]
+    return (
+        f" (it looks like a table, but none of its columns {', '.join(columns[:12])} is a title or "
+        "abstract; name the title column 'Title')"
     )
 
 

@@ -74,7 +74,7 @@ class JsonlImporter(Importer):
     """JSON Lines: one object per line with Record field names (title, abstract, authors, year ...)."""
 
     name = "jsonl"
-    suffixes = ("jsonl", "ndjson", "json")
+    suffixes = ("jsonl", "ndjson")
 
     def sniff(self, head: str) -> int:
         """Sure when the first non-empty line is a complete JSON object."""
