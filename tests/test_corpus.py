@@ -191,3 +191,13 @@ def test_make_key_is_readable_and_unique(store: Store, tmp_path: Path) -> None:
     corpus.import_files(store, [f])
     keys = sorted(d["key"] for d in store.list_documents())
     assert keys == ["bathelt2004clusters", "bathelt2004clustersa"]
+
+
+def test_short_titles_merge_only_with_same_author_and_journal(store: Store, tmp_path: Path) -> None:
+    editorial = {"title": "Editorial", "year": 2001, "authors": ["Smith, A."], "journal": "Regional Studies"}
+    other_journal = {**editorial, "journal": "Economic Geography"}
+    f = write_ris(tmp_path / "e.ris", [editorial, other_journal])
+    first = corpus.import_files(store, [f])[0]
+    again = corpus.import_files(store, [f])[0]
+    assert (first.added, first.merged) == (2, 0)
+    assert (again.added, again.merged) == (0, 2)

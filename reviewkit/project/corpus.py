@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.errors import ImportFormatError, NotFoundError, ReviewkitError
+from reviewkit.lang import has_cjk
 from reviewkit.records import Record, SkippedRecord
 from reviewkit.store.documents import normalize_title
 
@@ -135,7 +136,12 @@ def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMI
     best: tuple[int, str, float] | None = None
     for title in (rec.title, rec.title_alt):
         norm = normalize_title(title)
-        if len(norm) < 8:
+        if not norm:
+            continue
+        if _is_short(norm):
+            short = _same_short_title(store, rec, norm)
+            if short is not None:
+                return short, "same short title, year, first author and journal", 100.0
             continue
         numbers = _NUMBERS.findall(norm)
         for cand_id, cand_norm in store.title_candidates(rec.year, norm):
@@ -145,6 +151,25 @@ def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMI
             if sim >= threshold and (best is None or sim > best[2]):
                 best = (cand_id, "same title and year" if sim == 100.0 else f"similar title ({sim:.0f}%)", sim)
     return best
+
+
+def _is_short(norm: str) -> bool:
+    """One or two words ("Editorial", "Book review"), or under 8 Chinese characters: too generic to match alone."""
+    if has_cjk(norm):
+        return len(norm.replace(" ", "")) < 8
+    return len(norm.split()) <= 2
+
+
+def _same_short_title(store: Store, rec: Record, norm: str) -> int | None:
+    """A short title ("Editorial", "Clusters") matches only with the same year, first author and journal."""
+    for cand_id, cand_norm in store.title_candidates(rec.year, norm, prefix_len=len(norm)):
+        if cand_norm != norm:
+            continue
+        other = store.get_record(cand_id)
+        same_author = normalize_title(" ".join(other.authors[:1])) == normalize_title(" ".join(rec.authors[:1]))
+        if same_author and normalize_title(other.journal) == normalize_title(rec.journal):
+            return cand_id
+    return None
 
 
 def expand_paths(paths: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
@@ -276,8 +301,6 @@ def near_duplicates(
                 continue
             sim = float(matrix[i, j])
             a, b = docs[i][0], docs[j][0]
-            if sim >= high and titles[i] == titles[j]:
-                continue
             if (min(a, b), max(a, b)) in distinct:
                 continue
             pairs.append(DuplicatePair(a, b, round(sim, 1), year, titles[i], titles[j]))
