@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "reviewkit.records": ("reviewkit.",),
     "reviewkit.errors": ("reviewkit.",),
     "reviewkit.lang": ("reviewkit.",),
+    "reviewkit.config": ("reviewkit.",),
+    "reviewkit.resources": ("reviewkit.",),
     "reviewkit.store": ("reviewkit.importers", "reviewkit.exporters", "reviewkit.tagger", "reviewkit.codebook.refi",
                         "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.analysis"),  # fmt: skip
     "reviewkit.importers": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.tagger"),
@@ -105,3 +108,12 @@ def test_module_sizes() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > (800 if m.startswith("reviewkit.cli") else 450)
     }
     assert not big, f"modules over the size limit (STYLE.md: ~400 lines): {big}"
+
+
+def test_only_config_reads_the_environment() -> None:
+    readers = {
+        m
+        for m, p in _modules()
+        if re.search(r"os\.environ\.get|os\.getenv|os\.environ\[", p.read_text(encoding="utf-8"))
+    }
+    assert readers == {"reviewkit.config"}, f"modules reading the environment besides reviewkit.config: {readers}"

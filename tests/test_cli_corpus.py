@@ -140,3 +140,14 @@ def test_demo_corpus_imports_whole(tmp_path: Path) -> None:
     assert s["documents"] == 119 and s["duplicates_merged"] == 0
     assert s["by_language"]["zh"] >= 0.22 * s["documents"]
     assert min(s["years"]) == 1990 and max(s["years"]) == 2015
+
+
+def test_reviewkit_db_environment_variable(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("REVIEWKIT_DB", str(db))
+    code, out = run("init")
+    assert code == 0 and out == f"Created project: {db}\n"
+    monkeypatch.setenv("REVIEWKIT_CODER", "zhang")
+    from reviewkit.config import settings
+
+    assert settings().coder == "zhang" and settings().db == str(db)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 from reviewkit import __version__
+from reviewkit.config import settings
 from reviewkit.errors import ReviewkitError
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-DEFAULT_DB = "reviewkit.db"
 
 
 class ReviewkitGroup(click.Group):
@@ -32,7 +30,7 @@ def db_option(fn: F) -> F:
         "--db",
         "db_path",
         type=click.Path(dir_okay=False),
-        default=lambda: os.environ.get("REVIEWKIT_DB", DEFAULT_DB),
+        default=lambda: settings().db,
         show_default="./reviewkit.db or $REVIEWKIT_DB",
         help="Project database file.",
     )(fn)
@@ -45,9 +43,7 @@ def json_option(fn: F) -> F:
 
 def default_coder() -> str:
     """The coder name: $REVIEWKIT_CODER, else the login name."""
-    import getpass
-
-    return os.environ.get("REVIEWKIT_CODER") or getpass.getuser() or "coder"
+    return settings().coder
 
 
 @click.group(cls=ReviewkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
