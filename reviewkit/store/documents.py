@@ -3,74 +3,24 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.records import Record
 from reviewkit.store.base import dumps, now
+from reviewkit.store.text import fts_query, normalize_title, unspace_cjk
+from reviewkit.store.writer import DocumentWriter
+
+__all__ = ["DocumentsMixin", "fts_query", "normalize_title"]
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_NON_WORD = re.compile(r"[^\w\u3400-\u4dbf\u4e00-\u9fff]+")
-_FTS_TOKEN = re.compile(r'"[^"]*"|\S+')
-_FTS_OPERATORS = {"AND", "OR", "NOT"}
 
 DOC_FIELDS = (
     "title", "abstract", "year", "journal", "volume", "issue", "pages", "doi", "type", "language",
     "title_alt", "abstract_alt", "journal_alt", "language_alt", "url",
 )  # fmt: skip
 LIST_FIELDS = ("authors", "authors_alt", "keywords")
-
-
-def normalize_title(title: str) -> str:
-    """Lower-case, NFKC, punctuation removed, spaces collapsed: the key for duplicate detection."""
-    text = unicodedata.normalize("NFKC", title or "").casefold()
-    return " ".join(_NON_WORD.sub(" ", text).split())
-
-
-def fts_text(text: str) -> str:
-    """Text as indexed: every CJK character becomes its own token, so any Chinese substring matches."""
-    if not text or text.isascii():
-        return text or ""
-    return _CJK_RUN.sub(_space_run, text)
-
-
-def _space_run(match: re.Match[str]) -> str:
-    return " " + " ".join(match.group()) + " "
-
-
-_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\[\]]) (?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\[\]])")
-
-
-def unspace_cjk(text: str) -> str:
-    """Undo `fts_text` in a snippet: remove the spaces put between Chinese characters."""
-    return _CJK_GAP.sub("", re.sub(r" {2,}", " ", text)).strip()
-
-
-def fts_query(query: str) -> str:
-    """Turn what a user types into an FTS5 MATCH expression.
-
-    Words are ANDed; "quoted phrases" stay phrases; a run of Chinese characters becomes a phrase
-    of single characters (matching the index); a trailing * is a prefix search; AND/OR/NOT pass through.
-    """
-    parts: list[str] = []
-    for token in _FTS_TOKEN.findall(query.strip()):
-        if token in _FTS_OPERATORS:
-            parts.append(token)
-            continue
-        prefix = token.endswith("*") and len(token) > 1
-        body = token.strip('"').rstrip("*") if not token.startswith('"') else token.strip('"')
-        words = fts_text(body).replace('"', " ").split()
-        words = [w for w in (_NON_WORD.sub(" ", w).strip() for w in words) for w in w.split() if w]
-        if not words:
-            continue
-        phrase = '"' + " ".join(words) + '"'
-        parts.append(phrase + ("*" if prefix and not token.startswith('"') else ""))
-    return " ".join(parts)
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
@@ -348,99 +298,3 @@ class DocumentsMixin:
         """Delete a document, its index entry and (by cascade) its passages and suggestions."""
         self.db.execute("DELETE FROM documents_fts WHERE rowid = ?", [doc_id])
         self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
-
-
-
-def _jlist(values: tuple[str, ...] | list[str]) -> str:
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":")) if values else "[]"
-
-
-_INSERT_DOC = (
-    "INSERT INTO documents (key, title, abstract, authors, year, journal, volume, issue, pages, doi, type, "
-    "language, title_alt, abstract_alt, authors_alt, journal_alt, language_alt, keywords, url, source_format, "
-    "source_file, raw, norm_title, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?)"
-)
-_UPDATE_DOC = (
-    "UPDATE documents SET title = ?, abstract = ?, authors = ?, year = ?, journal = ?, volume = ?, issue = ?, "
-    "pages = ?, doi = ?, type = ?, language = ?, title_alt = ?, abstract_alt = ?, authors_alt = ?, journal_alt = ?, "
-    "language_alt = ?, keywords = ?, url = ?, norm_title = ? WHERE id = ?"
-)
-_INSERT_FTS = "INSERT INTO documents_fts (rowid, title, abstract, keywords, authors) VALUES (?, ?, ?, ?, ?)"
-_INSERT_SOURCE = (
-    "INSERT INTO document_sources (document_id, import_id, source_format, source_file, source_line, source_key, "
-    "duplicate_of_existing, match_reason, similarity, raw, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-class DocumentWriter:
-    """Writes documents, their search index rows and sources; index and source rows are batched.
-
-    Documents are inserted at once (duplicate detection must see them); index and source rows are
-    buffered and written with `executemany` every `batch` rows and on `flush()`.
-    """
-
-    def __init__(self, db: Database, import_id: int | None, batch: int = 2000) -> None:
-        self.conn = db.conn
-        self.import_id = import_id
-        self.batch = batch
-        self.stamp = now()
-        self._fts: list[tuple[Any, ...]] = []
-        self._sources: list[tuple[Any, ...]] = []
-
-    @staticmethod
-    def _values(r: Record) -> tuple[Any, ...]:
-        return (
-            r.title, r.abstract, _jlist(r.authors), r.year, r.journal, r.volume, r.issue, r.pages, r.doi,
-            r.type, r.language, r.title_alt, r.abstract_alt, _jlist(r.authors_alt), r.journal_alt,
-            r.language_alt, _jlist(r.keywords), r.url,
-        )  # fmt: skip
-
-    @staticmethod
-    def _fts_row(doc_id: int, r: Record) -> tuple[Any, ...]:
-        return (
-            doc_id,
-            fts_text(f"{r.title} {r.title_alt}" if r.title_alt else r.title),
-            fts_text(f"{r.abstract} {r.abstract_alt}" if r.abstract_alt else r.abstract),
-            fts_text(" ".join(r.keywords)),
-            fts_text(" ".join(r.authors + r.authors_alt)),
-        )
-
-    def add(self, r: Record, key: str) -> int:
-        """Insert a new document; returns its id."""
-        cur = self.conn.execute(
-            _INSERT_DOC,
-            (key, *self._values(r), r.source_format, r.source_file, normalize_title(r.title), self.stamp),
-        )
-        doc_id = int(cur.lastrowid or 0)
-        self._fts.append(self._fts_row(doc_id, r))
-        if len(self._fts) >= self.batch:
-            self.flush()
-        return doc_id
-
-    def update(self, doc_id: int, r: Record) -> None:
-        """Overwrite a document with a merged record and re-index it."""
-        self.flush()
-        self.conn.execute(_UPDATE_DOC, (*self._values(r), normalize_title(r.title), doc_id))
-        self.conn.execute("DELETE FROM documents_fts WHERE rowid = ?", (doc_id,))
-        self.conn.execute(_INSERT_FTS, self._fts_row(doc_id, r))
-
-    def add_source(
-        self, doc_id: int, r: Record, *, duplicate: bool, reason: str = "", similarity: float | None = None
-    ) -> None:
-        """Remember where a document (or a duplicate merged into it) came from."""
-        raw = json.dumps(r.raw, ensure_ascii=False, default=str) if r.raw else "{}"
-        self._sources.append(
-            (doc_id, self.import_id, r.source_format, r.source_file, r.source_line, r.key, int(duplicate), reason,
-             similarity, raw, self.stamp)  # fmt: skip
-        )
-        if len(self._sources) >= self.batch:
-            self.flush()
-
-    def flush(self) -> None:
-        """Write the buffered index and source rows."""
-        if self._fts:
-            self.conn.executemany(_INSERT_FTS, self._fts)
-            self._fts.clear()
-        if self._sources:
-            self.conn.executemany(_INSERT_SOURCE, self._sources)
-            self._sources.clear()
