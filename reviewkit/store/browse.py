@@ -7,38 +7,15 @@ status counts are computed only for the rows of that page.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+from reviewkit.store.text import fts_query
 
 # Joins are written passages-first (CROSS JOIN fixes the order in SQLite): without statistics the
 # planner would otherwise scan every suggestion of the codebook for each document.
 
 # Suggestions "made" by the tagger: stored candidates whose score reaches their threshold.
 _SUGGESTED = "s.score >= s.threshold"
-
-
-def fts_phrase(query: str) -> str:
-    """Turn a user's search into an FTS5 query over `documents_fts` (quoted terms, CJK spaced).
-
-    Uses `reviewkit.store.documents.fts_query` when the documents module provides it.
-    """
-    try:
-        from reviewkit.store.documents import fts_query  # type: ignore[attr-defined]
-    except ImportError:
-        fts_query = None
-    if fts_query is not None:
-        return str(fts_query(query))
-    parts = []
-    for token in query.split():
-        token = token.replace('"', "")
-        if not token:
-            continue
-        if _CJK.search(token):
-            token = " ".join(ch for ch in token if not ch.isspace())
-        parts.append(f'"{token}"')
-    return " ".join(parts)
 
 
 class BrowseMixin:
@@ -61,7 +38,7 @@ class BrowseMixin:
         where: list[str] = []
         args: list[Any] = []
         if query.strip():
-            match = fts_phrase(query)
+            match = fts_query(query)
             if match:
                 where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
                 args.append(match)
