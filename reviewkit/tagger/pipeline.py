@@ -28,7 +28,8 @@ from reviewkit.tagger.features import FEATURES, F, compute_features
 from reviewkit.tagger.rules import CodeHits, KeywordMatcher
 from reviewkit.tagger.training import fit_combiner
 
-TAGGER_VERSION = "reviewkit.tagger.v1"
+TAGGER_VERSION = "reviewkit.tagger.v1.1"
+"""Bumped whenever scores change for the same codebook and model (so `reviewkit code` redoes them)."""
 """Version of the scoring method; part of every fingerprint (bump it when scores change)."""
 
 METHODS = ("rules", "embeddings", "hybrid")

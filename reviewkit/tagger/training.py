@@ -240,6 +240,7 @@ def fit_combiner(
         ex_vecs,
         def_vecs,
         mask,
+        hits=hits,
         c=c,
         seed=seed,
         use_embeddings=use_emb,
