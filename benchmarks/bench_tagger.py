@@ -112,9 +112,9 @@ def main() -> None:
 
     from reviewkit.codebook import load_codebook
     from reviewkit.project.coding import make_embedder, run_tagger
+    from reviewkit.resources import default_codebook_path
     from reviewkit.store import Store
     from reviewkit.store.base import now
-    from reviewkit.resources import default_codebook_path
     from reviewkit.tagger.rules import KeywordMatcher
     from reviewkit.tagger.segment import segment_document
 
