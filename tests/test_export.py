@@ -377,3 +377,34 @@ def test_cli_export(project: Any, tmp_db: Path, tmp_path: Path) -> None:
     assert res.exit_code == 1 and "Available:" in res.output
     res = _cli(["export", "csv-long", str(out), "--db", str(tmp_db), "--status", "maybe"])
     assert res.exit_code == 2
+
+
+def test_trends_from_suggestions(tmp_path: Path) -> None:
+    """`--source suggested` charts the tagger's suggestions, equal to `reviewkit trends --source suggested`."""
+    from reviewkit.cli import cli
+    from reviewkit.project.trends import trends
+    from reviewkit.store import Store
+
+    db = tmp_path / "demo.db"
+    run = CliRunner().invoke(cli, ["demo", "--db", str(db), "--no-tui", "--method", "rules"])
+    assert run.exit_code == 0, run.output
+    out = tmp_path / "suggested.csv"
+    result = CliRunner().invoke(
+        cli, ["export", "trends", str(out), "--source", "suggested", "--codes", "regionalism", "--db", str(db)]
+    )
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    store = Store.open(db)
+    try:
+        expected = trends(store, "regionalism", source="suggested")
+    finally:
+        store.close()
+    assert [(int(r["year"]), int(r["documents"]), int(r["coded"])) for r in rows] == [
+        (t.year, t.documents, t.coded) for t in expected
+    ]
+    assert sum(int(r["coded"]) for r in rows) > 50
+    report = tmp_path / "methods.md"
+    result = CliRunner().invoke(cli, ["export", "report", str(report), "--source", "suggested", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "from the tagger's suggestions" in report.read_text(encoding="utf-8")

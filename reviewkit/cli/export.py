@@ -55,6 +55,13 @@ def _f(value: float | None, pct: bool = False) -> str:
     show_default=True,
     help="trends: moving window in years.",
 )
+@click.option(
+    "--source",
+    type=click.Choice(["accepted", "suggested"]),
+    default="accepted",
+    show_default=True,
+    help="trends/report: chart reviewers' accepted codes, or the tagger's suggestions.",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @db_option
 def export_cmd(
@@ -65,6 +72,7 @@ def export_cmd(
     figure: str | None,
     codes: str | None,
     window: int,
+    source: str,
     force: bool,
     db_path: str,
 ) -> None:
@@ -82,6 +90,7 @@ def export_cmd(
         reviewkit export csv-wide matrix.csv --coder consensus
         reviewkit export qdpx review.qdpx
         reviewkit export trends trends.csv --figure trends.svg
+        reviewkit export trends suggested.csv --source suggested --figure suggested.png
         reviewkit export report methods.md
     """
     from reviewkit.project.exports import export
@@ -98,6 +107,7 @@ def export_cmd(
             figure=figure,
             codes=codes,
             window=window,
+            source=source,
         )
     finally:
         store.close()

@@ -108,6 +108,8 @@ class ExportData:
     """Human description of whose codings these are ("coder alice", "consensus", "all coders")."""
     status: str = "accepted"
     trends: Callable[[], list[TrendPoint]] = list
+    trends_source: str = "accepted"
+    """What the trends count: "accepted" codings of the view, or the tagger's "suggested" codes."""
     report: Callable[[], dict[str, Any]] = dict
     """Extra figures for the methods report (corpus counts, agreement, counts per code)."""
     figure: Path | None = None

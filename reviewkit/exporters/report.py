@@ -140,12 +140,19 @@ def _agreement(info: dict[str, Any]) -> list[str]:
     return out + [""]
 
 
-def _trends(points: list[TrendPoint], figure: str | None) -> list[str]:
+def _trends(points: list[TrendPoint], figure: str | None, source: str = "accepted") -> list[str]:
     out = ["## Trends", ""]
     if not points:
         out.append("No trends: no document has a publication year.")
         return out + [""]
-    out.append("Share of documents per publication year carrying each code (any code of a group).")
+    what = (
+        "the tagger's suggestions (score at or above the threshold)"
+        if source == "suggested"
+        else "accepted codings"
+    )
+    out.append(
+        f"Share of documents per publication year carrying each code (any code of a group), from {what}."
+    )
     out.append("")
     if figure:
         out += [f"![Share of documents per year]({figure})", ""]
@@ -186,7 +193,7 @@ class ReportExporter(Exporter):
             + _codebook(data)
             + _counts(data, info)
             + _agreement(info)
-            + _trends(points, figure_ref)
+            + _trends(points, figure_ref, data.trends_source)
         )
         path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
         return {"sections": len(SECTIONS), "figure": str(data.figure) if figure_ref else ""}

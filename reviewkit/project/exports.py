@@ -138,6 +138,7 @@ def export(
     codes: str | None = None,
     window: int = 1,
     project: str | None = None,
+    source: str = "accepted",
 ) -> ExportResult:
     """Export the coded dataset in `fmt` to `out`.
 
@@ -151,6 +152,8 @@ def export(
         figure: trends / report: the chart (.svg, .png, .pdf); report default ``<OUT stem>-trends.svg``.
         codes: trends / report: codes or groups for the trends (default: every group).
         window: trends: trailing window in years.
+        source: trends / report: ``accepted`` (the view's accepted codings) or ``suggested``
+            (the tagger's suggestions at or above their threshold).
         project: the project name written into qdpx and the report (default: the database file's stem).
 
     Returns:
@@ -162,6 +165,8 @@ def export(
         ExportError: OUT (or the figure) exists without --force, or cannot be written.
     """
     exporter = exporters.get(fmt)()
+    if source not in ("accepted", "suggested"):
+        raise ReviewkitError(f"Unknown source {source!r}. Use one of: accepted, suggested.")
     if status not in STATUSES:
         raise ReviewkitError(f"Unknown status {status!r}. Use one of: {', '.join(STATUSES)}.")
     out_path = Path(out)
@@ -183,6 +188,7 @@ def export(
         window,
         project,
         screened=getattr(exporter, "screened_only", False),
+        source=source,
     )
     for extra in exporter.extra_outputs(data, out_path):
         check_writable(extra, force)
@@ -241,6 +247,7 @@ def _export_data(
     window: int,
     project: str | None,
     screened: bool = False,
+    source: str = "accepted",
 ) -> ExportData:
     book = sel.codebook
     parents = {c.parent for c in book.codes if c.parent}
@@ -266,6 +273,13 @@ def _export_data(
         return (_document_row(d) for d in store.export_documents() if d["id"] not in skip)
 
     def trends() -> list[TrendPoint]:
+        if source == "suggested":
+            from reviewkit.project.trends import trends as suggested_trends
+
+            rows = suggested_trends(
+                store, codes, source="suggested", window=window, codebook_id=sel.codebook_id
+            )
+            return [TrendPoint(t.year, t.code, t.documents, t.coded, t.share) for t in rows]
         return _trends(store, sel, list(_codings(store, sel, view, "accepted")), codes, window)
 
     def report() -> dict[str, Any]:
@@ -283,6 +297,7 @@ def _export_data(
         view=view.name,
         status=status,
         trends=trends,
+        trends_source=source,
         report=report,
         figure=figure,
         generator=f"reviewkit {_version()}",
