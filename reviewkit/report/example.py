@@ -112,8 +112,7 @@ def example_facts() -> ReportFacts:
             SourceFacts("Scopus", "scopus.csv", "csv", date(2026, 10, 5), 365),
             SourceFacts("CNKI 中国知网", "CNKI-export.net", "cnki", date(2026, 10, 7), 118, skipped=4),
         ),
-        documents=128,
-        passages=1187,
+        documents=671,
         dedupe=DedupeFacts(
             rule=(
                 "Records sharing a DOI were merged automatically, as were records whose normalised titles, "
@@ -164,8 +163,11 @@ def example_facts() -> ReportFacts:
         trends=TrendFacts(
             rule="consensus",
             cells=cells,
-            groups=(("regionalism", "New regionalism"), ("global", "Global value chains"),
-                    ("upgrading", "Upgrading")),  # fmt: skip
+            groups=(
+                ("regionalism", "New regionalism"),
+                ("global", "Global value chains"),
+                ("upgrading", "Upgrading"),
+            ),  # fmt: skip
             documents_unreviewed=42,
         ),
         unreviewed_suggestions=388,

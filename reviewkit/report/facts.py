@@ -287,7 +287,7 @@ class AutoCodingFacts:
     tagger_version: str
     """The tagger's version."""
     passages: int
-    """Passages coded by the tagger."""
+    """Passages (title and abstract sentences) the tagger scored."""
     suggestions: int
     """Suggestions at or above their code's threshold."""
     thresholds: tuple[tuple[str, float], ...]
@@ -296,6 +296,11 @@ class AutoCodingFacts:
     """Reviewer decisions the tagger learnt from (0: codebook only)."""
     validation: ValidationFacts | None = None
     """Validation on a registered gold file (None: never validated)."""
+    method: str = (
+        "keyword rules in English and Chinese combined with the cosine similarity of sentence "
+        "embeddings to each code's definition and examples"
+    )
+    """How a passage's score per code was computed, in words (completes "scored by ...")."""
 
 
 @dataclass(frozen=True)
@@ -395,9 +400,7 @@ class ReportFacts:
     sources: tuple[SourceFacts, ...]
     """The imported files, in import order."""
     documents: int
-    """Documents in the project after deduplication."""
-    passages: int
-    """Passages the documents were segmented into."""
+    """Unique records (documents) in the project after deduplication."""
     dedupe: DedupeFacts
     """Deduplication."""
     codebook: CodebookFacts

@@ -67,7 +67,9 @@ def box_texts(c: PrismaCounts) -> dict[str, list[str]]:
     if c.ineligible_automation:
         removed.append(f"Records marked as ineligible by automation tools {n_eq(c.ineligible_automation)}")
     removed.append(f"Records removed for other reasons {n_eq(c.removed_other)}")
-    excluded_reports = [f"Reports excluded {n_eq(c.excluded_eligibility)}" + (":" if c.excluded_reasons else "")]
+    excluded_reports = [
+        f"Reports excluded {n_eq(c.excluded_eligibility)}" + (":" if c.excluded_reasons else "")
+    ]
     excluded_reports += [f"• {reason} {n_eq(n)}" for reason, n in c.excluded_reasons]
     included = [f"Studies included in review {n_eq(c.included)}"]
     if c.included_reports is not None:
