@@ -84,7 +84,14 @@ def _dedupe(f: ReportFacts) -> list[Block]:
     )
     if d.candidates_kept:
         text += f"; {plural(d.candidates_kept, 'candidate pair')} were reviewed and kept as distinct records"
-    text += f", leaving {plural(f.documents, 'unique record')}."
+    p = f.prisma
+    parts = []
+    if p is not None and p.ineligible_automation:
+        parts.append(f"{plural(p.ineligible_automation, 'record')} marked as ineligible by automation tools")
+    if p is not None and p.removed_other:
+        parts.append(f"{plural(p.removed_other, 'record')} removed for other reasons")
+    text += f". Before screening, {words(parts)} also left the corpus." if parts else "."
+    text += f" This left {plural(f.documents, 'unique record')}."
     return [Heading(2, "Deduplication"), Paragraph(text)]
 
 

@@ -1,0 +1,279 @@
+"""The report's rendering core: PRISMA 2020 figure and JSON, `check()`, the methods section in Markdown/HTML."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import re
+import struct
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree, html
+
+from reviewkit.errors import ExportError
+from reviewkit.report.example import example_facts, example_prisma
+from reviewkit.report.facts import (
+    AutoCodingFacts,
+    CodeAgreement,
+    CodebookFacts,
+    CodeFacts,
+    CodeValidation,
+    DedupeFacts,
+    HumanReviewFacts,
+    PrismaCounts,
+    ReportFacts,
+    ScreeningFacts,
+    SourceFacts,
+    TrendCell,
+    TrendFacts,
+    ValidationFacts,
+)
+from reviewkit.report.figures import render_trends
+from reviewkit.report.limitations import KEYS, limitations
+from reviewkit.report.methods import methods_html, methods_markdown, write_methods
+from reviewkit.report.prisma import ARROWS, BOX_KEYS, prisma_json, render_prisma
+
+SVG = "{http://www.w3.org/2000/svg}"
+LONG_SOURCE = "Web of Science Core Collection, Social Sciences Citation Index and Emerging Sources"
+
+
+def make_prisma() -> PrismaCounts:
+    """Distinctive numbers that add up: 4611 identified, 1479 removed, 3132 screened, 112 included."""
+    return PrismaCounts(
+        databases=(("PubMed", 1307), ("Scopus", 2711), ("万方 Wanfang", 593)),
+        duplicates_automatic=1409,
+        duplicates_manual=57,
+        removed_other=13,
+        screened=3132,
+        excluded_screening=2877,
+        sought=255,
+        not_retrieved=19,
+        assessed=236,
+        excluded_reasons=(("wrong population", 83), ("not empirical", 41)),
+        included=112,
+    )
+
+
+def make_facts(**changes: Any) -> ReportFacts:
+    """Facts with distinctive numbers; `changes` replace top-level fields."""
+    codes = (
+        CodeFacts("trust.inter", "Interfirm trust", "企业间信任", "Firms rely on each other without contracts."),
+        CodeFacts("net.ties", "Network ties", "网络联系", "Repeated exchange links between firms."),
+        CodeFacts("net.brokers", "Brokers", "中介", "Actors bridging otherwise separate groups."),
+    )
+    facts = ReportFacts(
+        project="trust-review",
+        generated_on=date(2027, 3, 14),
+        reviewkit_version="0.1.0",
+        sources=(
+            SourceFacts("PubMed", "pubmed.nbib", "pubmed", date(2027, 2, 3), 1307),
+            SourceFacts("Scopus", "scopus.csv", "csv", date(2027, 2, 3), 2711),
+            SourceFacts("万方 Wanfang", "wanfang.txt", "noteexpress", date(2027, 2, 9), 593, skipped=13),
+        ),
+        documents=3132,
+        dedupe=DedupeFacts("Records sharing a DOI were merged", 1409, 57, candidates_kept=23),
+        screening=ScreeningFacts(("mei", "tom", "ana"), True, 3132, 3132, 255, 2877, double_screened=641,
+                                 kappa=0.83, kappa_band="almost perfect", conflicts_resolved=29, ranked=True,
+                                 full_text=True),  # fmt: skip
+        prisma=make_prisma(),
+        codebook=CodebookFacts("trust-networks", "2.3", codes),
+        auto_coding=AutoCodingFacts(
+            model="bge-small-zh",
+            tagger_version="1.4",
+            passages=1733,
+            suggestions=2917,
+            thresholds=(("trust.inter", 0.37), ("net.ties", 0.42), ("net.brokers", 0.29)),
+            decisions_learnt=4409,
+            validation=ValidationFacts("gold.jsonl", 517, 0.63, 0.68, 0.59, (
+                CodeValidation("trust.inter", 71, 0.72, 0.66, 0.69, 0.64),
+                CodeValidation("net.ties", 23, 0.58, 0.61, 0.57, 0.53),
+                CodeValidation("net.brokers", 5, 0.43, 0.31, 0.36, 0.27),
+            )),
+        ),  # fmt: skip
+        review=HumanReviewFacts(
+            coders=("mei", "tom"), blind=True, documents_reviewed=97, documents_total=112,
+            passages_reviewed=1451, passages_total=1733, overlap_documents=33,
+            agreement=(CodeAgreement("trust.inter", 301, 0.74, 0.73, 0.91, "substantial"),
+                       CodeAgreement("net.ties", 301, 0.39, 0.38, 0.86, "fair")),
+            disagreements_resolved=44, disagreements_unresolved=6,
+        ),  # fmt: skip
+        trends=TrendFacts(
+            rule="consensus",
+            cells=tuple(
+                TrendCell(p, g, r, c)
+                for g, coded in (("trust", (11, 19, 13)), ("nets", (3, 25, 36)))
+                for p, r, c in zip(("2001-2005", "2006-2010", "2011-2015"), (17, 38, 42), coded, strict=True)
+            ),
+            groups=(("trust", "Trust"), ("nets", "Networks")),
+            documents_unreviewed=15,
+        ),
+        unreviewed_suggestions=761,
+        few_positives=(("net.brokers", 5),),
+        few_positives_below=12,
+    )
+    return dataclasses.replace(facts, **changes)
+
+
+def clean_facts() -> ReportFacts:
+    """Facts for which no limitation holds."""
+    f = make_facts(unreviewed_suggestions=0, few_positives=())
+    review = dataclasses.replace(
+        f.review,
+        documents_reviewed=112,
+        passages_reviewed=1733,
+        disagreements_unresolved=0,
+        agreement=(f.review.agreement[0],),
+    )
+    return dataclasses.replace(f, review=review)
+
+
+# ---------------------------------------------------------------- PRISMA figure
+
+
+def _svg(counts: PrismaCounts) -> etree._Element:
+    return etree.fromstring(render_prisma(counts, "svg"))
+
+
+def _group_text(root: etree._Element, gid: str) -> str:
+    (group,) = root.xpath(f"//*[@id='{gid}']")
+    return " ".join(t.text or "" for t in group.iter(f"{SVG}text"))
+
+
+def _ids(root: etree._Element, prefix: str) -> list[str]:
+    return [i for i in root.xpath("//@id") if str(i).startswith(prefix)]
+
+
+def _path_box(group: etree._Element) -> tuple[float, float, float, float]:
+    nums = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", group.find(f"{SVG}path").get("d"))]
+    xs, ys = nums[0::2], nums[1::2]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def test_prisma_svg_has_the_template_boxes_arrows_and_every_count() -> None:
+    counts = dataclasses.replace(make_prisma(), databases=(*make_prisma().databases[:2], (LONG_SOURCE, 593)))
+    root = _svg(counts)
+    assert sorted(_ids(root, "prisma-box-")) == sorted(f"prisma-box-{k}" for k in BOX_KEYS)
+    assert len(_ids(root, "prisma-arrow-")) == ARROWS == 8
+    assert sorted(_ids(root, "prisma-label-")) == sorted(
+        ["prisma-label-header", "prisma-label-identification", "prisma-label-screening", "prisma-label-included"]
+    )
+    texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    for label in ("Identification of studies via databases and registers", "Identification", "Screening",
+                  "Included"):  # fmt: skip
+        assert label in texts
+    expected = {
+        "identified": ["Records identified from:", "Databases (n = 4,611)", "PubMed (n = 1,307)",
+                       "Scopus (n = 2,711)", "Registers (n = 0)"],
+        "removed": ["Records removed before screening:", "Duplicate records removed (n = 1,466)",
+                    "automatically (n = 1,409)", "by a reviewer (n = 57)", "other reasons (n = 13)"],
+        "screened": ["Records screened (n = 3,132)"],
+        "excluded": ["Records excluded (n = 2,877)"],
+        "sought": ["Reports sought for retrieval (n = 255)"],
+        "not-retrieved": ["Reports not retrieved (n = 19)"],
+        "assessed": ["Reports assessed for eligibility (n = 236)"],
+        "excluded-reports": ["Reports excluded (n = 124):", "wrong population (n = 83)", "not empirical (n = 41)"],
+        "included": ["Studies included in review (n = 112)"],
+    }  # fmt: skip
+    for key, parts in expected.items():
+        text = _group_text(root, f"prisma-text-{key}")
+        for part in parts:
+            assert part in text, (key, part, text)
+    # the long source name was wrapped onto several lines, every word kept
+    lines = list(root.xpath("//*[@id='prisma-text-identified']")[0].iter(f"{SVG}text"))
+    assert len(lines) > len(expected["identified"]) + 1
+    assert " ".join(LONG_SOURCE.split()) in " ".join(" ".join(t.text or "" for t in lines).split())
+
+
+def test_prisma_text_sits_inside_its_box_and_columns_line_up() -> None:
+    root = _svg(make_prisma())
+    lefts, rights = [], []
+    for key in BOX_KEYS:
+        x0, y0, x1, y1 = _path_box(root.xpath(f"//*[@id='prisma-box-{key}']")[0])
+        (lefts if key in ("identified", "screened", "sought", "assessed", "included") else rights).append(x0)
+        for t in root.xpath(f"//*[@id='prisma-text-{key}']")[0].iter(f"{SVG}text"):
+            if t.get("x") is not None:
+                tx, ty = float(t.get("x")), float(t.get("y"))
+            else:
+                tx, ty = (float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", t.get("transform"))[:2])
+            assert x0 < tx < x1 and y0 < ty < y1, (key, t.text)
+            assert float(re.search(r"font-size: ([\d.]+)px", t.get("style")).group(1)) >= 8
+    assert len(set(lefts)) == 1 and len(set(rights)) == 1 and lefts[0] < rights[0]
+
+
+def test_prisma_keeps_chinese_source_names_as_text() -> None:
+    assert "万方 Wanfang (n = 593)" in _group_text(_svg(make_prisma()), "prisma-text-identified")
+
+
+@pytest.mark.parametrize("dpi", [100, 200])
+def test_prisma_png_is_written_at_the_requested_dpi(dpi: int) -> None:
+    data = render_prisma(make_prisma(), "png", dpi=dpi)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width == round(7.5 * dpi)
+    assert height > 0.6 * width
+    phys = data.index(b"pHYs")
+    assert struct.unpack(">I", data[phys + 4 : phys + 8])[0] == round(dpi / 0.0254)
+
+
+def test_prisma_pdf_and_unknown_format() -> None:
+    assert render_prisma(make_prisma(), "pdf").startswith(b"%PDF")
+    with pytest.raises(ExportError, match="Available: svg, png, pdf"):
+        render_prisma(make_prisma(), "gif")
+
+
+def test_prisma_json_has_the_numbers_the_figure_prints() -> None:
+    counts = make_prisma()
+    data = prisma_json(counts)
+    assert data["identification"]["records_identified"] == 4611
+    assert data["identification"]["removed_before_screening"]["total"] == 1479
+    assert data["screening"]["reports_excluded"] == 124
+    assert data["included"] == {"studies": 112, "reports": None}
+    assert data["inconsistencies"] == []
+    numbers: list[int] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, bool) or v is None:
+            return
+        if isinstance(v, int):
+            numbers.append(v)
+        elif isinstance(v, dict):  # the template prints no grand totals
+            [walk(x) for k, x in v.items() if k not in ("total", "records_identified")]
+        elif isinstance(v, list):
+            [walk(x) for x in v]
+
+    walk(data)
+    texts = " ".join(t.text or "" for t in _svg(counts).iter(f"{SVG}text"))
+    for n in numbers:
+        if n or n == counts.identified_registers:
+            assert f"(n = {n:,})" in texts, n
+
+
+BROKEN = {
+    "screened": ({"duplicates_manual": 60}, "Records screened (n = 3132) should equal"),
+    "excluded": ({"excluded_screening": 2800}, "Records excluded (n = 2800) plus reports sought"),
+    "sought": ({"not_retrieved": 20}, "Reports assessed for eligibility (n = 236) plus reports not retrieved (n = 20)"),
+    "included": ({"included": 111}, "Studies included (n = 111) should equal reports assessed (n = 236)"),
+    "negative": ({"duplicates_manual": -1, "duplicates_automatic": 1467}, "Duplicate records removed by a person is negative"),
+    "reports": ({"included_reports": 100}, "Reports of included studies (n = 100) cannot be fewer"),
+}  # fmt: skip
+
+
+def test_check_passes_consistent_counts() -> None:
+    assert make_prisma().check() == []
+    assert example_prisma().check() == []
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_check_catches_each_inconsistency(case: str) -> None:
+    changes, message = BROKEN[case]
+    counts = dataclasses.replace(make_prisma(), **changes)
+    problems = counts.check()
+    assert len(problems) == 1 and problems[0].startswith(message), problems
+    with pytest.raises(ExportError, match="do not add up"):
+        render_prisma(counts, "svg")
+    assert render_prisma(counts, "svg", strict=False).startswith(b"<?xml")
