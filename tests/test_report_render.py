@@ -62,7 +62,9 @@ def make_prisma() -> PrismaCounts:
 def make_facts(**changes: Any) -> ReportFacts:
     """Facts with distinctive numbers; `changes` replace top-level fields."""
     codes = (
-        CodeFacts("trust.inter", "Interfirm trust", "企业间信任", "Firms rely on each other without contracts."),
+        CodeFacts(
+            "trust.inter", "Interfirm trust", "企业间信任", "Firms rely on each other without contracts."
+        ),
         CodeFacts("net.ties", "Network ties", "网络联系", "Repeated exchange links between firms."),
         CodeFacts("net.brokers", "Brokers", "中介", "Actors bridging otherwise separate groups."),
     )
@@ -77,9 +79,20 @@ def make_facts(**changes: Any) -> ReportFacts:
         ),
         documents=3132,
         dedupe=DedupeFacts("Records sharing a DOI were merged", 1409, 57, candidates_kept=23),
-        screening=ScreeningFacts(("mei", "tom", "ana"), True, 3132, 3132, 255, 2877, double_screened=641,
-                                 kappa=0.83, kappa_band="almost perfect", conflicts_resolved=29, ranked=True,
-                                 full_text=True),  # fmt: skip
+        screening=ScreeningFacts(
+            ("mei", "tom", "ana"),
+            True,
+            3132,
+            3132,
+            255,
+            2877,
+            double_screened=641,
+            kappa=0.83,
+            kappa_band="almost perfect",
+            conflicts_resolved=29,
+            ranked=True,
+            full_text=True,
+        ),  # fmt: skip
         prisma=make_prisma(),
         codebook=CodebookFacts("trust-networks", "2.3", codes),
         auto_coding=AutoCodingFacts(
@@ -89,18 +102,33 @@ def make_facts(**changes: Any) -> ReportFacts:
             suggestions=2917,
             thresholds=(("trust.inter", 0.37), ("net.ties", 0.42), ("net.brokers", 0.29)),
             decisions_learnt=4409,
-            validation=ValidationFacts("gold.jsonl", 517, 0.63, 0.68, 0.59, (
-                CodeValidation("trust.inter", 71, 0.72, 0.66, 0.69, 0.64),
-                CodeValidation("net.ties", 23, 0.58, 0.61, 0.57, 0.53),
-                CodeValidation("net.brokers", 5, 0.43, 0.31, 0.36, 0.27),
-            )),
+            validation=ValidationFacts(
+                "gold.jsonl",
+                517,
+                0.63,
+                0.68,
+                0.59,
+                (
+                    CodeValidation("trust.inter", 71, 0.72, 0.66, 0.69, 0.64),
+                    CodeValidation("net.ties", 23, 0.58, 0.61, 0.57, 0.53),
+                    CodeValidation("net.brokers", 5, 0.43, 0.31, 0.36, 0.27),
+                ),
+            ),
         ),  # fmt: skip
         review=HumanReviewFacts(
-            coders=("mei", "tom"), blind=True, documents_reviewed=97, documents_total=112,
-            passages_reviewed=1451, passages_total=1733, overlap_documents=33,
-            agreement=(CodeAgreement("trust.inter", 301, 0.74, 0.73, 0.91, "substantial"),
-                       CodeAgreement("net.ties", 301, 0.39, 0.38, 0.86, "fair")),
-            disagreements_resolved=44, disagreements_unresolved=6,
+            coders=("mei", "tom"),
+            blind=True,
+            documents_reviewed=97,
+            documents_total=112,
+            passages_reviewed=1451,
+            passages_total=1733,
+            overlap_documents=33,
+            agreement=(
+                CodeAgreement("trust.inter", 301, 0.74, 0.73, 0.91, "substantial"),
+                CodeAgreement("net.ties", 301, 0.39, 0.38, 0.86, "fair"),
+            ),
+            disagreements_resolved=44,
+            disagreements_unresolved=6,
         ),  # fmt: skip
         trends=TrendFacts(
             rule="consensus",
@@ -160,7 +188,12 @@ def test_prisma_svg_has_the_template_boxes_arrows_and_every_count() -> None:
     assert sorted(_ids(root, "prisma-box-")) == sorted(f"prisma-box-{k}" for k in BOX_KEYS)
     assert len(_ids(root, "prisma-arrow-")) == ARROWS == 8
     assert sorted(_ids(root, "prisma-label-")) == sorted(
-        ["prisma-label-header", "prisma-label-identification", "prisma-label-screening", "prisma-label-included"]
+        [
+            "prisma-label-header",
+            "prisma-label-identification",
+            "prisma-label-screening",
+            "prisma-label-included",
+        ]
     )
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     for label in ("Identification of studies via databases and registers", "Identification", "Screening",
@@ -277,3 +310,225 @@ def test_check_catches_each_inconsistency(case: str) -> None:
     with pytest.raises(ExportError, match="do not add up"):
         render_prisma(counts, "svg")
     assert render_prisma(counts, "svg", strict=False).startswith(b"<?xml")
+
+
+# ---------------------------------------------------------------- methods section
+
+NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
+DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+CITED = {"2020", "1977"}
+"""Years of the works the prose cites by name: PRISMA 2020, Landis and Koch (1977)."""
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.rstrip(",") for t in NUMBER.findall(DATE.sub(" ", text))]
+
+
+def _fact_values(obj: Any) -> tuple[set[str], set[str], set[str]]:
+    """(formatted numbers every report must print, numbers inside fact strings, ISO dates) of `obj`."""
+    printed: set[str] = set()
+    in_strings: set[str] = set()
+    dates: set[str] = set()
+
+    def walk(v: Any, name: str = "") -> None:
+        if dataclasses.is_dataclass(v):
+            for f in dataclasses.fields(v):
+                walk(getattr(v, f.name), f.name)
+        elif isinstance(v, tuple):
+            for x in v:
+                walk(x, name)
+        elif isinstance(v, bool) or v is None:
+            return
+        elif isinstance(v, date):
+            dates.add(v.isoformat())
+        elif isinstance(v, int):
+            printed.add(f"{v:,}")
+        elif isinstance(v, float):
+            printed.add(f"{100 * v:.1f}%" if name == "percent" else f"{v:.2f}")
+        elif isinstance(v, str):
+            in_strings.update(_tokens(v))
+
+    walk(obj)
+    return printed, in_strings, dates
+
+
+def _derived(f: ReportFacts) -> set[str]:
+    """Numbers the prose may compute from the facts: totals, counts of items, shares, remainders."""
+    r, p = f.review, f.prisma
+    assert p is not None and f.trends is not None
+    values = {
+        sum(s.records for s in f.sources), sum(s.skipped for s in f.sources), len(f.sources),
+        len(f.codebook.codes), p.excluded_eligibility, p.identified, p.duplicates,
+        r.documents_total - r.documents_reviewed,
+    }  # fmt: skip
+    out = {f"{v:,}" for v in values}
+    out |= {f"{100 * a / b:.1f}%" for a, b in ((r.documents_reviewed, r.documents_total),
+                                                (r.passages_reviewed, r.passages_total))}  # fmt: skip
+    out |= {f"{100 * c.coded / c.reviewed:.1f}%" for c in f.trends.cells}
+    return out
+
+
+def _limitations_section(md: str) -> str:
+    return md.split("## Limitations", 1)[1].split("## Appendix", 1)[0]
+
+
+def test_markdown_prints_every_fact_and_invents_no_number() -> None:
+    facts = make_facts()
+    md = methods_markdown(facts, {"prisma": "m-prisma.svg", "trends": "m-trends.svg"})
+    printed, in_strings, dates = _fact_values(facts)
+    tokens = _tokens(md)
+    missing = sorted(n for n in printed if n not in tokens)
+    assert not missing, f"fact numbers not printed: {missing}"
+    assert all(d in md for d in dates)
+    allowed = printed | in_strings | _derived(facts) | CITED
+    invented = sorted({t for t in tokens if t not in allowed})
+    assert not invented, f"numbers that come from no fact: {invented}"
+    assert set(DATE.findall(md)) <= dates
+
+
+def test_html_prints_every_fact_and_is_self_contained() -> None:
+    facts = make_facts()
+    doc = html.fromstring(methods_html(facts).encode("utf-8"))
+    assert not doc.xpath("//script | //link | //iframe | //object")
+    for el in doc.xpath("//*[@src or @href]"):
+        ref = el.get("src") or el.get("href")
+        assert not re.match(r"(?i)https?:|//", ref), ref
+    images = doc.xpath("//img")
+    assert len(images) == 2 and all(i.get("src").startswith("data:image/svg+xml;base64,") for i in images)
+    assert all(i.get("alt") for i in images)
+    prisma_svg = base64.b64decode(images[0].get("src").split(",", 1)[1]).decode("utf-8")
+    assert "Records screened (n = 3,132)" in prisma_svg
+    trends_svg = base64.b64decode(images[1].get("src").split(",", 1)[1]).decode("utf-8")
+    assert "n = 17" in trends_svg and "Networks" in trends_svg
+    for style in doc.xpath("//style"):
+        assert "@media print" in style.text and "url(" not in style.text
+        style.drop_tree()
+    text = " ".join(doc.itertext())
+    printed, in_strings, _ = _fact_values(facts)
+    tokens = _tokens(text)
+    assert not sorted(n for n in printed if n not in tokens)
+    assert not sorted({t for t in tokens if t not in printed | in_strings | _derived(facts) | CITED})
+    assert len(doc.xpath("//table")) == 6 and doc.xpath("//h2[@class='appendix']")
+
+
+def test_html_can_embed_png_figures() -> None:
+    doc = html.fromstring(methods_html(make_facts(), figure_format="png", dpi=60).encode("utf-8"))
+    srcs = [i.get("src") for i in doc.xpath("//img")]
+    assert len(srcs) == 2 and all(s.startswith("data:image/png;base64,iVBORw0KGgo") for s in srcs)
+
+
+def test_methods_headings_structure() -> None:
+    md = methods_markdown(make_facts())
+    headings = [line for line in md.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# Methods: trust-review",
+        "## Data sources", "## Deduplication", "## Screening", "## Codebook", "## Automatic coding",
+        "## Human review", "## Trends", "## Limitations", "## Appendix",
+        "### Thresholds per code", "### Validation per code",
+    ]  # fmt: skip
+    assert "![" not in md  # no figure paths given, no figure links
+
+
+def test_trends_are_shares_of_reviewed_documents_with_denominators() -> None:
+    md = methods_markdown(make_facts())
+    assert "| Period | Reviewed | Trust | Networks |" in md
+    assert "| 2006-2010 | 38 | 19 (50.0%) | 25 (65.8%) |" in md
+    assert "ranged from 17 to 42 reviewed documents" in md
+    assert "15 documents with a publication year were not reviewed" in md
+
+
+def test_uneven_denominators_and_long_trend_tables() -> None:
+    cells = tuple(TrendCell(str(1990 + i), g, 10 + i + (g == "b"), i) for i in range(12) for g in ("a", "b"))
+    facts = make_facts(trends=TrendFacts("coder", cells, (("a", "A"), ("b", "B")), coder="mei"))
+    md = methods_markdown(facts)
+    appendix = md.split("## Appendix", 1)[1]
+    assert "### Trends per period" in appendix and "| 1993 | 3/13 (23.1%) | 3/14 (21.4%) |" in appendix
+    assert "a code counted when mei accepted it" in md
+
+
+def test_without_screening_or_trends() -> None:
+    facts = make_facts(screening=None, prisma=None, trends=None)
+    md = methods_markdown(facts, {"prisma": "p.svg", "trends": "t.svg"})
+    assert "Records were not screened in reviewkit: all 3,132 documents were coded." in md
+    assert "No trends were computed" in md and "![" not in md
+    assert len(html.fromstring(methods_html(facts).encode()).xpath("//img")) == 0
+
+
+def test_methods_refuses_an_inconsistent_flow() -> None:
+    facts = make_facts(prisma=dataclasses.replace(make_prisma(), included=100))
+    with pytest.raises(ExportError, match="Studies included"):
+        methods_html(facts)
+
+
+LIMITS: dict[str, tuple[Any, str]] = {
+    "unscreened": (lambda f: dataclasses.replace(f, screening=dataclasses.replace(f.screening, screened=3000)),
+                   "Of the 3,132 records, 132 were not screened"),
+    "unreviewed-documents": (lambda f: dataclasses.replace(f, review=dataclasses.replace(f.review, documents_reviewed=97)),
+                             "Of the 112 coded documents, 15 were not fully reviewed"),
+    "unresolved": (lambda f: dataclasses.replace(f, review=dataclasses.replace(f.review, disagreements_unresolved=6)),
+                   "6 disagreements between coders remained unresolved"),
+    "unreviewed-suggestions": (lambda f: dataclasses.replace(f, unreviewed_suggestions=761),
+                               "The tagger's 761 suggestions that no coder had accepted or rejected"),
+    "low-agreement": (lambda f: dataclasses.replace(f, review=dataclasses.replace(
+                          f.review, agreement=(CodeAgreement("net.ties", 301, 0.19, 0.18, 0.8, "slight"),))),
+                      "low for net.ties (κ = 0.19, slight)"),
+    "few-positives": (lambda f: dataclasses.replace(f, few_positives=(("net.brokers", 5),)),
+                      "fewer than 12 accepted passages — net.brokers (5 passages)"),
+    "no-validation": (lambda f: dataclasses.replace(f, auto_coding=dataclasses.replace(f.auto_coding, validation=None)),
+                      "precision and recall are unknown"),
+}  # fmt: skip
+
+
+def test_no_limitation_without_its_fact() -> None:
+    facts = clean_facts()
+    assert limitations(facts) == []
+    section = _limitations_section(methods_markdown(facts))
+    assert "records none of the limitations" in section
+    for _, fragment in LIMITS.values():
+        assert fragment not in section
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_each_limitation_appears_exactly_when_its_fact_holds(key: str) -> None:
+    change, fragment = LIMITS[key]
+    facts = change(clean_facts())
+    assert [k for k, _ in limitations(facts)] == [key]
+    section = _limitations_section(methods_markdown(facts))
+    assert fragment in section and "records none of the limitations" not in section
+    others = [frag for k, (_, frag) in LIMITS.items() if k != key]
+    assert not [frag for frag in others if frag in section]
+
+
+def test_unscreened_when_there_was_no_screening() -> None:
+    facts = dataclasses.replace(clean_facts(), screening=None, prisma=None)
+    assert [k for k, _ in limitations(facts)] == ["unscreened"]
+    assert "off-topic records may remain among the 3,132 documents" in methods_markdown(facts)
+
+
+def test_write_methods_markdown_with_figure_files_and_html(tmp_path: Path) -> None:
+    written = write_methods(example_facts(), tmp_path / "methods.md", figure_format="png")
+    assert [p.name for p in written] == ["methods.md", "methods-prisma.png", "methods-trends.png"]
+    md = written[0].read_text(encoding="utf-8")
+    assert "(methods-prisma.png)" in md and "(methods-trends.png)" in md
+    assert all(p.stat().st_size > 10_000 for p in written[1:])
+    (page,) = write_methods(example_facts(), tmp_path / "methods.html")
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with pytest.raises(ExportError, match=r"use a \.md or \.html"):
+        write_methods(example_facts(), tmp_path / "methods.docx")
+
+
+def test_trends_figure_marks_each_period_denominator() -> None:
+    root = etree.fromstring(render_trends(make_facts().trends, "svg"))  # type: ignore[arg-type]
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    for period, n in (("2001-2005", 17), ("2006-2010", 38), ("2011-2015", 42)):
+        assert period in texts and f"n = {n}" in texts
+    assert "Share of reviewed documents" in texts
+
+
+def test_importing_the_report_core_loads_no_matplotlib() -> None:
+    code = (
+        "import sys, reviewkit.report.methods, reviewkit.report.prisma, reviewkit.report.example\n"
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

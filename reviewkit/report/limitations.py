@@ -6,7 +6,7 @@ Each sentence has a key and is written only when its fact holds, so a test can c
 from __future__ import annotations
 
 from reviewkit.report.facts import LOW_AGREEMENT_BANDS, ReportFacts
-from reviewkit.report.text import dec, num, plural, words
+from reviewkit.report.text import dec, num, plural, were, words
 
 KEYS = (
     "unscreened",
@@ -33,7 +33,7 @@ def limitations(facts: ReportFacts) -> list[tuple[str, str]]:
     elif s.screened < s.records_total:
         out.append((
             "unscreened",
-            f"Of the {num(s.records_total)} records, {num(s.records_total - s.screened)} were not screened "
+            f"Of the {num(s.records_total)} records, {num(s.records_total - s.screened)} {were(s.records_total - s.screened)} not screened "
             f"for eligibility.",
         ))  # fmt: skip
     r = facts.review
@@ -41,7 +41,8 @@ def limitations(facts: ReportFacts) -> list[tuple[str, str]]:
         out.append((
             "unreviewed-documents",
             f"Of the {num(r.documents_total)} coded documents, {num(r.documents_total - r.documents_reviewed)} "
-            f"were not fully reviewed; they enter no share of the trends.",
+            f"{were(r.documents_total - r.documents_reviewed)} not fully reviewed; they enter no share of the "
+            f"trends.",
         ))  # fmt: skip
     if r.disagreements_unresolved:
         out.append((

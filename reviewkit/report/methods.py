@@ -14,7 +14,7 @@ from reviewkit.report.blocks import Block, FigureRef, Heading, Paragraph, Table,
 from reviewkit.report.facts import ReportFacts, TrendFacts
 from reviewkit.report.figures import period_denominators
 from reviewkit.report.limitations import limitations_text
-from reviewkit.report.text import dec, frac_pct, num, pct, plural, words
+from reviewkit.report.text import dec, frac_pct, num, pct, plural, were, words
 
 SECTIONS = (
     "Data sources",
@@ -60,11 +60,13 @@ def _sources(f: ReportFacts) -> list[Block]:
     when = f"on {dates[0].isoformat()}" if len(dates) == 1 else f"between {dates[0]} and {dates[-1]}"
     text = (
         f"Records were exported from {words(list(dict.fromkeys(s.label for s in f.sources)))} and imported "
-        f"into reviewkit {f.reviewkit_version} {when}. In total {plural(total, 'record')} were read from "
+        f"into reviewkit {f.reviewkit_version} {when}. In total {plural(total, 'record')} {were(total)} read from "
         f"{plural(len(f.sources), 'export file')}"
     )
     text += (
-        f"; {plural(skipped, 'unreadable record')} were skipped and reported at import." if skipped else "."
+        f"; {plural(skipped, 'unreadable record')} {were(skipped)} skipped and reported at import."
+        if skipped
+        else "."
     )
     headers = ("Source", "File", "Format", "Imported", "Records") + (("Skipped",) if skipped else ())
     rows = tuple(
@@ -79,11 +81,11 @@ def _sources(f: ReportFacts) -> list[Block]:
 def _dedupe(f: ReportFacts) -> list[Block]:
     d = f.dedupe
     text = (
-        f"{d.rule.rstrip('.')}. In all, {plural(d.automatic, 'duplicate')} were merged automatically and "
+        f"{d.rule.rstrip('.')}. In all, {plural(d.automatic, 'duplicate')} {were(d.automatic)} merged automatically and "
         f"{num(d.manual)} by a reviewer"
     )
     if d.candidates_kept:
-        text += f"; {plural(d.candidates_kept, 'candidate pair')} were reviewed and kept as distinct records"
+        text += f"; {plural(d.candidates_kept, 'candidate pair')} {were(d.candidates_kept)} reviewed and kept as distinct records"
     p = f.prisma
     parts = []
     if p is not None and p.ineligible_automation:
@@ -139,7 +141,7 @@ def _screening(f: ReportFacts) -> list[Block]:
                 f"be retrieved. Of the {num(p.assessed)} reports assessed for eligibility, "
                 f"{num(p.excluded_eligibility)} were excluded"
                 + (f" ({'; '.join(reasons)})" if reasons else "")
-                + f", and {plural(p.included, 'study', 'studies')} were included in the review."
+                + f", and {plural(p.included, 'study', 'studies')} {were(p.included)} included in the review."
             )
         )
     if p is not None:
@@ -286,7 +288,7 @@ def _trends(f: ReportFacts) -> tuple[list[Block], list[Block]]:
     if dens:
         text += f" The denominators ranged from {num(min(dens))} to {plural(max(dens), 'reviewed document')} per period"
         text += (
-            f"; {plural(t.documents_unreviewed, 'document')} with a publication year were not reviewed and "
+            f"; {plural(t.documents_unreviewed, 'document')} with a publication year {were(t.documents_unreviewed)} not reviewed and "
             f"enter no share."
             if t.documents_unreviewed
             else "."

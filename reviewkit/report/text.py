@@ -58,6 +58,11 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{num(n)} {one if n == 1 else (many or one + 's')}"
 
 
+def were(n: int) -> str:
+    """The past tense of "to be" agreeing with a count: "was" for 1, "were" otherwise."""
+    return "was" if n == 1 else "were"
+
+
 def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
