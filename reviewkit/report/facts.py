@@ -167,7 +167,7 @@ class SourceFacts:
     imported_on: date
     """The day of the import."""
     records: int
-    """Records read from the file."""
+    """Records in the file (identified by the search), including any skipped as unreadable."""
     skipped: int = 0
     """Records skipped as unreadable (with a message at import)."""
 
