@@ -36,7 +36,7 @@ from reviewkit.report.facts import (
 from reviewkit.report.figures import render_trends
 from reviewkit.report.limitations import KEYS, limitations
 from reviewkit.report.methods import methods_html, methods_markdown, write_methods
-from reviewkit.report.prisma import ARROWS, BOX_KEYS, prisma_json, render_prisma
+from reviewkit.report.prisma import ARROWS, BOX_KEYS, WIDTH_IN, prisma_json, render_prisma
 
 SVG = "{http://www.w3.org/2000/svg}"
 LONG_SOURCE = "Web of Science Core Collection, Social Sciences Citation Index and Emerging Sources"
@@ -220,6 +220,21 @@ def test_prisma_svg_has_the_template_boxes_arrows_and_every_count() -> None:
     lines = list(root.xpath("//*[@id='prisma-text-identified']")[0].iter(f"{SVG}text"))
     assert len(lines) > len(expected["identified"]) + 1
     assert " ".join(LONG_SOURCE.split()) in " ".join(" ".join(t.text or "" for t in lines).split())
+    every_line = [t.text or "" for t in root.iter(f"{SVG}text")]
+    assert not [t for t in every_line if t.rstrip().endswith(("(n", "=")) or t.lstrip().startswith("=")]
+
+
+def test_wrap_breaks_chinese_between_characters_and_english_between_words() -> None:
+    from reviewkit.report.text import wrap
+
+    def cells(s: str) -> float:  # a monospace measure: wide (CJK) characters take two cells
+        return float(sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in s))
+
+    text = "全球价值链中的地方产业集群升级研究 cluster upgrading in global value chains"
+    lines = wrap(text, 12, cells)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(cells(line) <= 12 for line in lines)
+    assert lines[0] == "全球价值链中" and "upgrading in" in lines
 
 
 def test_prisma_text_sits_inside_its_box_and_columns_line_up() -> None:
@@ -247,7 +262,7 @@ def test_prisma_png_is_written_at_the_requested_dpi(dpi: int) -> None:
     data = render_prisma(make_prisma(), "png", dpi=dpi)
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
-    assert width == round(7.5 * dpi)
+    assert width == round(WIDTH_IN * dpi) and WIDTH_IN <= 7.0  # fits an A4 page's text width
     assert height > 0.6 * width
     phys = data.index(b"pHYs")
     assert struct.unpack(">I", data[phys + 4 : phys + 8])[0] == round(dpi / 0.0254)

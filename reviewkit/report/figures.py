@@ -35,7 +35,7 @@ def trends_figure(trends: TrendFacts) -> Figure:
     periods = trends.periods
     denominators = period_denominators(trends)
     family = font_families()
-    fig = Figure(figsize=(7.0, 3.9), layout="constrained")
+    fig = Figure(figsize=(6.8, 3.8), layout="constrained")
     ax = fig.add_subplot()
     markers = "os^Dv<>phX*"
     labels = dict(trends.groups)
@@ -56,7 +56,8 @@ def trends_figure(trends: TrendFacts) -> Figure:
     ax.set_ylabel("Share of reviewed documents", fontsize=9.5, family=family)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.tick_params(axis="y", labelsize=8.5)
-    ax.set_ylim(0, 1.0)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_yticks([0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.grid(True, axis="y", linewidth=0.4, alpha=0.5)
     ax.spines[["top", "right"]].set_visible(False)
     if groups:

@@ -37,10 +37,11 @@ FONT_PT = 9.0
 HEAD_PT = 10.0
 LINE_IN = FONT_PT * 1.3 / 72
 PAD_IN = 0.09
-WIDTH_IN = 7.5
-PHASE_X, PHASE_W = 0.1, 0.34
-LEFT_X, LEFT_W = 0.62, 3.2
-RIGHT_X, RIGHT_W = 4.22, 3.18
+WIDTH_IN = 7.0
+"""The figure's width: an A4 page's text width, so print keeps the text at about 9 pt."""
+PHASE_X, PHASE_W = 0.08, 0.32
+LEFT_X, LEFT_W = 0.55, 2.98
+RIGHT_X, RIGHT_W = 3.88, 3.04
 GAP_IN = 0.34
 EDGE = "#222222"
 PHASE_FILL = "#cfe2f3"
@@ -151,6 +152,27 @@ def _measure() -> Any:
     return width
 
 
+BULLET = "• "
+HANG = "\u00a0" * 3
+"""Non-breaking spaces (kept in SVG) that indent a bullet's continuation lines under its text."""
+
+
+def _wrap_item(line: str, inner: float, width: Any) -> list[str]:
+    """Wrap one line, never inside "(n = 12)"; a bullet's continuation lines hang under its text."""
+    glue = "\x00"
+
+    def measure(s: str) -> float:
+        return float(width(s.replace(glue, " ")))
+
+    line = line.replace("(n = ", f"(n{glue}={glue}")
+    if line.startswith(BULLET):
+        body = wrap(line[len(BULLET) :], inner - width(HANG), measure)
+        lines = [BULLET + body[0], *(HANG + b for b in body[1:])]
+    else:
+        lines = wrap(line, inner, measure)
+    return [x.replace(glue, " ") for x in lines]
+
+
 def _layout(counts: PrismaCounts) -> tuple[list[tuple[_Box, _Box | None]], float]:
     """Rows of (main box, exclusion box) with positions in inches from the bottom, and the height."""
     width = _measure()
@@ -162,7 +184,7 @@ def _layout(counts: PrismaCounts) -> tuple[list[tuple[_Box, _Box | None]], float
 
         def box(key: str, x: float, w: float) -> _Box:
             inner = (w - 2 * PAD_IN) * 72
-            lines = [part for line in texts[key] for part in wrap(line, inner, width)]
+            lines = [part for line in texts[key] for part in _wrap_item(line, inner, width)]
             return _Box(key, lines, x, w)
 
         rows.append((box(left, LEFT_X, LEFT_W), box(right, RIGHT_X, RIGHT_W) if right else None))
@@ -202,7 +224,7 @@ def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], n: in
 
 
 def prisma_figure(counts: PrismaCounts, *, strict: bool = True) -> Figure:
-    """Draw the flow diagram as a matplotlib figure (A4 width, 9 pt text).
+    """Draw the flow diagram as a matplotlib figure (A4 text width, 9 pt text).
 
     Args:
         counts: the flow's counts.
