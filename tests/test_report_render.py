@@ -547,3 +547,29 @@ def test_importing_the_report_core_loads_no_matplotlib() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_html_marks_chinese_runs_for_font_choice() -> None:
+    doc = html.fromstring(methods_html(make_facts()).encode("utf-8"))
+    spans = [s.text for s in doc.xpath("//span[@lang='zh']")]
+    assert "万方" in spans and "企业间信任" in spans
+    assert "万方 Wanfang" in doc.text_content()
+
+
+def test_report_package_keeps_its_layer() -> None:
+    """reviewkit.report may import only records, errors and itself; matplotlib only inside functions."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "reviewkit" / "report"
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names] if isinstance(node, ast.Import)
+                else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            )  # fmt: skip
+            for name in names:
+                if name.startswith("reviewkit"):
+                    assert name.split(".")[1] in ("records", "errors", "report"), (path.name, name)
+        top_level = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+        assert not [n for n in top_level if "matplotlib" in ast.dump(n)], path.name

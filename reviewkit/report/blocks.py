@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -141,12 +142,24 @@ def data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+def _esc(text: str) -> str:
+    """HTML-escape `text`, marking runs of Chinese as lang="zh" so browsers pick a Chinese font."""
+    out, last = [], 0
+    for m in _CJK.finditer(text):
+        out += [html.escape(text[last : m.start()]), f'<span lang="zh">{html.escape(m.group())}</span>']
+        last = m.end()
+    return "".join([*out, html.escape(text[last:])])
+
+
 def _html_table(t: Table) -> list[str]:
     def cell(tag: str, i: int, text: str) -> str:
         cls = ' class="num"' if i in t.numeric else ""
-        return f"<{tag}{cls}>{html.escape(text)}</{tag}>"
+        return f"<{tag}{cls}>{_esc(text)}</{tag}>"
 
-    out = ["<table>", f"<caption>{html.escape(t.caption)}</caption>"]
+    out = ["<table>", f"<caption>{_esc(t.caption)}</caption>"]
     out.append("<thead><tr>" + "".join(cell("th", i, h) for i, h in enumerate(t.headers)) + "</tr></thead>")
     out.append("<tbody>")
     out += ["<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in t.rows]
@@ -182,10 +195,10 @@ def to_html(
     for b in blocks:
         if isinstance(b, Heading):
             cls = ' class="appendix"' if b.appendix else ""
-            out.append(f"<h{b.level}{cls}>{html.escape(b.text)}</h{b.level}>")
+            out.append(f"<h{b.level}{cls}>{_esc(b.text)}</h{b.level}>")
         elif isinstance(b, Paragraph):
             cls = ' class="note"' if b.note else ""
-            out.append(f"<p{cls}>{html.escape(b.text)}</p>")
+            out.append(f"<p{cls}>{_esc(b.text)}</p>")
         elif isinstance(b, Table):
             out += _html_table(b)
         elif b.key in figures:
@@ -193,7 +206,7 @@ def to_html(
             out += [
                 "<figure>",
                 f'<img src="{data_uri(mime, data)}" alt="{html.escape(b.alt)}">',
-                f"<figcaption>{html.escape(b.caption)}</figcaption>",
+                f"<figcaption>{_esc(b.caption)}</figcaption>",
                 "</figure>",
             ]
     out += ["</body>", "</html>"]

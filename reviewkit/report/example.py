@@ -6,7 +6,9 @@ this module's role with facts read from a project file.
 
 from __future__ import annotations
 
+import sys
 from datetime import date
+from pathlib import Path
 
 from reviewkit.report.facts import (
     AutoCodingFacts,
@@ -174,3 +176,9 @@ def example_facts() -> ReportFacts:
         few_positives=(("upgrading.chain", 6), ("global.buyers", 8)),
         few_positives_below=10,
     )
+
+
+if __name__ == "__main__":  # python -m reviewkit.report.example methods.html (or .md): the demo report
+    from reviewkit.report.methods import write_methods
+
+    write_methods(example_facts(), Path(sys.argv[1] if len(sys.argv) > 1 else "methods.html"))
