@@ -484,6 +484,8 @@ LIMITS: dict[str, tuple[Any, str]] = {
                    "6 disagreements between coders remained unresolved"),
     "unreviewed-suggestions": (lambda f: dataclasses.replace(f, unreviewed_suggestions=761),
                                "The tagger's 761 suggestions that no coder had accepted or rejected"),
+    "no-agreement": (lambda f: dataclasses.replace(f, review=dataclasses.replace(f.review, coders=("mei",), agreement=())),
+                     "single coder's judgement: inter-coder agreement could not be assessed"),
     "low-agreement": (lambda f: dataclasses.replace(f, review=dataclasses.replace(
                           f.review, agreement=(CodeAgreement("net.ties", 301, 0.19, 0.18, 0.8, "slight"),))),
                       "low for net.ties (κ = 0.19, slight)"),
@@ -573,3 +575,24 @@ def test_report_package_keeps_its_layer() -> None:
                     assert name.split(".")[1] in ("records", "errors", "report"), (path.name, name)
         top_level = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
         assert not [n for n in top_level if "matplotlib" in ast.dump(n)], path.name
+
+
+def test_a_bare_project_still_reads_as_methods() -> None:
+    f = make_facts(sources=(), screening=None, prisma=None, trends=None, unreviewed_suggestions=0, few_positives=(),
+                   codebook=CodebookFacts("empty", "0.1", ()))  # fmt: skip
+    f = dataclasses.replace(
+        f,
+        auto_coding=dataclasses.replace(f.auto_coding, validation=None, thresholds=(), decisions_learnt=0),
+        review=HumanReviewFacts((), False, 0, 112, 0, 1733, 0, (), 0, 0),
+    )
+    md = methods_markdown(f)
+    assert "The project records no import of a database export." in md
+    assert "No coder had reviewed the tagger's suggestions on the 112 documents (1,733 passages)" in md
+    assert "learnt from no reviewer decision" in md and "Thresholds per code" not in md
+    assert [k for k, _ in limitations(f)] == [
+        "unscreened",
+        "unreviewed-documents",
+        "no-agreement",
+        "no-validation",
+    ]
+    assert html.fromstring(methods_html(f).encode()).xpath("//h2")

@@ -13,6 +13,7 @@ KEYS = (
     "unreviewed-documents",
     "unresolved",
     "unreviewed-suggestions",
+    "no-agreement",
     "low-agreement",
     "few-positives",
     "no-validation",
@@ -55,6 +56,13 @@ def limitations(facts: ReportFacts) -> list[tuple[str, str]]:
             "unreviewed-suggestions",
             f"The tagger's {plural(facts.unreviewed_suggestions, 'suggestion')} that no coder had accepted or "
             f"rejected count in no figure reported here.",
+        ))  # fmt: skip
+    if not r.agreement:
+        out.append((
+            "no-agreement",
+            "The coding rests on a single coder's judgement: inter-coder agreement could not be assessed."
+            if len(r.coders) < 2
+            else "Inter-coder agreement could not be assessed, as no document was reviewed by every coder.",
         ))  # fmt: skip
     low = [a for a in r.agreement if a.band in LOW_AGREEMENT_BANDS]
     if low:

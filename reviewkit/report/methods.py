@@ -54,10 +54,12 @@ def _rule_text(t: TrendFacts) -> str:
 
 
 def _sources(f: ReportFacts) -> list[Block]:
+    if not f.sources:
+        return [Heading(2, "Data sources"), Paragraph("The project records no import of a database export.")]
     total = sum(s.records for s in f.sources)
     skipped = sum(s.skipped for s in f.sources)
     dates = sorted({s.imported_on for s in f.sources})
-    when = f"on {dates[0].isoformat()}" if len(dates) == 1 else f"between {dates[0]} and {dates[-1]}"
+    when = f"on {dates[0]}" if len(dates) == 1 else f"between {dates[0]} and {dates[-1]}"
     text = (
         f"Records were exported from {words(list(dict.fromkeys(s.label for s in f.sources)))} and imported "
         f"into reviewkit {f.reviewkit_version} {when}. In total {plural(total, 'record')} {were(total)} read from "
@@ -201,6 +203,14 @@ def _auto_coding(f: ReportFacts) -> list[Block]:
 def _review(f: ReportFacts) -> list[Block]:
     r = f.review
     n = len(r.coders)
+    if not n:
+        return [
+            Heading(2, "Human review"),
+            Paragraph(
+                f"No coder had reviewed the tagger's suggestions on the {plural(r.documents_total, 'document')} "
+                f"({plural(r.passages_total, 'passage')}) when this report was generated."
+            ),
+        ]
     who = (
         f"The coders, {words(list(r.coders))},"
         if n > 1
@@ -237,6 +247,12 @@ def _review(f: ReportFacts) -> list[Block]:
                 rows,
                 (1, 2, 3, 4),
             )  # fmt: skip
+        )
+    elif n == 1:
+        out.append(Paragraph("Inter-coder agreement was not assessed: one coder reviewed the suggestions."))
+    else:
+        out.append(
+            Paragraph("Inter-coder agreement was not assessed: no document was reviewed by every coder.")
         )
     out.append(
         Paragraph(
