@@ -387,8 +387,9 @@ def _limitations_section(md: str) -> str:
     return md.split("## Limitations", 1)[1].split("## Appendix", 1)[0]
 
 
-def test_markdown_prints_every_fact_and_invents_no_number() -> None:
-    facts = make_facts()
+@pytest.mark.parametrize("build", [make_facts, example_facts], ids=["distinctive", "demo"])
+def test_markdown_prints_every_fact_and_invents_no_number(build: Any) -> None:
+    facts = build()
     md = methods_markdown(facts, {"prisma": "m-prisma.svg", "trends": "m-trends.svg"})
     printed, in_strings, dates = _fact_values(facts)
     tokens = _tokens(md)
