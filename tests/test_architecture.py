@@ -19,7 +19,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "reviewkit.lang": ("reviewkit.",),
     "reviewkit.config": ("reviewkit.",),
     "reviewkit.resources": ("reviewkit.",),
-    "reviewkit.store": ("reviewkit.importers", "reviewkit.exporters", "reviewkit.tagger", "reviewkit.codebook.refi",
+    "reviewkit.store": ("reviewkit.importers", "reviewkit.exporters", "reviewkit.tagger", "reviewkit.refi.codebook",
                         "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.analysis"),  # fmt: skip
     "reviewkit.importers": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.tagger"),
     "reviewkit.exporters": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.tagger"),

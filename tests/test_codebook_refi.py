@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from reviewkit.codebook import load_codebook
-from reviewkit.codebook.refi import (
+from reviewkit.refi.codebook import (
     CODEBOOK_NS,
     PROJECT_NS,
     code_guid,

@@ -5,7 +5,7 @@
   it was; a source of another tool becomes a document titled by the source name whose abstract is
   the source's text.
 - The codebook becomes a codebook version (ids restored from reviewkit Descriptions, else made
-  from the code names; see `reviewkit.codebook.refi.read_refi_codebook`).
+  from the code names; see `reviewkit.refi.codebook.read_refi_codebook`).
 - Each coded plain-text selection becomes a passage at the same offsets (shifted back into the
   title or abstract), and each of its codings an accepted decision of the coding's user.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.errors import ImportFormatError
-from reviewkit.exporters.qdpx_read import QdpxCode, QdpxProject, QdpxSource, read_qdpx
+from reviewkit.refi.project_read import QdpxCode, QdpxProject, QdpxSource, read_qdpx
 from reviewkit.lang import detect_language
 from reviewkit.records import Passage, Record
 from reviewkit.store.codings import new_batch
@@ -152,7 +152,7 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> 
     Raises:
         ImportFormatError: not a readable REFI-QDA project.
     """
-    from reviewkit.codebook.refi import read_refi_codebook
+    from reviewkit.refi.codebook import read_refi_codebook
     from reviewkit.errors import CodebookError
 
     p = Path(path)

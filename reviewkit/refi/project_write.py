@@ -31,7 +31,7 @@ SOURCE_META = "reviewkit: "
 
 
 def _guid(kind: str, *parts: Any) -> str:
-    from reviewkit.codebook.refi import GUID_NAMESPACE
+    from reviewkit.refi.codebook import GUID_NAMESPACE
 
     return str(uuid.uuid5(GUID_NAMESPACE, "/".join([kind, *(str(p) for p in parts)]))).upper()
 
@@ -119,7 +119,7 @@ class QdpxExporter(Exporter):
         """
         from lxml import etree
 
-        from reviewkit.codebook.refi import code_guid, codebook_element
+        from reviewkit.refi.codebook import code_guid, codebook_element
 
         book = _codebook(data)
         q = f"{{{PROJECT_NS}}}"

@@ -1,0 +1,1 @@
+"""Provides REFI-QDA exchange: .qdc codebooks and .qdpx projects, read and written."""
