@@ -4,7 +4,6 @@ Importing this package registers the built-in formats: csv-long, jsonl, csv-wide
 trends and report (each under a versioned name such as ``csv-long.v1``).
 """
 
-from reviewkit.exporters import csv_long, csv_wide, jsonl, report, ris, trends_figure  # noqa: F401
-from reviewkit.refi import project_write  # noqa: F401
+from reviewkit.exporters import csv_long, csv_wide, jsonl, qdpx, report, ris, trends_figure  # noqa: F401
 
 __all__: list[str] = []

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.errors import ImportFormatError
-from reviewkit.refi.project_read import QdpxCode, QdpxProject, QdpxSource, read_qdpx
 from reviewkit.lang import detect_language
 from reviewkit.records import Passage, Record
+from reviewkit.refi.project_read import QdpxCode, QdpxProject, QdpxSource, read_qdpx
 from reviewkit.store.codings import new_batch
 
 if TYPE_CHECKING:
@@ -152,8 +152,8 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> 
     Raises:
         ImportFormatError: not a readable REFI-QDA project.
     """
-    from reviewkit.refi.codebook import read_refi_codebook
     from reviewkit.errors import CodebookError
+    from reviewkit.refi.codebook import read_refi_codebook
 
     p = Path(path)
     project = read_qdpx(p)
