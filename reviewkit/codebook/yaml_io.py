@@ -22,6 +22,7 @@ from reviewkit.errors import CodebookError, ExportError
 __all__ = [
     "codebook_from_dict",
     "codebook_to_dict",
+    "check_aliases",
     "codebook_to_yaml",
     "dump_codebook",
     "load_codebook",
@@ -148,12 +149,78 @@ def _line_of(where: str, lines: dict[str, int]) -> int | None:
     return lines.get(probe)
 
 
-def _compose(text: str, loader_class: Any) -> tuple[yaml.Node | None, Any]:
-    """Parse once: the node tree (for line numbers) and the data built from it."""
+ALIAS_EXPANSION_LIMIT = 10_000
+"""Most nodes YAML aliases may add once expanded: far above any real codebook, far below an alias bomb."""
+
+
+def _node_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def check_aliases(node: yaml.Node, path: str, limit: int = ALIAS_EXPANSION_LIMIT) -> None:
+    """Refuse a YAML alias bomb ("billion laughs") or a recursive alias before anything is built from it.
+
+    The node graph keeps one node per anchor, so it is small even when its expansion is huge; this
+    walks it once (iteratively) and counts how many nodes the aliases would add.
+
+    Args:
+        node: the composed document.
+        path: the file, for messages.
+        limit: most nodes the aliases may add.
+
+    Raises:
+        CodebookError: an alias refers to its own anchor, or aliases expand beyond `limit`.
+    """
+    expanded: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        key = id(current)
+        kids = _node_children(current)
+        if done:
+            open_nodes.discard(key)
+            expanded[key] = 1 + sum(expanded[id(k)] for k in kids)
+            continue
+        if key in expanded:
+            continue
+        open_nodes.add(key)
+        stack.append((current, True))
+        for kid in kids:
+            if id(kid) in open_nodes:
+                line = kid.start_mark.line + 1
+                raise CodebookError(
+                    path, [(f"line {line}", "a YAML alias refers to its own anchor (a recursive structure); refused")]
+                )
+            if id(kid) not in expanded:
+                stack.append((kid, False))
+    extra = expanded[id(node)] - len(expanded)
+    if extra > limit:
+        raise CodebookError(
+            path,
+            [
+                (
+                    "(file)",
+                    f"YAML aliases (*name) would expand to {extra:,} more nodes than the file holds "
+                    f"(the limit is {limit:,}): an alias bomb? Refused; write the values out instead",
+                )
+            ],
+        )
+
+
+def _compose(text: str, loader_class: Any, path: str = "") -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (for line numbers) and the data built from it (aliases checked first)."""
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
+        if node is None:
+            return None, None
+        check_aliases(node, path)
+        return node, loader.construct_document(node)
     finally:
         loader.dispose()
 
@@ -173,10 +240,10 @@ def parse_codebook_text(text: str, path: str = "") -> tuple[Any, list[Problem]]:
         CodebookError: the text is not well-formed YAML (with line and column).
     """
     try:
-        node, data = _compose(text, _Loader)
+        node, data = _compose(text, _Loader, path)
     except yaml.YAMLError:
         try:  # PyYAML's own parser words syntax errors better (and the same with or without libyaml)
-            node, data = _compose(text, yaml.SafeLoader)
+            node, data = _compose(text, yaml.SafeLoader, path)
         except yaml.YAMLError as exc:
             raise CodebookError(path, [_yaml_error(exc)]) from exc
     lines: dict[str, int] = {}

@@ -30,6 +30,9 @@ CODEBOOK_XSD = "Codebook-mrt2019.xsd"
 PROJECT_XSD = "Project-mrt2019.xsd"
 
 
+_ENTITIES = "the document declares entities or an external DTD, which REFI-QDA files never need; refused"
+
+
 class UnsafeXMLError(ValueError):
     """The document is not well-formed, declares entities, or nests too deeply.
 
@@ -118,9 +121,11 @@ def parse(data: bytes) -> Any:
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
         msg = str(exc.msg or exc)
+        if "entit" in msg.lower() or "amplification" in msg.lower():
+            raise UnsafeXMLError(f"line {line}", _ENTITIES + f" ({msg})", line) from exc
         if "depth" in msg.lower():
             raise UnsafeXMLError(
-                f"line {line}", f"elements are nested too deeply ({msg}); refused", line
+                f"line {line}, column {col}", "elements are nested more than 256 levels deep; refused", line
             ) from exc
         raise UnsafeXMLError(f"line {line}, column {col}", f"not well-formed XML: {msg}", line) from exc
     docinfo: Any = root.getroottree().docinfo
@@ -128,7 +133,7 @@ def parse(data: bytes) -> Any:
     if dtd is not None and (any(True for _ in dtd.iterentities()) or dtd.system_url or dtd.public_id):
         raise UnsafeXMLError(
             "(file)",
-            "the document declares entities or an external DTD, which REFI-QDA files never need; refused",
+            _ENTITIES,
         )
     if docinfo.system_url:
         raise UnsafeXMLError("(file)", "the document refers to an external DTD; refused")
