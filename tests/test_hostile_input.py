@@ -75,7 +75,9 @@ def _raw_zip(path: Path, entries: list[tuple[str, bytes, int, int]]) -> Path:
     for name, data, size, crc in entries:
         offset = len(out)
         encoded = name.encode()
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded), 0)
+        out += struct.pack(
+            "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded), 0
+        )
         out += encoded + data
         central += struct.pack(
             "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded),
@@ -148,7 +150,9 @@ def test_yaml_alias_bomb_is_refused_fast(tmp_path: Path) -> None:
 
 def test_recursive_yaml_alias_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "loop.yaml"
-    path.write_text('name: loop\nversion: "1"\ncodes: &c\n  - id: x\n    examples: {en: *c}\n', encoding="utf-8")
+    path.write_text(
+        'name: loop\nversion: "1"\ncodes: &c\n  - id: x\n    examples: {en: *c}\n', encoding="utf-8"
+    )
     with pytest.raises(CodebookError, match="refers to its own anchor"):
         load_codebook(path)
 
@@ -227,17 +231,23 @@ def test_cli_import_of_a_zip_bomb_leaves_the_project_unchanged(tmp_path: Path, p
 
 
 # -- deep nesting -------------------------------------------------------------------------------
-@pytest.mark.parametrize("depth,message", [(1500, "nested more than 256 levels"), (150, "nested more than 100 levels")])
+@pytest.mark.parametrize(
+    "depth,message", [(1500, "nested more than 256 levels"), (150, "nested more than 100 levels")]
+)
 def test_deeply_nested_codes_in_a_qdc(tmp_path: Path, depth: int, message: str) -> None:
     path = tmp_path / "deep.qdc"
-    path.write_text(f'<CodeBook xmlns="{CB}"><Codes>{_nested_codes(depth)}</Codes></CodeBook>', encoding="utf-8")
+    path.write_text(
+        f'<CodeBook xmlns="{CB}"><Codes>{_nested_codes(depth)}</Codes></CodeBook>', encoding="utf-8"
+    )
     with pytest.raises(CodebookError) as info:
         import_codebook(path)
     assert info.value.path == str(path)
     assert message in info.value.problems[0][1]
 
 
-@pytest.mark.parametrize("depth,message", [(1500, "nested more than 256 levels"), (150, "nested more than 100 levels")])
+@pytest.mark.parametrize(
+    "depth,message", [(1500, "nested more than 256 levels"), (150, "nested more than 100 levels")]
+)
 def test_deeply_nested_codes_in_a_qdpx(tmp_path: Path, depth: int, message: str, project_file: Path) -> None:
     path = _qdpx(tmp_path / "deep.qdpx", _project_xml(codes=_nested_codes(depth)))
     with pytest.raises(ImportFormatError, match=message):
@@ -321,7 +331,9 @@ def test_zip_slip_entries_are_neither_read_nor_written(tmp_path: Path) -> None:
     target.mkdir()
     names = ["../../evil.txt", "/tmp/evil-abs.txt", "sources/../../evil2.txt", "C:/evil.txt", "..\\evil3.txt"]
     assert all(unsafe_name(n) for n in names) and not unsafe_name("sources/ok.txt")
-    sources = "".join(_text_source(i, f"internal://{n.removeprefix('sources/')}") for i, n in enumerate(names))
+    sources = "".join(
+        _text_source(i, f"internal://{n.removeprefix('sources/')}") for i, n in enumerate(names)
+    )
     path = _qdpx(target / "slip.qdpx", _project_xml(sources), {n: b"EVIL" for n in names})
     before = sorted(p for p in tmp_path.parent.rglob("*evil*"))
     with Archive(path) as archive:
