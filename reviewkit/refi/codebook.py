@@ -221,6 +221,13 @@ def _raw_codes(codes_el: Any, label: str) -> list[RawCode]:
     return roots
 
 
+def code_trailer(description: str) -> dict[str, str]:
+    """The ``key=value`` pairs of the last line ``reviewkit: id=...; zh=...`` of a code's Description ({} if none)."""
+    lines = description.replace("\r\n", "\n").strip().split("\n")
+    match = _TRAILER.match(lines[-1].strip()) if lines else None
+    return _parse_pairs(match.group("items")) if match else {}
+
+
 def _read_description(raw: RawCode, text: str) -> None:
     """Fill the definition and, when a reviewkit trailer is present, id, labels, notes, keywords, examples."""
     text = text.replace("\r\n", "\n").strip()
@@ -324,6 +331,7 @@ __all__ = [
     "PROJECT_NS",
     "code_description",
     "code_guid",
+    "code_trailer",
     "codebook_element",
     "qdc_bytes",
     "read_refi_codebook",

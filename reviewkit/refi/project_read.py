@@ -11,17 +11,14 @@ Texts are never taken from outside the archive (``absolute://`` and ``relative:/
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from reviewkit.errors import ImportFormatError
 from reviewkit.refi.archive import Archive, ArchiveError, is_zip
+from reviewkit.refi.codebook import code_trailer
 from reviewkit.refi.xml import MAX_DEPTH, SOURCE_META, UnsafeXMLError, children, local, norm_guid, parse
-
-_TRAILER_ID = re.compile(r"^reviewkit:\s*(?:.*;\s*)?id=(?P<id>[^;]+)", re.MULTILINE)
 
 
 @dataclass
@@ -155,9 +152,7 @@ def _read_codes(codes_el: Any, out: list[QdpxCode], label: str) -> None:
             )
         code_id = ""
         for desc in children(el, "Description"):
-            match = _TRAILER_ID.search((desc.text or "").replace("\r\n", "\n"))
-            if match:
-                code_id = unquote(match.group("id").strip())
+            code_id = code_trailer(desc.text or "").get("id", code_id)
         out.append(QdpxCode(guid=norm_guid(el.get("guid")), path=path, code_id=code_id))
         stack.extend((child, path) for child in reversed(children(el, "Code")))
 
