@@ -359,3 +359,15 @@ def test_codebook_import_of_a_hostile_qdpx_writes_no_output(tmp_path: Path) -> N
         assert result.exit_code == 1, result.output
         assert f"Error: {hostile}" in result.output and "Traceback" not in result.output
         assert not out.exists()
+
+
+def test_a_huge_bare_qdc_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.qdc"
+    with path.open("wb") as fh:  # a sparse file: 100 MiB declared, nothing written
+        fh.truncate(100 * 2**20)
+    with pytest.raises(CodebookError, match="too large to read safely"):
+        import_codebook(path)
+    qde = path.with_suffix(".qde")
+    path.rename(qde)
+    with pytest.raises(ImportFormatError, match="too large to read safely"):
+        read_qdpx(qde)

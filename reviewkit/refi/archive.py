@@ -129,6 +129,22 @@ class Archive:
         )
 
 
+def read_file(path: str | Path, limit: int = MAX_ENTRY_BYTES) -> bytes:
+    """Read a bare ``.qdc``/``.qde`` file, refusing one larger than `limit` bytes.
+
+    Raises:
+        ArchiveError: the file is larger than the limit.
+        OSError: the file cannot be read.
+    """
+    p = Path(path)
+    size = p.stat().st_size
+    if size > limit:
+        raise ArchiveError(
+            f"the file is too large to read safely ({size:,} bytes; the limit is {limit // 2**20} MiB)"
+        )
+    return p.read_bytes()
+
+
 def is_zip(path: str | Path) -> bool:
     """True when `path` is a zip archive (by its content, not its name)."""
     try:
@@ -137,4 +153,12 @@ def is_zip(path: str | Path) -> bool:
         return False
 
 
-__all__ = ["MAX_ENTRY_BYTES", "MAX_TOTAL_BYTES", "Archive", "ArchiveError", "is_zip", "unsafe_name"]
+__all__ = [
+    "MAX_ENTRY_BYTES",
+    "MAX_TOTAL_BYTES",
+    "Archive",
+    "ArchiveError",
+    "is_zip",
+    "read_file",
+    "unsafe_name",
+]

@@ -20,7 +20,7 @@ from lxml import etree
 from reviewkit.codebook.imported import RawCode, build_codebook, codebook_name, split_path_names
 from reviewkit.codebook.model import Code, Codebook
 from reviewkit.errors import CodebookError
-from reviewkit.refi.archive import Archive, ArchiveError, is_zip
+from reviewkit.refi.archive import Archive, ArchiveError, is_zip, read_file
 from reviewkit.refi.xml import (
     CODEBOOK_NS,
     CODEBOOK_XSD,
@@ -180,7 +180,7 @@ def _xml_bytes(path: Path) -> tuple[bytes, str]:
                     )
                 wanted = archive.find("project.qde") or names[0]
                 return archive.read(wanted), f"{path}!{wanted}"
-        return path.read_bytes(), str(path)
+        return read_file(path), str(path)
     except FileNotFoundError as exc:
         raise CodebookError(str(path), [("(file)", "no such file")]) from exc
     except IsADirectoryError as exc:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewkit.errors import ImportFormatError
-from reviewkit.refi.archive import Archive, ArchiveError, is_zip
+from reviewkit.refi.archive import Archive, ArchiveError, is_zip, read_file
 from reviewkit.refi.codebook import code_trailer
 from reviewkit.refi.xml import MAX_DEPTH, SOURCE_META, UnsafeXMLError, children, local, norm_guid, parse
 
@@ -97,7 +97,7 @@ def read_qdpx(path: str | Path) -> QdpxProject:
                         str(p), None, "a zip file without project.qde inside: not a .qdpx project"
                     )
                 return _read_project(p, archive.read(qde), archive)
-        return _read_project(p, p.read_bytes(), None)
+        return _read_project(p, read_file(p), None)
     except ArchiveError as exc:
         raise ImportFormatError(str(p), None, exc.reason) from exc
     except OSError as exc:
