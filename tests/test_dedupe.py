@@ -240,7 +240,10 @@ def test_import_keeps_four_proceedings_volumes_and_dedupe_lists_them(tmp_path: P
     pairs = json.loads(result.output)
     proceedings = [p for p in pairs if p["title_a"] == p["title_b"] == title.lower()]
     assert len(proceedings) == 6  # every pair of the four volumes, for a person to judge
-    same_doi = [p for p in pairs if p["reason"] == "same DOI"]
+    assert {p["reason"] for p in proceedings} == {
+        f"same title and year but volume {b} vs {a}" for a in range(1, 5) for b in range(a + 1, 5)
+    }
+    same_doi = [p for p in pairs if p["reason"].startswith("same DOI but different titles")]
     assert [(p["title_a"], p["title_b"]) for p in same_doi] == [
         ("Clusters and upgrading in Chinese industry", "Book reviews")
     ]

@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +48,7 @@ class DuplicatePair:
     title_a: str
     title_b: str
     reason: str = ""
-    """Why a person should look: a similar title, or the same DOI with different titles."""
+    """What the duplicate rules say of the pair (`reviewkit.dedupe.decide`): what is alike and what differs."""
 
 
 def _richness(rec: Record) -> int:
@@ -296,6 +296,10 @@ def near_duplicates(
         ta, tb = docs[a]["title"] or docs[a]["title_alt"], docs[b]["title"] or docs[b]["title_alt"]
         sim = dedupe.title_similarity(normalize_title(ta), normalize_title(tb))
         pairs.append(DuplicatePair(a, b, round(sim, 1), docs[a]["year"], ta, tb, "same DOI"))
+    records: dict[int, Record] = {}
+    for i, pair in enumerate(pairs):  # say what differs ("same title and year but volume 2 vs 1")
+        ra, rb = (records.setdefault(x, store.get_record(x)) for x in (pair.a, pair.b))
+        pairs[i] = replace(pair, reason=dedupe.decide(rb, ra).reason)
     return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
 
 
