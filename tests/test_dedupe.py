@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from reviewkit.cli import cli
@@ -249,3 +251,36 @@ def test_import_keeps_four_proceedings_volumes_and_dedupe_lists_them(tmp_path: P
     ]
     # the book and its chapter (different DOIs) are listed for their equal titles, never merged
     assert any(p["title_a"] == "handbook of regional innovation and growth" for p in pairs)
+
+
+# -- properties -----------------------------------------------------------------------------------
+_TITLES = st.sampled_from(
+    [TITLE, TITLE + ".", TITLE.replace("clusters", "cluster"), "Editorial", "Part 1 of the cluster story",
+     "Part 2 of the cluster story", "产业集群升级与区域创新系统研究", ""]
+)  # fmt: skip
+_RECORDS = st.builds(
+    Record,
+    title=_TITLES,
+    title_alt=_TITLES,
+    year=st.sampled_from([None, 2012, 2013]),
+    doi=st.sampled_from(["", "10.1080/1", "10.1080/2"]),
+    volume=st.sampled_from(["", "1", "2"]),
+    pages=st.sampled_from(["", "1-10", "11-20"]),
+    authors=st.sampled_from([(), ("Smith, J.",), ("Jones, K.",)]),
+    journal=st.sampled_from(["", "Regional Studies"]),
+)
+
+
+@given(_RECORDS, _RECORDS)
+@settings(max_examples=300, deadline=None)
+def test_the_verdict_does_not_depend_on_which_record_came_first(a: Record, b: Record) -> None:
+    assert decide(a, b).verdict is decide(b, a).verdict
+    if decide(a, b).verdict is Verdict.AUTO_MERGE:
+        assert not [c for c in conflicts(a, b) if not c.startswith("DOI")]  # never merges a conflict
+
+
+@given(_RECORDS)
+@settings(max_examples=100, deadline=None)
+def test_a_record_with_a_title_is_the_same_work_as_itself(a: Record) -> None:
+    if normalize_title(a.title) or normalize_title(a.title_alt) or a.doi:
+        assert decide(a, a).verdict is Verdict.AUTO_MERGE
