@@ -290,6 +290,21 @@ def read_refi_codebook(path: str | Path) -> Codebook:
         root = parse(data)
     except UnsafeXMLError as exc:
         raise CodebookError(label, [(exc.where, exc.reason)]) from exc
+    return codebook_from_root(root, label, p)
+
+
+def codebook_from_root(root: Any, label: str, path: Path) -> Codebook:
+    """The codebook of a parsed ``<CodeBook>`` or ``<Project>`` (see `read_refi_codebook`).
+
+    Args:
+        root: the root element, parsed by `reviewkit.refi.xml.parse`.
+        label: the file (and archive entry) named in messages.
+        path: the file (its stem names the codebook when nothing else does).
+
+    Raises:
+        CodebookError: not a codebook or project, no codes, or codes nested too deeply.
+    """
+    p = path
     kind = local(root.tag)
     namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     if kind == "CodeBook":
@@ -333,6 +348,7 @@ __all__ = [
     "code_guid",
     "code_trailer",
     "codebook_element",
+    "codebook_from_root",
     "qdc_bytes",
     "read_refi_codebook",
     "validate_qdc",

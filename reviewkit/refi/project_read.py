@@ -11,13 +11,14 @@ Texts are never taken from outside the archive (``absolute://`` and ``relative:/
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reviewkit.errors import ImportFormatError
+from reviewkit.codebook.model import Codebook
+from reviewkit.errors import CodebookError, ImportFormatError
 from reviewkit.refi.archive import Archive, ArchiveError, is_zip, read_file
-from reviewkit.refi.codebook import code_trailer
+from reviewkit.refi.codebook import code_trailer, codebook_from_root
 from reviewkit.refi.xml import MAX_DEPTH, SOURCE_META, UnsafeXMLError, children, local, norm_guid, parse
 
 
@@ -70,6 +71,8 @@ class QdpxProject:
     """Human-readable notes on what could not be read (other source kinds, missing texts)."""
     meta: dict[str, Any] = field(default_factory=dict)
     """The ``reviewkit: {json}`` line of a project exported by reviewkit (codebook name and version)."""
+    codebook: Codebook | None = None
+    """The project's codebook (None when it has no codes), read from the same parse."""
 
 
 def read_qdpx(path: str | Path) -> QdpxProject:
@@ -124,6 +127,18 @@ def _read_project(p: Path, xml: bytes, archive: Archive | None) -> QdpxProject:
             _read_codes(codes, project.codes, str(p))
     for desc in children(root, "Description"):
         project.meta = _meta_line((desc.text or "").replace("\r\n", "\n")) or {}
+    if project.codes:
+        try:
+            book = codebook_from_root(root, str(p), p)
+        except CodebookError as exc:
+            raise ImportFormatError(str(p), None, f"its codebook cannot be read: {exc}") from exc
+        if project.meta.get("codebook"):
+            book = replace(
+                book,
+                name=str(project.meta["codebook"]),
+                version=str(project.meta.get("version") or book.version),
+            )
+        project.codebook = book
     for sources in children(root, "Sources"):
         for src in sources:
             kind = local(src.tag)
