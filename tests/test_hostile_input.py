@@ -68,7 +68,7 @@ def _deflate_zeros(size: int) -> bytes:
     return segment * (size // 2**20) + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
 
 
-def _raw_zip(path: Path, entries: list[tuple[str, bytes, int, int]]) -> Path:
+def _raw_zip(path: Path, entries: list[tuple[str, bytes, int, int]], flags: int = 0) -> Path:
     """Write a zip by hand: (name, raw deflate data, declared uncompressed size, crc) per entry."""
     out = bytearray()
     central = bytearray()
@@ -80,7 +80,7 @@ def _raw_zip(path: Path, entries: list[tuple[str, bytes, int, int]]) -> Path:
         )
         out += encoded + data
         central += struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded),
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, 0, 0x21, crc, len(data), size, len(encoded),
             0, 0, 0, 0, 0, offset,
         )  # fmt: skip
         central += encoded
@@ -371,3 +371,15 @@ def test_a_huge_bare_qdc_is_refused_before_reading(tmp_path: Path) -> None:
     path.rename(qde)
     with pytest.raises(ImportFormatError, match="too large to read safely"):
         read_qdpx(qde)
+
+
+def test_an_encrypted_or_corrupt_archive_is_one_clear_error(tmp_path: Path, project_file: Path) -> None:
+    xml = _project_xml(_text_source(1, "internal://a.txt"))
+    locked = _raw_zip(tmp_path / "locked.qdpx", [_entry("project.qde", xml)], flags=1)  # "encrypted"
+    with pytest.raises(ImportFormatError, match="project.qde cannot be read"):
+        read_qdpx(locked)
+    broken = tmp_path / "broken.qdpx"
+    broken.write_bytes(_qdpx(tmp_path / "ok.qdpx", xml).read_bytes()[:-30])  # the central directory cut
+    for path in (locked, broken):
+        out = _refused(["import", str(path)], project_file)
+        assert out.startswith(f"Error: {path}") and out.count("\n") == 1

@@ -113,7 +113,7 @@ class Archive:
                     if size > room:
                         raise ArchiveError(self._too_big(name, None))
                     parts.append(chunk)
-        except (OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+        except (OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
             if isinstance(exc, ArchiveError):
                 raise
             raise ArchiveError(f"its entry {name} cannot be read: {exc}") from exc
