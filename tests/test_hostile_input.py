@@ -376,10 +376,14 @@ def test_a_huge_bare_qdc_is_refused_before_reading(tmp_path: Path) -> None:
 def test_an_encrypted_or_corrupt_archive_is_one_clear_error(tmp_path: Path, project_file: Path) -> None:
     xml = _project_xml(_text_source(1, "internal://a.txt"))
     locked = _raw_zip(tmp_path / "locked.qdpx", [_entry("project.qde", xml)], flags=1)  # "encrypted"
-    with pytest.raises(ImportFormatError, match="project.qde cannot be read"):
+    with pytest.raises(
+        ImportFormatError, match="project.qde is encrypted; export the project without a password"
+    ):
         read_qdpx(locked)
     broken = tmp_path / "broken.qdpx"
     broken.write_bytes(_qdpx(tmp_path / "ok.qdpx", xml).read_bytes()[:-30])  # the central directory cut
+    with pytest.raises(ImportFormatError, match="not a zip archive, as a .qdpx must be"):
+        read_qdpx(broken)
     for path in (locked, broken):
         out = _refused(["import", str(path)], project_file)
         assert out.startswith(f"Error: {path}") and out.count("\n") == 1

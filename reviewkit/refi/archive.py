@@ -116,6 +116,10 @@ class Archive:
         except (OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
             if isinstance(exc, ArchiveError):
                 raise
+            if info.flag_bits & 0x1:
+                raise ArchiveError(
+                    f"its entry {name} is encrypted; export the project without a password"
+                ) from exc
             raise ArchiveError(f"its entry {name} cannot be read: {exc}") from exc
         self.read_bytes += size
         return b"".join(parts)

@@ -100,6 +100,10 @@ def read_qdpx(path: str | Path) -> QdpxProject:
                         str(p), None, "a zip file without project.qde inside: not a .qdpx project"
                     )
                 return _read_project(p, archive.read(qde), archive)
+        if p.suffix.lower() == ".qdpx" and p.is_file():
+            raise ImportFormatError(
+                str(p), None, "not a zip archive, as a .qdpx must be (is the file cut short?)"
+            )
         return _read_project(p, read_file(p), None)
     except ArchiveError as exc:
         raise ImportFormatError(str(p), None, exc.reason) from exc
