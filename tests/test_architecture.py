@@ -19,11 +19,21 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "reviewkit.lang": ("reviewkit.",),
     "reviewkit.config": ("reviewkit.",),
     "reviewkit.resources": ("reviewkit.",),
-    "reviewkit.store": ("reviewkit.importers", "reviewkit.exporters", "reviewkit.tagger", "reviewkit.codebook.refi",
-                        "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.analysis"),  # fmt: skip
+    "reviewkit.store": ("reviewkit.importers", "reviewkit.exporters", "reviewkit.tagger", "reviewkit.refi",
+                        "reviewkit.dedupe", "reviewkit.project", "reviewkit.cli", "reviewkit.tui",
+                        "reviewkit.analysis"),  # fmt: skip
     "reviewkit.importers": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.tagger"),
     "reviewkit.exporters": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.tagger"),
-    "reviewkit.codebook": ("reviewkit.store", "reviewkit.tagger", "reviewkit.project", "reviewkit.cli", "reviewkit.tui"),
+    "reviewkit.codebook": ("reviewkit.store", "reviewkit.tagger", "reviewkit.project", "reviewkit.cli", "reviewkit.tui",
+                           "reviewkit.refi", "reviewkit.importers", "reviewkit.exporters"),  # fmt: skip
+    # REFI-QDA exchange: pure XML/zip reading and writing at the level of importers/exporters/codebook
+    "reviewkit.refi": ("reviewkit.store", "reviewkit.tagger", "reviewkit.project", "reviewkit.cli", "reviewkit.tui",
+                       "reviewkit.importers", "reviewkit.exporters", "reviewkit.analysis",
+                       "reviewkit.dedupe"),  # fmt: skip
+    # duplicate rules: pure functions over records (the store queries stay in project/store)
+    "reviewkit.dedupe": ("reviewkit.store", "reviewkit.tagger", "reviewkit.project", "reviewkit.cli", "reviewkit.tui",
+                         "reviewkit.importers", "reviewkit.exporters", "reviewkit.refi", "reviewkit.codebook",
+                         "reviewkit.analysis"),  # fmt: skip
     "reviewkit.tagger": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui"),
     "reviewkit.analysis": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui"),
     "reviewkit.project": ("reviewkit.cli", "reviewkit.tui"),

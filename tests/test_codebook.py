@@ -224,7 +224,7 @@ def test_bundled_codebook(codebook_path: Path) -> None:
 
 
 def test_bundled_codebook_through_qdc(codebook_path: Path, tmp_path: Path) -> None:
-    from reviewkit.codebook.refi import qdc_bytes, read_refi_codebook, validate_qdc
+    from reviewkit.refi.codebook import qdc_bytes, read_refi_codebook, validate_qdc
 
     cb = load_codebook(codebook_path)
     data = qdc_bytes(cb)

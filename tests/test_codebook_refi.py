@@ -9,7 +9,9 @@ import pytest
 from lxml import etree
 
 from reviewkit.codebook import load_codebook
-from reviewkit.codebook.refi import (
+from reviewkit.errors import CodebookError
+from reviewkit.project.codebooks import export_qdc, import_codebook
+from reviewkit.refi.codebook import (
     CODEBOOK_NS,
     PROJECT_NS,
     code_guid,
@@ -18,8 +20,6 @@ from reviewkit.codebook.refi import (
     read_refi_codebook,
     validate_qdc,
 )
-from reviewkit.errors import CodebookError
-from reviewkit.project.codebooks import export_qdc, import_codebook
 
 TESTS = Path(__file__).resolve().parent
 SMALL = TESTS / "data" / "codebook-small.yaml"

@@ -102,14 +102,14 @@ def read_taguette_csv(path: str | Path) -> Codebook:
             head, _, tail = full.rpartition(".")
             if head in by_name:
                 parent_name, raw.name = head, tail
-        parent = by_name.get(parent_name) if parent_name else None
-        if parent_name and parent is None:
-            parent = RawCode(name=parent_name)
-            by_name[parent_name] = parent
-            roots.append(parent)
-        if parent is None or creates_cycle(raw, parent):
+        parent_node = by_name.get(parent_name) if parent_name else None
+        if parent_name and parent_node is None:
+            parent_node = RawCode(name=parent_name)
+            by_name[parent_name] = parent_node
+            roots.append(parent_node)
+        if parent_node is None or creates_cycle(raw, parent_node):
             roots.append(raw)
         else:
-            parent_of[id(raw)] = parent
-            parent.children.append(raw)
+            parent_of[id(raw)] = parent_node
+            parent_node.children.append(raw)
     return build_codebook(roots, name=codebook_name(p.stem), path=str(p))

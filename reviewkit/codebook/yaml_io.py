@@ -17,11 +17,13 @@ import yaml
 from reviewkit.codebook.convert import codebook_from_dict, codebook_to_dict
 from reviewkit.codebook.model import Codebook
 from reviewkit.codebook.validate import Problem, validate_data
+from reviewkit.codebook.yaml_guard import check_aliases
 from reviewkit.errors import CodebookError, ExportError
 
 __all__ = [
     "codebook_from_dict",
     "codebook_to_dict",
+    "check_aliases",
     "codebook_to_yaml",
     "dump_codebook",
     "load_codebook",
@@ -148,12 +150,15 @@ def _line_of(where: str, lines: dict[str, int]) -> int | None:
     return lines.get(probe)
 
 
-def _compose(text: str, loader_class: Any) -> tuple[yaml.Node | None, Any]:
-    """Parse once: the node tree (for line numbers) and the data built from it."""
+def _compose(text: str, loader_class: Any, path: str = "") -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (for line numbers) and the data built from it (aliases checked first)."""
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
+        if node is None:
+            return None, None
+        check_aliases(node, path)
+        return node, loader.construct_document(node)
     finally:
         loader.dispose()
 
@@ -173,10 +178,10 @@ def parse_codebook_text(text: str, path: str = "") -> tuple[Any, list[Problem]]:
         CodebookError: the text is not well-formed YAML (with line and column).
     """
     try:
-        node, data = _compose(text, _Loader)
+        node, data = _compose(text, _Loader, path)
     except yaml.YAMLError:
         try:  # PyYAML's own parser words syntax errors better (and the same with or without libyaml)
-            node, data = _compose(text, yaml.SafeLoader)
+            node, data = _compose(text, yaml.SafeLoader, path)
         except yaml.YAMLError as exc:
             raise CodebookError(path, [_yaml_error(exc)]) from exc
     lines: dict[str, int] = {}

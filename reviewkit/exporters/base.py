@@ -199,30 +199,3 @@ def atomic_path(path: Path, *, force: bool = False) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def plain_text_layout(doc: DocumentRow) -> tuple[str, dict[str, int]]:
-    """The plain text of a document as exported to REFI-QDA, and where each field starts in it.
-
-    The text is ``title + "\\n\\n" + abstract``; when the document has a second-language title or
-    abstract, ``"\\n\\n" + title_alt + "\\n\\n" + abstract_alt`` follows. A passage at offsets
-    (start, end) of field F is at ``(base[F] + start, base[F] + end)`` in the plain text; so an
-    abstract passage is shifted by ``len(title) + 2``.
-
-    Returns:
-        (plain text, {field: offset of the field's first character}).
-    """
-    fields = [("title", doc.title), ("abstract", doc.abstract)]
-    if doc.title_alt or doc.abstract_alt:
-        fields += [("title_alt", doc.title_alt), ("abstract_alt", doc.abstract_alt)]
-    base: dict[str, int] = {}
-    pos = 0
-    parts = []
-    for i, (name, text) in enumerate(fields):
-        if i:
-            parts.append("\n\n")
-            pos += 2
-        base[name] = pos
-        parts.append(text)
-        pos += len(text)
-    return "".join(parts), base

@@ -192,7 +192,7 @@ def export_qdc(
     Raises:
         ExportError: the file exists (without `force`), or the XML does not validate.
     """
-    from reviewkit.codebook.refi import qdc_bytes, validate_qdc
+    from reviewkit.refi.codebook import qdc_bytes, validate_qdc
 
     data = qdc_bytes(codebook)
     if validate:
@@ -246,7 +246,7 @@ def import_codebook(path: str | Path) -> Codebook:
 
         return read_taguette_csv(p)
     if suffix in (".qdc", ".qde", ".qdpx", ".xml"):
-        from reviewkit.codebook.refi import read_refi_codebook
+        from reviewkit.refi.codebook import read_refi_codebook
 
         return read_refi_codebook(p)
     raise CodebookError(

@@ -6,24 +6,18 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewkit import dedupe
+from reviewkit.dedupe import AUTO_MERGE_SIMILARITY, REVIEW_SIMILARITY
 from reviewkit.errors import ImportFormatError, NotFoundError, ReviewkitError
-from reviewkit.lang import has_cjk
 from reviewkit.records import Record, SkippedRecord
 from reviewkit.store.documents import normalize_title
 
 if TYPE_CHECKING:
     from reviewkit.store import Store
-
-AUTO_MERGE_SIMILARITY = 95.0
-"""Titles of the same year at least this similar (rapidfuzz ratio, 0-100) are merged on import."""
-REVIEW_SIMILARITY = 80.0
-"""`reviewkit dedupe` lists pairs from this similarity up to the automatic threshold."""
-
-_NUMBERS = re.compile(r"\d+")
 
 Progress = Callable[[int, int, str], None]
 
@@ -53,30 +47,17 @@ class DuplicatePair:
     year: int | None
     title_a: str
     title_b: str
+    reason: str = ""
+    """What the duplicate rules say of the pair (`reviewkit.dedupe.decide`): what is alike and what differs."""
 
 
 def _richness(rec: Record) -> int:
-    score = 0
-    for f in fields(Record):
-        if f.name in {"raw", "source_format", "source_file", "source_line", "key"}:
-            continue
-        value = getattr(rec, f.name)
-        if value:
-            score += 1
-    return score * 10_000 + len(rec.abstract) + len(rec.abstract_alt)
+    return dedupe.richness(rec)
 
 
 def merge_records(old: Record, new: Record) -> Record:
-    """The richer record wins; its empty fields are filled from the other; keywords are united."""
-    rich, poor = (new, old) if _richness(new) > _richness(old) else (old, new)
-    values: dict[str, Any] = {}
-    for f in fields(Record):
-        if f.name in {"raw", "source_line"}:
-            continue
-        mine, theirs = getattr(rich, f.name), getattr(poor, f.name)
-        values[f.name] = mine if mine else theirs
-    values["keywords"] = tuple(dict.fromkeys([*rich.keywords, *poor.keywords]))
-    return replace(rich, **values)
+    """The richer record wins; its empty fields are filled from the other (see `reviewkit.dedupe.merge_records`)."""
+    return dedupe.merge_records(old, new)
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -127,12 +108,17 @@ def _suffix(n: int) -> str:
 
 
 def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMILARITY) -> tuple[int, str, float] | None:
-    """The existing document `rec` duplicates, as (id, reason, similarity), or None."""
-    from rapidfuzz import fuzz
+    """The existing document `rec` duplicates, as (id, reason, similarity), or None.
 
-    doc_id = store.find_by_doi(rec.doi)
-    if doc_id is not None:
-        return doc_id, "same DOI", 100.0
+    The rules are `reviewkit.dedupe.decide`; only an automatic merge is returned. A record that a
+    person must judge (conflicting volume, issue or pages; the same DOI with another title) is
+    imported as its own document, and `reviewkit dedupe` lists the pair.
+    """
+    doi_id = store.find_by_doi(rec.doi)
+    if doi_id is not None:
+        decision = dedupe.decide(rec, store.get_record(doi_id), threshold=threshold)
+        if decision.verdict is dedupe.Verdict.AUTO_MERGE:
+            return doi_id, decision.reason, decision.similarity
     best: tuple[int, str, float] | None = None
     for title in (rec.title, rec.title_alt):
         norm = normalize_title(title)
@@ -143,21 +129,18 @@ def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMI
             if short is not None:
                 return short, "same short title, year, first author and journal", 100.0
             continue
-        numbers = _NUMBERS.findall(norm)
         for cand_id, cand_norm in store.title_candidates(rec.year, norm):
-            if cand_norm != norm and _NUMBERS.findall(cand_norm) != numbers:
+            if cand_id == doi_id or not dedupe.could_match(norm, cand_norm, threshold):
                 continue  # "Part 1" vs "Part 2", "Study 3" vs "Study 13": different papers
-            sim = 100.0 if cand_norm == norm else float(fuzz.ratio(norm, cand_norm))
-            if sim >= threshold and (best is None or sim > best[2]):
-                best = (cand_id, "same title and year" if sim == 100.0 else f"similar title ({sim:.0f}%)", sim)
+            decision = dedupe.decide(rec, store.get_record(cand_id), threshold=threshold)
+            if decision.verdict is dedupe.Verdict.AUTO_MERGE and (best is None or decision.similarity > best[2]):
+                best = (cand_id, decision.reason, decision.similarity)
     return best
 
 
 def _is_short(norm: str) -> bool:
     """One or two words ("Editorial", "Book review"), or under 8 Chinese characters: too generic to match alone."""
-    if has_cjk(norm):
-        return len(norm.replace(" ", "")) < 8
-    return len(norm.split()) <= 2
+    return dedupe.is_short_title(norm)
 
 
 def _same_short_title(store: Store, rec: Record, norm: str) -> int | None:
@@ -165,9 +148,7 @@ def _same_short_title(store: Store, rec: Record, norm: str) -> int | None:
     for cand_id, cand_norm in store.title_candidates(rec.year, norm, prefix_len=len(norm)):
         if cand_norm != norm:
             continue
-        other = store.get_record(cand_id)
-        same_author = normalize_title(" ".join(other.authors[:1])) == normalize_title(" ".join(rec.authors[:1]))
-        if same_author and normalize_title(other.journal) == normalize_title(rec.journal):
+        if dedupe.decide(rec, store.get_record(cand_id)).verdict is dedupe.Verdict.AUTO_MERGE:
             return cand_id
     return None
 
@@ -281,9 +262,11 @@ def import_files(
 def near_duplicates(
     store: Store, low: float = REVIEW_SIMILARITY, high: float = AUTO_MERGE_SIMILARITY
 ) -> list[DuplicatePair]:
-    """Pairs of documents of the same year whose titles are similar but below the automatic threshold.
+    """Pairs of documents for a person to judge: the same year and similar titles, or the same DOI.
 
-    Pairs a person already marked as distinct are left out. Sorted by similarity, highest first.
+    Identical titles are listed too (records whose volume, issue or pages differ are never merged
+    automatically). Pairs a person already marked as distinct are left out. Sorted by similarity,
+    highest first.
     """
     from rapidfuzz import fuzz, process
 
@@ -303,7 +286,20 @@ def near_duplicates(
             a, b = docs[i][0], docs[j][0]
             if (min(a, b), max(a, b)) in distinct:
                 continue
-            pairs.append(DuplicatePair(a, b, round(sim, 1), year, titles[i], titles[j]))
+            pairs.append(DuplicatePair(a, b, round(sim, 1), year, titles[i], titles[j], "similar titles"))
+    listed = {(p.a, p.b) for p in pairs}
+    docs = {d["id"]: d for d in store.list_documents(limit=store.count_documents()) if d["doi"]}
+    items = [dedupe.BlockItem(i, d["year"], "", d["doi"]) for i, d in docs.items()]
+    for a, b in sorted(dedupe.candidate_pairs(items)):  # here: only documents sharing a DOI
+        if (a, b) in listed or (a, b) in distinct:
+            continue
+        ta, tb = docs[a]["title"] or docs[a]["title_alt"], docs[b]["title"] or docs[b]["title_alt"]
+        sim = dedupe.title_similarity(normalize_title(ta), normalize_title(tb))
+        pairs.append(DuplicatePair(a, b, round(sim, 1), docs[a]["year"], ta, tb, "same DOI"))
+    records: dict[int, Record] = {}
+    for i, pair in enumerate(pairs):  # say what differs ("same title and year but volume 2 vs 1")
+        ra, rb = (records.setdefault(x, store.get_record(x)) for x in (pair.a, pair.b))
+        pairs[i] = replace(pair, reason=dedupe.decide(rb, ra).reason)
     return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
 
 

@@ -5,7 +5,8 @@
   it was; a source of another tool becomes a document titled by the source name whose abstract is
   the source's text.
 - The codebook becomes a codebook version (ids restored from reviewkit Descriptions, else made
-  from the code names; see `reviewkit.codebook.refi.read_refi_codebook`).
+  from the code names; see `reviewkit.refi.codebook.read_refi_codebook`). All reading of the file
+  (XML, archive, limits) is `reviewkit.refi.project_read.read_qdpx`; this module decides what to store.
 - Each coded plain-text selection becomes a passage at the same offsets (shifted back into the
   title or abstract), and each of its codings an accepted decision of the coding's user.
 """
@@ -13,14 +14,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewkit.errors import ImportFormatError
-from reviewkit.exporters.qdpx_read import QdpxCode, QdpxProject, QdpxSource, read_qdpx
 from reviewkit.lang import detect_language
 from reviewkit.records import Passage, Record
+from reviewkit.refi.project_read import QdpxCode, QdpxProject, QdpxSource, read_qdpx
 from reviewkit.store.codings import new_batch
 
 if TYPE_CHECKING:
@@ -152,24 +152,10 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> 
     Raises:
         ImportFormatError: not a readable REFI-QDA project.
     """
-    from reviewkit.codebook.refi import read_refi_codebook
-    from reviewkit.errors import CodebookError
-
     p = Path(path)
     project = read_qdpx(p)
     skipped = list(project.skipped)
-    book = None
-    if project.codes:
-        try:
-            book = read_refi_codebook(p)
-        except CodebookError as exc:
-            raise ImportFormatError(str(p), None, f"its codebook cannot be read: {exc}") from exc
-        if project.meta.get("codebook"):
-            book = replace(
-                book,
-                name=str(project.meta["codebook"]),
-                version=str(project.meta.get("version") or book.version),
-            )
+    book = project.codebook
     guid_to_code = _code_map(project, book) if book is not None else {}
     batch = new_batch("qdpx")
     added = matched = n_passages = n_codings = 0

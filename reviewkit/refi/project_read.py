@@ -3,22 +3,23 @@
 Only what reviewkit can use is read: users, the code tree (GUIDs, names, reviewkit ids), text
 sources with their plain text and their plain-text selections with codings. Everything else
 (PDF, picture, audio and video sources; codings of a whole source) is counted in `skipped`.
+The archive is read through `reviewkit.refi.archive` (bounded reads; only project.qde and the
+source texts it references) and the XML through `reviewkit.refi.xml` (no entities, no DTDs).
+Texts are never taken from outside the archive (``absolute://`` and ``relative://`` paths are skipped).
 """
 
 from __future__ import annotations
 
 import json
-import re
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
-from reviewkit.errors import ImportFormatError
-
-_TRAILER_ID = re.compile(r"^reviewkit:\s*(?:.*;\s*)?id=(?P<id>[^;]+)", re.MULTILINE)
-SOURCE_META = "reviewkit: "
+from reviewkit.codebook.model import Codebook
+from reviewkit.errors import CodebookError, ImportFormatError
+from reviewkit.refi.archive import Archive, ArchiveError, is_zip, read_file
+from reviewkit.refi.codebook import code_trailer, codebook_from_root
+from reviewkit.refi.xml import MAX_DEPTH, SOURCE_META, UnsafeXMLError, children, local, norm_guid, parse
 
 
 @dataclass
@@ -70,23 +71,8 @@ class QdpxProject:
     """Human-readable notes on what could not be read (other source kinds, missing texts)."""
     meta: dict[str, Any] = field(default_factory=dict)
     """The ``reviewkit: {json}`` line of a project exported by reviewkit (codebook name and version)."""
-
-
-def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _children(el: Any, name: str) -> list[Any]:
-    return [c for c in el if _local(c.tag) == name]
-
-
-def _norm_guid(guid: str | None) -> str:
-    return (guid or "").strip().strip("{}").upper()
-
-
-def _entry(names: list[str], wanted: str) -> str | None:
-    low = {n.lower(): n for n in names}
-    return low.get(wanted.lower())
+    codebook: Codebook | None = None
+    """The project's codebook (None when it has no codes), read from the same parse."""
 
 
 def read_qdpx(path: str | Path) -> QdpxProject:
@@ -99,78 +85,95 @@ def read_qdpx(path: str | Path) -> QdpxProject:
         Users, codes, text sources with selections, and notes on what was skipped.
 
     Raises:
-        ImportFormatError: not a zip with a ``project.qde``, not well-formed XML, or not a REFI-QDA project.
+        ImportFormatError: not a zip with a ``project.qde``, not well-formed or unsafe XML, an entry
+            over the size limits, codes nested too deeply, or not a REFI-QDA project.
     """
-    from lxml import etree
-
     p = Path(path)
-    files: dict[str, bytes] = {}
     try:
-        if zipfile.is_zipfile(p):
-            with zipfile.ZipFile(p) as zf:
-                names = zf.namelist()
-                qde = _entry(names, "project.qde") or next(
-                    (n for n in names if n.lower().endswith(".qde")), None
+        if is_zip(p):
+            with Archive(p) as archive:
+                qde = archive.find("project.qde") or next(
+                    (n for n in archive.names if n.lower().endswith(".qde")), None
                 )
                 if qde is None:
                     raise ImportFormatError(
                         str(p), None, "a zip file without project.qde inside: not a .qdpx project"
                     )
-                xml = zf.read(qde)
-                files = {
-                    n: zf.read(n) for n in names if n.lower().startswith("sources/") and not n.endswith("/")
-                }
-        else:
-            xml = p.read_bytes()
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise ImportFormatError(str(p), None, f"cannot be read: {exc}") from exc
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=True)
+                return _read_project(p, archive.read(qde), archive)
+        if p.suffix.lower() == ".qdpx" and p.is_file():
+            raise ImportFormatError(
+                str(p), None, "not a zip archive, as a .qdpx must be (is the file cut short?)"
+            )
+        return _read_project(p, read_file(p), None)
+    except ArchiveError as exc:
+        raise ImportFormatError(str(p), None, exc.reason) from exc
+    except OSError as exc:
+        raise ImportFormatError(str(p), None, f"cannot be read: {exc.strerror or exc}") from exc
+
+
+def _read_project(p: Path, xml: bytes, archive: Archive | None) -> QdpxProject:
     try:
-        root = etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.position[0] if exc.position else None
-        raise ImportFormatError(str(p), line, f"project.qde is not well-formed XML: {exc.msg}") from exc
-    if _local(root.tag) != "Project":
+        root = parse(xml)
+    except UnsafeXMLError as exc:
+        raise ImportFormatError(str(p), exc.line, f"project.qde: {exc.reason}") from exc
+    if local(root.tag) != "Project":
         raise ImportFormatError(
             str(p),
             None,
-            f"not a REFI-QDA project: the root element is <{_local(root.tag)}>, expected <Project>",
+            f"not a REFI-QDA project: the root element is <{local(root.tag)}>, expected <Project>",
         )
     project = QdpxProject(name=root.get("name") or p.stem, users={}, codes=[], sources=[])
-    for users in _children(root, "Users"):
-        for user in _children(users, "User"):
-            project.users[_norm_guid(user.get("guid"))] = user.get("name") or user.get("id") or "user"
-    for book in _children(root, "CodeBook"):
-        for codes in _children(book, "Codes"):
-            _read_codes(codes, (), project.codes)
-    for desc in _children(root, "Description"):
+    for users in children(root, "Users"):
+        for user in children(users, "User"):
+            project.users[norm_guid(user.get("guid"))] = user.get("name") or user.get("id") or "user"
+    for book in children(root, "CodeBook"):
+        for codes in children(book, "Codes"):
+            _read_codes(codes, project.codes, str(p))
+    for desc in children(root, "Description"):
         project.meta = _meta_line((desc.text or "").replace("\r\n", "\n")) or {}
-    for sources in _children(root, "Sources"):
+    if project.codes:
+        try:
+            book = codebook_from_root(root, str(p), p)
+        except CodebookError as exc:
+            raise ImportFormatError(str(p), None, f"its codebook cannot be read: {exc}") from exc
+        if project.meta.get("codebook"):
+            book = replace(
+                book,
+                name=str(project.meta["codebook"]),
+                version=str(project.meta.get("version") or book.version),
+            )
+        project.codebook = book
+    for sources in children(root, "Sources"):
         for src in sources:
-            kind = _local(src.tag)
+            kind = local(src.tag)
             if kind != "TextSource":
                 if kind:
                     project.skipped.append(
                         f"{kind} {src.get('name') or src.get('guid')}: only text sources are imported"
                     )
                 continue
-            source = _read_source(src, files, project.skipped)
+            source = _read_source(src, archive, project.skipped)
             if source is not None:
                 project.sources.append(source)
     return project
 
 
-def _read_codes(codes_el: Any, ancestors: tuple[str, ...], out: list[QdpxCode]) -> None:
-    for el in _children(codes_el, "Code"):
+def _read_codes(codes_el: Any, out: list[QdpxCode], label: str) -> None:
+    """Every code under ``<Codes>`` in document order, walked iteratively (depth bounded)."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(el, ()) for el in reversed(children(codes_el, "Code"))]
+    while stack:
+        el, ancestors = stack.pop()
         names = tuple(part.strip() for part in (el.get("name") or "").split("::"))
         path = ancestors + names
+        if len(path) > MAX_DEPTH:
+            raise ImportFormatError(
+                label, el.sourceline, f"codes are nested more than {MAX_DEPTH} levels deep; refused"
+            )
         code_id = ""
-        for desc in _children(el, "Description"):
-            match = _TRAILER_ID.search((desc.text or "").replace("\r\n", "\n"))
-            if match:
-                code_id = unquote(match.group("id").strip())
-        out.append(QdpxCode(guid=_norm_guid(el.get("guid")), path=path, code_id=code_id))
-        _read_codes(el, path, out)
+        for desc in children(el, "Description"):
+            code_id = code_trailer(desc.text or "").get("id", code_id)
+        out.append(QdpxCode(guid=norm_guid(el.get("guid")), path=path, code_id=code_id))
+        stack.extend((child, path) for child in reversed(children(el, "Code")))
 
 
 def _meta_line(description: str) -> dict[str, Any] | None:
@@ -185,18 +188,17 @@ def _meta_line(description: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _read_source(src: Any, files: dict[str, bytes], skipped: list[str]) -> QdpxSource | None:
+def _read_source(src: Any, archive: Archive | None, skipped: list[str]) -> QdpxSource | None:
     name = src.get("name") or src.get("guid") or "source"
     text: str | None = None
-    for content in _children(src, "PlainTextContent"):
+    for content in children(src, "PlainTextContent"):
         text = content.text or ""
     ref = src.get("plainTextPath") or ""
     if text is None and ref:
-        if ref.startswith("internal://"):
-            wanted = "sources/" + ref[len("internal://") :]
-            entry = _entry(list(files), wanted)
+        if ref.startswith("internal://") and archive is not None:
+            entry = archive.find("sources/" + ref[len("internal://") :])
             if entry is not None:
-                text = files[entry].decode("utf-8-sig", errors="replace")
+                text = archive.read(entry).decode("utf-8-sig", errors="replace")
         if text is None:
             skipped.append(f"text source {name}: its text ({ref}) is not inside the archive")
             return None
@@ -204,22 +206,22 @@ def _read_source(src: Any, files: dict[str, bytes], skipped: list[str]) -> QdpxS
         skipped.append(f"text source {name}: no plain text")
         return None
     description = ""
-    for desc in _children(src, "Description"):
+    for desc in children(src, "Description"):
         description = (desc.text or "").replace("\r\n", "\n")
-    source = QdpxSource(_norm_guid(src.get("guid")), name, text, description, _meta_line(description))
-    if _children(src, "Coding"):
+    source = QdpxSource(norm_guid(src.get("guid")), name, text, description, _meta_line(description))
+    if children(src, "Coding"):
         skipped.append(f"text source {name}: codings of the whole source are not imported (only selections)")
-    for sel in _children(src, "PlainTextSelection"):
+    for sel in children(src, "PlainTextSelection"):
         try:
             start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
         except (TypeError, ValueError):
             skipped.append(f"text source {name}: a selection without valid positions")
             continue
-        selection = QdpxSelection(start, end, user=_norm_guid(sel.get("creatingUser")))
-        for coding in _children(sel, "Coding"):
-            for ref_el in _children(coding, "CodeRef"):
+        selection = QdpxSelection(start, end, user=norm_guid(sel.get("creatingUser")))
+        for coding in children(sel, "Coding"):
+            for ref_el in children(coding, "CodeRef"):
                 selection.codings.append(
-                    (_norm_guid(ref_el.get("targetGUID")), _norm_guid(coding.get("creatingUser")))
+                    (norm_guid(ref_el.get("targetGUID")), norm_guid(coding.get("creatingUser")))
                 )
         source.selections.append(selection)
     return source

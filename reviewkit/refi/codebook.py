@@ -4,30 +4,36 @@ Exports validate against the REFI ``Codebook-mrt2019.xsd``. Each exported code h
 stays the same across exports (uuid5 of the codebook name and code id), the English label as
 its name and a Description that holds the definition, include/exclude notes and a last line
 ``reviewkit: id=...; zh=...`` so that reading the file back restores ids, labels and hierarchy.
-XML is handled only in this module (lxml, imported inside the functions).
+Parsing, namespaces, GUIDs and schemas come from `reviewkit.refi.xml`; archives are read through
+`reviewkit.refi.archive` (bounded, only project.qde).
 """
 
 from __future__ import annotations
 
 import re
-import uuid
-import zipfile
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
+
+from lxml import etree
 
 from reviewkit.codebook.imported import RawCode, build_codebook, codebook_name, split_path_names
 from reviewkit.codebook.model import Code, Codebook
 from reviewkit.errors import CodebookError
-
-if TYPE_CHECKING:
-    from lxml import etree
-
-CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
-PROJECT_NS = "urn:QDA-XML:project:1.0"
-GUID_NAMESPACE = uuid.UUID("f80e41c1-a530-53fa-bb63-221e06ae7002")
-"""Fixed namespace of the code GUIDs: never change it, or exported GUIDs change."""
+from reviewkit.refi.archive import Archive, ArchiveError, is_zip, read_file
+from reviewkit.refi.xml import (
+    CODEBOOK_NS,
+    CODEBOOK_XSD,
+    MAX_DEPTH,
+    PROJECT_NS,
+    UnsafeXMLError,
+    code_guid,
+    default_nsmap,
+    local,
+    parse,
+    to_bytes,
+    validate,
+)
 
 _TRAILER = re.compile(r"^reviewkit:\s*(?P<items>.*)$")
 _ORIGIN = re.compile(r"^reviewkit\b.*\((?P<items>.*)\)\s*$")
@@ -41,19 +47,6 @@ _SECTION = re.compile(
 )
 _NOTE = re.compile(r"^(?P<title>Include|Exclude): (?P<text>.*)$", re.DOTALL)
 _ESCAPES = {"%": "%25", ";": "%3B", "=": "%3D", "\n": "%0A", "\r": "%0D", "(": "%28", ")": "%29"}
-
-
-def code_guid(codebook_name: str, code_id: str) -> str:
-    """The stable GUID of a code: the same codebook name and code id always give the same GUID.
-
-    Args:
-        codebook_name: the codebook's name.
-        code_id: the code's dotted id.
-
-    Returns:
-        An upper-case GUID such as ``1B4E28BA-2FA1-51D2-883F-0016D3CCA427``.
-    """
-    return str(uuid.uuid5(GUID_NAMESPACE, f"{codebook_name}/{code_id}")).upper()
 
 
 def _escape(value: str) -> str:
@@ -113,8 +106,6 @@ def codebook_element(codebook: Codebook, namespace: str = CODEBOOK_NS) -> etree.
     Returns:
         An lxml element with nested ``<Code>`` elements following the parent links.
     """
-    from lxml import etree
-
     from reviewkit import __version__
 
     q = f"{{{namespace}}}"
@@ -122,7 +113,7 @@ def codebook_element(codebook: Codebook, namespace: str = CODEBOOK_NS) -> etree.
     if codebook.description:
         meta["description"] = codebook.description
     origin = _pairs(meta)
-    root = etree.Element(f"{q}CodeBook", nsmap={None: namespace})
+    root = etree.Element(f"{q}CodeBook", nsmap=default_nsmap(namespace))
     if namespace == CODEBOOK_NS:  # the project schema's CodeBook has no origin attribute
         root.set("origin", f"reviewkit {__version__} ({origin})")
     codes_el = etree.SubElement(root, f"{q}Codes")
@@ -155,11 +146,7 @@ def qdc_bytes(codebook: Codebook) -> bytes:
     Returns:
         The XML bytes.
     """
-    from lxml import etree
-
-    return etree.tostring(
-        codebook_element(codebook), xml_declaration=True, encoding="UTF-8", pretty_print=True
-    )
+    return to_bytes(codebook_element(codebook))
 
 
 def validate_qdc(data: bytes) -> list[str]:
@@ -171,34 +158,17 @@ def validate_qdc(data: bytes) -> list[str]:
     Returns:
         The schema errors as ``line N: message`` (empty when valid).
     """
-    from lxml import etree
-
-    xsd = resources.files("reviewkit") / "data" / "Codebook-mrt2019.xsd"
-    schema = etree.XMLSchema(etree.fromstring(xsd.read_bytes()))
-    doc = etree.fromstring(data, _parser())
-    if schema.validate(doc):
-        return []
-    return [f"line {err.line}: {err.message}" for err in schema.error_log]
-
-
-def _parser() -> Any:
-    from lxml import etree
-
-    return etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-
-
-def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    return validate(data, CODEBOOK_XSD)
 
 
 def _xml_bytes(path: Path) -> tuple[bytes, str]:
     """The XML of a .qdc/.qde file or the project.qde inside a .qdpx; also a name for messages."""
     try:
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as zf:
-                names = [n for n in zf.namelist() if n.lower().endswith(".qde") and "/" not in n.strip("/")]
+        if is_zip(path):
+            with Archive(path) as archive:
+                names = [n for n in archive.names if n.lower().endswith(".qde") and "/" not in n.strip("/")]
                 if not names:
-                    listed = ", ".join(zf.namelist()[:10]) or "nothing"
+                    listed = ", ".join(archive.names[:10]) or "nothing"
                     raise CodebookError(
                         str(path),
                         [
@@ -208,26 +178,54 @@ def _xml_bytes(path: Path) -> tuple[bytes, str]:
                             )
                         ],
                     )
-                return zf.read(names[0]), f"{path}!{names[0]}"
-        return path.read_bytes(), str(path)
+                wanted = archive.find("project.qde") or names[0]
+                return archive.read(wanted), f"{path}!{wanted}"
+        return read_file(path), str(path)
     except FileNotFoundError as exc:
         raise CodebookError(str(path), [("(file)", "no such file")]) from exc
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise CodebookError(str(path), [("(file)", f"cannot be read: {exc}")]) from exc
+    except IsADirectoryError as exc:
+        raise CodebookError(str(path), [("(file)", "is a directory, not a codebook file")]) from exc
+    except ArchiveError as exc:
+        raise CodebookError(str(path), [("(file)", exc.reason)]) from exc
+    except OSError as exc:
+        raise CodebookError(str(path), [("(file)", f"cannot be read: {exc.strerror or exc}")]) from exc
 
 
-def _raw_codes(codes_el: Any) -> list[RawCode]:
-    out: list[RawCode] = []
-    for el in codes_el:
-        if _local(el.tag) != "Code":
-            continue
-        raw = RawCode(name=(el.get("name") or "").strip(), color=el.get("color") or "")
-        for child in el:
-            if _local(child.tag) == "Description":
-                _read_description(raw, child.text or "")
-        raw.children = _raw_codes(el)
-        out.append(raw)
-    return out
+def _raw_codes(codes_el: Any, label: str) -> list[RawCode]:
+    """The code tree under ``<Codes>``, walked iteratively (depth bounded by `MAX_DEPTH`)."""
+    roots: list[RawCode] = []
+    stack: list[tuple[Any, list[RawCode], int]] = [(codes_el, roots, 0)]
+    while stack:
+        parent_el, siblings, depth = stack.pop()
+        found: list[tuple[Any, RawCode]] = []
+        for el in parent_el:
+            if local(el.tag) != "Code":
+                continue
+            if depth + (el.get("name") or "").count("::") >= MAX_DEPTH:
+                raise CodebookError(
+                    label,
+                    [
+                        (
+                            f"line {el.sourceline}",
+                            f"codes are nested more than {MAX_DEPTH} levels deep; refused",
+                        )
+                    ],
+                )
+            raw = RawCode(name=(el.get("name") or "").strip(), color=el.get("color") or "")
+            for child in el:
+                if local(child.tag) == "Description":
+                    _read_description(raw, child.text or "")
+            siblings.append(raw)
+            found.append((el, raw))
+        stack.extend((el, raw.children, depth + 1) for el, raw in reversed(found))
+    return roots
+
+
+def code_trailer(description: str) -> dict[str, str]:
+    """The ``key=value`` pairs of the last line ``reviewkit: id=...; zh=...`` of a code's Description ({} if none)."""
+    lines = description.replace("\r\n", "\n").strip().split("\n")
+    match = _TRAILER.match(lines[-1].strip()) if lines else None
+    return _parse_pairs(match.group("items")) if match else {}
 
 
 def _read_description(raw: RawCode, text: str) -> None:
@@ -286,23 +284,33 @@ def read_refi_codebook(path: str | Path) -> Codebook:
     Raises:
         CodebookError: the file is not well-formed XML, not a REFI-QDA codebook or project, or holds no codes.
     """
-    from lxml import etree
-
     p = Path(path)
     data, label = _xml_bytes(p)
     try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        line, col = exc.position if exc.position else (0, 0)
-        raise CodebookError(
-            label, [(f"line {line}, column {col}", f"not well-formed XML: {exc.msg}")]
-        ) from exc
-    kind = _local(root.tag)
+        root = parse(data)
+    except UnsafeXMLError as exc:
+        raise CodebookError(label, [(exc.where, exc.reason)]) from exc
+    return codebook_from_root(root, label, p)
+
+
+def codebook_from_root(root: Any, label: str, path: Path) -> Codebook:
+    """The codebook of a parsed ``<CodeBook>`` or ``<Project>`` (see `read_refi_codebook`).
+
+    Args:
+        root: the root element, parsed by `reviewkit.refi.xml.parse`.
+        label: the file (and archive entry) named in messages.
+        path: the file (its stem names the codebook when nothing else does).
+
+    Raises:
+        CodebookError: not a codebook or project, no codes, or codes nested too deeply.
+    """
+    p = path
+    kind = local(root.tag)
     namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     if kind == "CodeBook":
         book = root
     elif kind == "Project":
-        book = next((el for el in root if _local(el.tag) == "CodeBook"), None)
+        book = next((el for el in root if local(el.tag) == "CodeBook"), None)
         if book is None:
             raise CodebookError(
                 label, [("(file)", "the REFI-QDA project holds no codebook (no <CodeBook> element)")]
@@ -313,8 +321,8 @@ def read_refi_codebook(path: str | Path) -> Codebook:
             [("(file)", f"not a REFI-QDA codebook: the root element is <{kind}>{' in ' + namespace if namespace else ''}; "
                         "expected <CodeBook> (.qdc) or <Project> (.qde, .qdpx)")],
         )  # fmt: skip
-    codes_el = next((el for el in book if _local(el.tag) == "Codes"), None)
-    roots = _raw_codes(codes_el) if codes_el is not None else []
+    codes_el = next((el for el in book if local(el.tag) == "Codes"), None)
+    roots = _raw_codes(codes_el, label) if codes_el is not None else []
     if not roots:
         raise CodebookError(label, [("(file)", "the codebook has no <Code> elements")])
     roots = split_path_names(roots, "::")
@@ -331,3 +339,17 @@ def read_refi_codebook(path: str | Path) -> Codebook:
         languages=languages,
         path=str(p),
     )
+
+
+__all__ = [
+    "CODEBOOK_NS",
+    "PROJECT_NS",
+    "code_description",
+    "code_guid",
+    "code_trailer",
+    "codebook_element",
+    "codebook_from_root",
+    "qdc_bytes",
+    "read_refi_codebook",
+    "validate_qdc",
+]

@@ -1,0 +1,310 @@
+"""Provides the duplicate rules: whether two records are the same work, how to merge them, and blocking keys.
+
+Pure functions over `reviewkit.records.Record` (no store). `decide` returns, for an incoming
+record and a stored one, `Verdict.AUTO_MERGE`, `Verdict.ASK_A_PERSON` or `Verdict.DISTINCT` with
+the reason in words. The rules, in order:
+
+1. Both have a DOI and the DOIs differ: different works (a book and its chapter, a guideline and
+   its executive summary, an abstract and its full article), never merged.
+2. The same DOI: merged, unless the titles are clearly different or volume, issue or pages
+   conflict; then a person decides (`reviewkit dedupe` lists the pair).
+3. Otherwise the same year and a title at least `AUTO_MERGE_SIMILARITY` % similar (rapidfuzz
+   ratio on normalised titles, main or second-language) are merged, with the safeguards: titles
+   whose numbers differ ("Part 1" / "Part 2") are different works; one- or two-word titles
+   ("Editorial") need the same first author and journal; and records whose volume, issue or pages
+   conflict (four volumes of one proceedings series) are never merged automatically.
+
+`candidate_pairs` gives the pairs worth comparing for near-duplicate search without comparing all
+pairs: records are blocked by DOI and by (year, rare title token) with prefix filtering.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from enum import StrEnum
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from reviewkit.records import Record
+
+AUTO_MERGE_SIMILARITY = 95.0
+"""Titles of the same year at least this similar (rapidfuzz ratio, 0-100) may be merged on import."""
+REVIEW_SIMILARITY = 80.0
+"""From this similarity up to the automatic threshold, a pair is for a person to judge."""
+DOI_TITLE_SIMILARITY = 60.0
+"""Records with the same DOI whose titles are less similar than this are not merged without a person."""
+BIBLIO_FIELDS = ("volume", "issue", "pages")
+"""Fields that, when both records have them and they differ, stop an automatic merge."""
+
+_NON_WORD = re.compile(r"[^\w\u3400-\u4dbf\u4e00-\u9fff]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NUMBERS = re.compile(r"\d+")
+_LABEL = re.compile(r"^(?:vol(?:ume)?|no|num(?:ber)?|issue|iss|nr|pp?|pages?|n°|第)\.?\s*", re.IGNORECASE)
+_NOT_ALNUM = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
+_PAGE_SPLIT = re.compile(r"[-‐‑‒–—―~～]|\bto\b")
+_SKIP_FIELDS = {"raw", "source_format", "source_file", "source_line", "key"}
+
+
+class Verdict(StrEnum):
+    """What to do with a record that may duplicate a stored one."""
+
+    AUTO_MERGE = "auto-merge"
+    """The same work: merge on import."""
+    ASK_A_PERSON = "ask a person"
+    """Perhaps the same work: import it as its own document; `reviewkit dedupe` lists the pair."""
+    DISTINCT = "distinct"
+    """Different works."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict on one pair of records, with the reason in words."""
+
+    verdict: Verdict
+    reason: str
+    similarity: float = 0.0
+    """The best title similarity found (0-100; 100 for the same DOI with matching titles)."""
+
+
+def normalize_title(title: str) -> str:
+    """Lower-case, NFKC, punctuation removed, spaces collapsed (the store's `norm_title` key)."""
+    text = unicodedata.normalize("NFKC", title or "").casefold()
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def is_short_title(norm: str) -> bool:
+    """One or two words ("Editorial", "Book review"), or under 8 Chinese characters: too generic to match alone."""
+    if _CJK.search(norm):
+        return len(norm.replace(" ", "")) < 8
+    return len(norm.split()) <= 2
+
+
+def _same(a: str, b: str) -> bool:
+    return normalize_title(a) == normalize_title(b)
+
+
+def _field_key(name: str, value: str) -> str:
+    text = unicodedata.normalize("NFKC", value or "").strip().lower()
+    if name == "pages":
+        text = _PAGE_SPLIT.split(text, maxsplit=1)[0]  # "123-130", "123–30" and "123" all start at 123
+    text = _LABEL.sub("", text.strip())
+    return _NOT_ALNUM.sub("", text)
+
+
+def conflicts(a: Record, b: Record) -> list[str]:
+    """The bibliographic fields both records fill with different values (``volume 3 vs 4``).
+
+    Volume, issue and pages are compared without labels, punctuation or case ("Vol. 12" = "12");
+    pages by their first page ("123-130" = "123-30" = "123"). The DOI is compared as stored.
+    """
+    out: list[str] = []
+    if a.doi and b.doi and a.doi.strip().lower() != b.doi.strip().lower():
+        out.append(f"DOI {a.doi} vs {b.doi}")
+    for name in BIBLIO_FIELDS:
+        va, vb = getattr(a, name), getattr(b, name)
+        ka, kb = _field_key(name, va), _field_key(name, vb)
+        if ka and kb and ka != kb:
+            out.append(f"{name} {va} vs {vb}")
+    return out
+
+
+def _title_pairs(a: Record, b: Record) -> list[tuple[str, str]]:
+    mine = [t for t in (normalize_title(a.title), normalize_title(a.title_alt)) if t]
+    theirs = [t for t in (normalize_title(b.title), normalize_title(b.title_alt)) if t]
+    return [(x, y) for x in mine for y in theirs]
+
+
+def title_similarity(a: str, b: str) -> float:
+    """Similarity (0-100) of two normalised titles, 0 when their numbers differ ("Part 1" / "Part 2")."""
+    if a == b:
+        return 100.0
+    if _NUMBERS.findall(a) != _NUMBERS.findall(b):
+        return 0.0
+    return float(fuzz.ratio(a, b))
+
+
+def could_match(norm: str, other_norm: str, threshold: float = AUTO_MERGE_SIMILARITY) -> bool:
+    """A cheap first check on two normalised titles: could `decide` merge them? (Short titles: only if equal.)"""
+    if is_short_title(norm) or is_short_title(other_norm):
+        return norm == other_norm
+    return title_similarity(norm, other_norm) >= threshold
+
+
+def _best_title(a: Record, b: Record) -> tuple[float, str]:
+    """(similarity, reason) of the best-matching pair of titles; short titles need author and journal."""
+    best: tuple[float, str] = (0.0, "different titles")
+    for x, y in _title_pairs(a, b):
+        if is_short_title(x) or is_short_title(y):
+            if x != y:
+                continue
+            same_author = _same(" ".join(a.authors[:1]), " ".join(b.authors[:1]))
+            if not (same_author and _same(a.journal, b.journal)):
+                best = max(best, (0.0, "same short title but another first author or journal"))
+                continue
+            return 100.0, "same short title, year, first author and journal"
+        sim = title_similarity(x, y)
+        if sim > best[0]:
+            best = (sim, "same title and year" if sim == 100.0 else f"similar title ({sim:.0f}%)")
+        elif sim == 0.0 and best[0] == 0.0 and x != y and fuzz.ratio(x, y) >= REVIEW_SIMILARITY:
+            best = (0.0, "titles differ in a number")
+    return best
+
+
+def decide(
+    incoming: Record,
+    stored: Record,
+    *,
+    threshold: float = AUTO_MERGE_SIMILARITY,
+    review: float = REVIEW_SIMILARITY,
+) -> Decision:
+    """Whether `incoming` is the same work as `stored` (see the module docstring for the rules).
+
+    Args:
+        incoming: the record being imported.
+        stored: a stored record found by DOI or by title.
+        threshold: the lowest title similarity (0-100) for an automatic merge.
+        review: the lowest title similarity for a person to look at the pair.
+
+    Returns:
+        The verdict, its reason and the title similarity.
+    """
+    clash = conflicts(incoming, stored)
+    if incoming.doi and stored.doi:
+        if any(c.startswith("DOI ") for c in clash):
+            return Decision(Verdict.DISTINCT, f"different DOIs ({incoming.doi} vs {stored.doi})")
+        pairs = _title_pairs(incoming, stored)
+        sim = max((float(fuzz.ratio(x, y)) for x, y in pairs), default=100.0)
+        if sim < DOI_TITLE_SIMILARITY:
+            return Decision(Verdict.ASK_A_PERSON, f"same DOI but different titles ({sim:.0f}%)", sim)
+        if clash:
+            return Decision(Verdict.ASK_A_PERSON, "same DOI but " + "; ".join(clash), sim)
+        return Decision(Verdict.AUTO_MERGE, "same DOI", 100.0)
+    if incoming.year != stored.year:
+        return Decision(Verdict.DISTINCT, "different years")
+    sim, reason = _best_title(incoming, stored)
+    if sim < review:
+        return Decision(Verdict.DISTINCT, reason, sim)
+    if sim < threshold:
+        return Decision(Verdict.ASK_A_PERSON, reason, sim)
+    if clash:
+        return Decision(Verdict.ASK_A_PERSON, f"{reason} but " + "; ".join(clash), sim)
+    return Decision(Verdict.AUTO_MERGE, reason, sim)
+
+
+def richness(rec: Record) -> int:
+    """How much a record holds: filled fields first, then the length of its abstracts."""
+    score = sum(1 for f in fields(Record) if f.name not in _SKIP_FIELDS and getattr(rec, f.name))
+    return score * 10_000 + len(rec.abstract) + len(rec.abstract_alt)
+
+
+def merge_records(old: Record, new: Record) -> Record:
+    """The richer record wins; its empty fields are filled from the other; keywords are united."""
+    rich, poor = (new, old) if richness(new) > richness(old) else (old, new)
+    values: dict[str, Any] = {}
+    for f in fields(Record):
+        if f.name in {"raw", "source_line"}:
+            continue
+        mine, theirs = getattr(rich, f.name), getattr(poor, f.name)
+        values[f.name] = mine if mine else theirs
+    values["keywords"] = tuple(dict.fromkeys([*rich.keywords, *poor.keywords]))
+    return replace(rich, **values)
+
+
+def title_tokens(norm: str) -> set[str]:
+    """The tokens of a normalised title used for blocking: words of 3+ characters, Chinese character bigrams."""
+    out = {w for w in _CJK_RUN.sub(" ", norm).split() if len(w) >= 3}
+    for run in _CJK_RUN.findall(norm):
+        out.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+    return out
+
+
+@dataclass(frozen=True)
+class BlockItem:
+    """What blocking needs of a document."""
+
+    id: int
+    year: int | None
+    title: str
+    """The title (normalised or not; it is normalised again)."""
+    doi: str = ""
+
+
+def blocking_keys(items: Iterable[BlockItem], *, jaccard: float = 0.5) -> dict[int, set[tuple[Any, ...]]]:
+    """The blocks each document falls in, so that near-duplicate search compares only within blocks.
+
+    Keys are ``("doi", doi)`` and ``("t", year, token)`` for the rarest tokens of the title (prefix
+    filtering: with one global order of tokens by rarity, two titles whose token sets have a
+    Jaccard similarity of at least `jaccard` share at least one of their first
+    ``n - ceil(jaccard * n) + 1`` tokens). A title without tokens gets ``("title", year, norm)``.
+
+    Args:
+        items: the documents.
+        jaccard: the lowest token-set similarity that must still share a block.
+
+    Returns:
+        Document id -> its block keys.
+    """
+    docs = [(item, title_tokens(normalize_title(item.title))) for item in items]
+    df: Counter[str] = Counter(tok for _, toks in docs for tok in toks)
+    out: dict[int, set[tuple[Any, ...]]] = {}
+    for item, toks in docs:
+        keys: set[tuple[Any, ...]] = set()
+        if item.doi:
+            keys.add(("doi", item.doi.strip().lower()))
+        if toks:
+            order = sorted(toks, key=lambda t: (df[t], t))
+            keep = len(order) - math.ceil(jaccard * len(order)) + 1
+            keys.update(("t", item.year, tok) for tok in order[:keep])
+        elif normalize_title(item.title):
+            keys.add(("title", item.year, normalize_title(item.title)))
+        out[item.id] = keys
+    return out
+
+
+def candidate_pairs(items: Iterable[BlockItem], *, jaccard: float = 0.5) -> set[tuple[int, int]]:
+    """The pairs (a < b) sharing a block: the only pairs near-duplicate search needs to score.
+
+    Args:
+        items: the documents.
+        jaccard: see `blocking_keys`.
+
+    Returns:
+        Pairs of document ids, each once, smaller id first.
+    """
+    blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for doc_id, keys in blocking_keys(items, jaccard=jaccard).items():
+        for key in keys:
+            blocks[key].append(doc_id)
+    pairs: set[tuple[int, int]] = set()
+    for ids in blocks.values():
+        ids.sort()
+        pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
+    return pairs
+
+
+__all__ = [
+    "AUTO_MERGE_SIMILARITY",
+    "DOI_TITLE_SIMILARITY",
+    "REVIEW_SIMILARITY",
+    "BlockItem",
+    "Decision",
+    "Verdict",
+    "blocking_keys",
+    "candidate_pairs",
+    "conflicts",
+    "could_match",
+    "decide",
+    "is_short_title",
+    "merge_records",
+    "normalize_title",
+    "richness",
+    "title_similarity",
+    "title_tokens",
+]
