@@ -171,9 +171,9 @@ class Browser:
         """The text the app has drawn since raw offset `since`, without escape sequences."""
         return _ESCAPES.sub("", self.raw()[since:])
 
-    def wait_drawn(self, word: str, timeout: float, since: int = 0) -> None:
-        """Wait until the app draws `word` (after raw offset `since`)."""
-        wait_for(lambda: word in self.screen_text(since), timeout, f"the page to show {word!r}")
+    def wait_drawn(self, word: str, timeout: float, since: int = 0, interval: float = 0.05) -> None:
+        """Wait until the app draws `word` (after raw offset `since`), polling every `interval` s."""
+        wait_for(lambda: word in self.screen_text(since), timeout, f"the page to show {word!r}", interval)
 
     def first_frame(self) -> float | None:
         """Seconds from the page's start to the first frame the app sent (None before it)."""
