@@ -17,7 +17,7 @@ from _review_fixtures import build_project
 from click.testing import CliRunner
 
 from reviewkit.cli import cli
-from reviewkit.cli.serve import is_loopback, review_command
+from reviewkit.cli.serve import is_loopback, public_url_for, review_command
 from reviewkit.store import Store
 
 
@@ -121,6 +121,12 @@ def test_another_interface_warns_that_there_is_no_login(project: tuple[Path, dic
 def test_loopback_hosts_are_recognised() -> None:
     assert all(is_loopback(h) for h in ("127.0.0.1", "localhost", "::1", "[::1]", "127.1.2.3"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "", "192.168.1.5", "example.org"))
+
+
+def test_the_page_connects_back_to_an_address_browsers_can_reach() -> None:
+    assert public_url_for("127.0.0.1", 8000) == "http://127.0.0.1:8000"
+    assert public_url_for("::1", 8080) == "http://[::1]:8080"
+    assert public_url_for("0.0.0.0", 8000) == f"http://{socket.gethostname()}:8000"  # not 0.0.0.0
 
 
 def test_the_served_command_survives_awkward_paths(tmp_path: Path) -> None:
