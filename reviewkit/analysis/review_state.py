@@ -103,8 +103,16 @@ class SourceView:
     """(passage id, code id) pairs that count as applied, on reviewed documents only."""
 
     def codes_of(self, document_id: int) -> frozenset[str]:
-        """The codes that count as applied on one document."""
-        return frozenset(c for d, c in self.applied if d == document_id)
+        """The codes that count as applied on one document (empty when none or not reviewed)."""
+        return self.by_document.get(document_id, frozenset())
+
+    @cached_property
+    def by_document(self) -> dict[int, frozenset[str]]:
+        """Document id -> the codes that count as applied there (documents with none left out)."""
+        out: dict[int, set[str]] = defaultdict(set)
+        for d, c in self.applied:
+            out[d].add(c)
+        return {d: frozenset(cs) for d, cs in out.items()}
 
 
 def parse_source(source: str) -> tuple[str, str | None]:
