@@ -6,12 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reviewkit.analysis.agreement import compute_agreement
 from reviewkit.analysis.review_state import (
     CONSENSUS,
     Decision,
     PassageReview,
     ReviewState,
     SuggestedCode,
+    agreement_inputs,
     parse_source,
 )
 from reviewkit.errors import NotFoundError, ReviewkitError
@@ -164,6 +166,32 @@ def test_sources_and_errors() -> None:
         state.view("coder:zoe")
     with pytest.raises(ReviewkitError, match="status 'maybe' is not one of accepted, rejected"):
         ReviewState(PASSAGES, [dec(11, "x", "alice", "maybe")])
+
+
+def test_agreement_inputs_use_done_marks_and_the_sample() -> None:
+    decisions = [
+        dec(11, "x", "alice"),
+        dec(11, "x", "bob"),
+        dec(12, "y", "alice"),  # bob marked 12 done without y: he gives 0
+        dec(21, "x", "alice"),  # alice has not marked 21 done: not a unit of hers
+        dec(31, "x", "bob"),
+    ]
+    reviews = done("alice", 11, 12, 31, 32) + done("bob", 11, 12, 21, 31, 32)
+    state = ReviewState(PASSAGES, decisions, reviews)
+    reviewed, accepted = agreement_inputs(state, ["alice", "bob"])
+    assert reviewed == {"alice": {11, 12, 31, 32}, "bob": {11, 12, 21, 31, 32}}
+    assert accepted == {(11, "x", "alice"), (11, "x", "bob"), (12, "y", "alice"), (31, "x", "bob")}
+    result = compute_agreement(["alice", "bob"], ["x", "y"], reviewed, accepted)
+    assert result.units_all_reviewed == 4
+    assert result.overall.units == 8 and result.overall.agreed == 6  # disagree on (12, y) and (31, x)
+    sample, sample_acc = agreement_inputs(state, ["alice", "bob"], documents=[1])
+    assert sample == {"alice": {11, 12}, "bob": {11, 12}}
+    assert sample_acc == {(11, "x", "alice"), (11, "x", "bob"), (12, "y", "alice")}
+    docs, doc_acc = agreement_inputs(state, ["alice", "bob"], unit="document")
+    assert docs == {"alice": {1, 3}, "bob": {1, 2, 3}}
+    assert doc_acc == {(1, "x", "alice"), (1, "y", "alice"), (1, "x", "bob"), (3, "x", "bob")}
+    with pytest.raises(ReviewkitError, match="Unknown unit 'sentence'"):
+        agreement_inputs(state, ["alice"], unit="sentence")
 
 
 CODERS = ["alice", "bob", CONSENSUS]

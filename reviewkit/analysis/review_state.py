@@ -212,6 +212,10 @@ class ReviewState:
                 whole[r.coder].add(r.document_id)
         return {c: frozenset(ds) for c, ds in whole.items()}
 
+    def document_of(self, passage_id: int) -> int | None:
+        """The document of a passage (None for an unknown passage)."""
+        return self._doc_of.get(passage_id)
+
     def passages_done(self, coder: str) -> frozenset[int]:
         """The passages `coder` marked done (directly or through a whole-document mark)."""
         return self._done.get(coder, frozenset())
@@ -334,3 +338,45 @@ class ReviewState:
                 reviewed.add(doc)
         pairs = [k for k, v in self.final.items() if v == ACCEPTED]
         return self._make(CONSENSUS, frozenset(reviewed), pairs)
+
+
+def agreement_inputs(
+    state: ReviewState,
+    coders: Collection[str],
+    unit: str = "passage",
+    documents: Collection[int] | None = None,
+) -> tuple[dict[str, frozenset[int]], frozenset[tuple[int, str, str]]]:
+    """The ``reviewed`` and ``accepted`` arguments of `reviewkit.analysis.agreement.compute_agreement`.
+
+    A coder's units are the passages they marked done (``unit="passage"``) or the documents they
+    reviewed (``unit="document"``), so agreement uses the same notion of reviewed as every other
+    figure; on a reviewed unit, a code the coder did not accept counts as 0.
+
+    Args:
+        state: the review state.
+        coders: the coders to compare.
+        unit: ``passage`` or ``document``.
+        documents: restrict to these documents (e.g. the overlap sample of `reviewkit.analysis.assign`);
+            None = every document.
+
+    Returns:
+        (coder -> reviewed unit ids, (unit, code, coder) triples of accepted codes on reviewed units).
+
+    Raises:
+        ReviewkitError: an unknown unit.
+    """
+    if unit not in ("passage", "document"):
+        raise ReviewkitError(f"Unknown unit {unit!r}. Use one of: passage, document.")
+    keep = set(state.passages) if documents is None else set(documents)
+    reviewed: dict[str, frozenset[int]] = {}
+    for coder in coders:
+        if unit == "passage":
+            reviewed[coder] = frozenset(p for p in state.passages_done(coder) if state.document_of(p) in keep)
+        else:
+            reviewed[coder] = state.reviewed_by(coder) & keep
+    accepted = set()
+    for x in state.decisions:
+        u = x.passage_id if unit == "passage" else x.document_id
+        if x.status == ACCEPTED and x.coder in reviewed and u in reviewed[x.coder]:
+            accepted.add((u, x.code_id, x.coder))
+    return reviewed, frozenset(accepted)
