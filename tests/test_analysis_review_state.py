@@ -74,6 +74,8 @@ def test_coder_view_counts_accepts_on_reviewed_documents_only() -> None:
     assert view.applied_passages == {(11, "x")}
     assert state.view("coder:bob").applied == {(1, "w")}
     assert view.codes_of(1) == {"x"}
+    assert (view.value(1, "x"), view.value(1, "y"), view.value(2, "z")) == (1, 0, None)  # 2: blank, not 0
+    assert view.passages_with("x") == [11] and view.passages_with("z") == []
 
 
 def test_any_is_the_union_of_the_coders() -> None:

@@ -106,6 +106,16 @@ class SourceView:
         """The codes that count as applied on one document (empty when none or not reviewed)."""
         return self.by_document.get(document_id, frozenset())
 
+    def value(self, document_id: int, code_id: str) -> int | None:
+        """A wide-table cell: 1 applied, 0 reviewed without the code, None (blank) not reviewed."""
+        if document_id not in self.reviewed:
+            return None
+        return 1 if code_id in self.codes_of(document_id) else 0
+
+    def passages_with(self, code_id: str) -> list[int]:
+        """The passages where a code counts as applied (sorted): code retrieval under this source."""
+        return sorted(p for p, c in self.applied_passages if c == code_id)
+
     @cached_property
     def by_document(self) -> dict[int, frozenset[str]]:
         """Document id -> the codes that count as applied there (documents with none left out)."""
