@@ -137,3 +137,20 @@ def test_any_fresh_plan_is_complete_and_balanced(
 ) -> None:
     coders = [f"c{i}" for i in range(n_coders)]
     check_plan(assign(docs, coders, overlap, seed), sorted(docs), overlap)
+
+
+@given(
+    st.sets(st.integers(0, 500), max_size=60),
+    st.sets(st.integers(501, 900), max_size=60),
+    st.integers(1, 5),
+    st.floats(0, 1),
+    st.integers(0, 2**32),
+)
+def test_extending_a_plan_keeps_it_and_stays_balanced(
+    first: set[int], added: set[int], n_coders: int, overlap: float, seed: int
+) -> None:
+    coders = [f"c{i}" for i in range(n_coders)]
+    before = assign(first, coders, overlap, seed)
+    after = assign(first | added, coders, overlap, seed + 1, previous=before)
+    assert all(after.coders_of(d) == before.coders_of(d) for d in first)
+    check_plan(after, sorted(first | added), overlap)
