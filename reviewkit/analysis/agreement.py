@@ -148,7 +148,7 @@ def cohen_kappa(a: Sequence[int], b: Sequence[int]) -> tuple[float | None, str]:
     Returns:
         (kappa, note): note says why kappa is None ("" otherwise).
     """
-    from sklearn.metrics import cohen_kappa_score
+    from sklearn.metrics import cohen_kappa_score  # type: ignore[import-untyped]
 
     if not a:
         return None, "no units reviewed by both coders"
@@ -157,8 +157,8 @@ def cohen_kappa(a: Sequence[int], b: Sequence[int]) -> tuple[float | None, str]:
         return None, f"undefined: both coders {value} (chance agreement is 1)"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        kappa = cohen_kappa_score(list(a), list(b), labels=[0, 1])
-    kappa = _clean(float(kappa))
+        raw = cohen_kappa_score(list(a), list(b), labels=[0, 1])
+    kappa = _clean(float(raw))
     return kappa, "" if kappa is not None else "undefined (chance agreement is 1)"
 
 
@@ -186,8 +186,8 @@ def krippendorff_alpha(matrix: Sequence[Sequence[float | None]]) -> tuple[float 
         return None, pairable, "undefined: every value is the same (no variation to agree on)"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        alpha = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
-    alpha = _clean(float(alpha))
+        raw = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    alpha = _clean(float(raw))
     return alpha, pairable, "" if alpha is not None else "undefined"
 
 

@@ -25,7 +25,10 @@ class PeriodRow:
     end: int
     code: str
     documents: int
+    """Documents of the period (the denominator; reviewed documents for reviewed-only rows)."""
     coded: int
+    published: int | None = None
+    """All documents of the period when the yearly rows carried ``published``; else None."""
 
     @property
     def share(self) -> float:
@@ -48,16 +51,22 @@ def by_period(rows: Iterable[YearRow], bins: Sequence[tuple[int, int]]) -> list[
     """Sum yearly rows (computed with window 1) into the given year bins, per code.
 
     Documents and coded counts add up across years, so the share of a period is the share of all
-    its documents, not an average of yearly shares.
+    its documents, not an average of yearly shares. When every row carries ``published`` (rows of
+    `reviewkit.analysis.trends.view_trend_rows`), it is summed too; ``documents`` stays the
+    reviewed-only denominator.
     """
     totals: dict[tuple[int, str], list[int]] = {}
     codes: list[str] = []
+    with_published = True
     for row in rows:
+        pub: int | None = getattr(row, "published", None)
+        with_published = with_published and pub is not None
         for i, (start, end) in enumerate(bins):
             if start <= row.year <= end:
-                acc = totals.setdefault((i, row.code), [0, 0])
+                acc = totals.setdefault((i, row.code), [0, 0, 0])
                 acc[0] += row.documents
                 acc[1] += row.coded
+                acc[2] += pub or 0
                 if row.code not in codes:
                     codes.append(row.code)
                 break
@@ -65,6 +74,6 @@ def by_period(rows: Iterable[YearRow], bins: Sequence[tuple[int, int]]) -> list[
     for i, (start, end) in enumerate(bins):
         label = f"{start}-{end}" if start != end else str(start)
         for code in codes:
-            docs, coded = totals.get((i, code), (0, 0))
-            out.append(PeriodRow(label, start, end, code, docs, coded))
+            docs, coded, published = totals.get((i, code), (0, 0, 0))
+            out.append(PeriodRow(label, start, end, code, docs, coded, published if with_published else None))
     return out
