@@ -2,7 +2,7 @@
 
 Three learners, each a thin layer over scikit-learn (names as in ``LEARNERS``):
 
-- ``logistic`` (the default): L2 logistic regression (liblinear), ``class_weight="balanced"`` so a
+- ``logistic`` (the default): L2 logistic regression (liblinear, dual form: fast with few labelled rows and many terms), ``class_weight="balanced"`` so a
   handful of inclusions among many exclusions still pull the boundary; the score is its probability.
 - ``nb``: complement naive Bayes (alpha 3.822, ASReview's default NB alpha) on non-negative
   features (TF-IDF only).
@@ -74,7 +74,9 @@ class Learner:
         if self.name == "logistic":
             from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
-            self._model = LogisticRegression(C=self.c, class_weight="balanced", solver="liblinear", max_iter=200)
+            self._model = LogisticRegression(
+                C=self.c, class_weight="balanced", solver="liblinear", dual=True, max_iter=1000
+            )
             self._model.fit(x, y)
             self._shift = float(np.log(n0 / n1))
         elif self.name == "nb":

@@ -148,7 +148,7 @@ def simulate_order(
     learner: str = "logistic",
     strategy: str = "certainty",
     criteria: str = "",
-    batch_after: int = 100,
+    batch_after: int = 1000,
     batch_share: float = 0.005,
 ) -> tuple[list[int], list[int]]:
     """Replay screening once.
