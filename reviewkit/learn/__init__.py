@@ -10,7 +10,7 @@ from reviewkit.learn.features import Encode, Features, build_features
 from reviewkit.learn.learner import LEARNERS, Learner, make_learner
 from reviewkit.learn.ranking import STRATEGIES, Screener, make_screener, rank, similarity
 from reviewkit.learn.simulate import METRICS, SimResult, metrics, simulate, simulate_order
-from reviewkit.learn.stopping import StoppingAid, heuristic_run, stopping_aid
+from reviewkit.learn.stopping import StoppingAid, estimate_relevant_left, heuristic_run, stopping_aid
 
 __all__ = [
     "LEARNERS",
@@ -23,6 +23,7 @@ __all__ = [
     "SimResult",
     "StoppingAid",
     "build_features",
+    "estimate_relevant_left",
     "heuristic_run",
     "make_learner",
     "make_screener",

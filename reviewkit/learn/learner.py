@@ -8,11 +8,10 @@ Three learners, each a thin layer over scikit-learn (names as in ``LEARNERS``):
   features (TF-IDF only).
 - ``svm``: linear SVM (balanced); the score is the logistic function of its decision value.
 
-The score orders records; it is not a calibrated probability, because the balanced weights move the
-boundary towards the rare class. `Learner.probability` undoes that for the estimate of relevant
-records left: for ``logistic`` by the prior correction of King & Zeng (2001), subtracting
-log(w1/w0) = log(n_excluded/n_included) from the decision value; for the others by Platt scaling
-fitted on the training decision values.
+The score orders records; it is not a calibrated probability: the balanced weights move the boundary
+towards the rare class, and the labelled records are not a random sample of the collection (they
+were picked for looking relevant). The stopping aid calibrates scores on the screening history
+instead (`reviewkit.learn.stopping.estimate_relevant_left`).
 """
 
 from __future__ import annotations
@@ -45,8 +44,6 @@ class Learner:
     c: float
     alpha: float
     _model: Any = field(default=None, repr=False)
-    _shift: float = field(default=0.0, repr=False)
-    _platt: tuple[float, float] = field(default=(1.0, 0.0), repr=False)
 
     @property
     def fitted(self) -> bool:
@@ -78,7 +75,6 @@ class Learner:
                 C=self.c, class_weight="balanced", solver="liblinear", dual=True, max_iter=1000
             )
             self._model.fit(x, y)
-            self._shift = float(np.log(n0 / n1))
         elif self.name == "nb":
             from sklearn.naive_bayes import ComplementNB  # type: ignore[import-untyped]
 
@@ -95,8 +91,6 @@ class Learner:
             self._model.fit(x, y)
         else:
             raise ValueError(f"unknown learner {self.name!r}; use one of: {', '.join(LEARNERS)}")
-        if self.name != "logistic":
-            self._platt = _fit_platt(self.decision(x), y)
         return self
 
     def decision(self, x: sparse.csr_matrix | np.ndarray) -> np.ndarray:
@@ -111,21 +105,6 @@ class Learner:
     def score(self, x: sparse.csr_matrix | np.ndarray) -> np.ndarray:
         """The ranking score of each row in [0, 1]; 0.5 is the (balanced) decision boundary."""
         return _sigmoid(self.decision(x))
-
-    def probability(self, x: sparse.csr_matrix | np.ndarray) -> np.ndarray:
-        """Each row's probability of being relevant, corrected for the class weighting (see module doc)."""
-        d = self.decision(x)
-        if self.name == "logistic":
-            return _sigmoid(d - self._shift)
-        a, b = self._platt
-        return _sigmoid(a * d + b)
-
-
-def _fit_platt(d: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    from sklearn.linear_model import LogisticRegression
-
-    lr = LogisticRegression(C=1.0).fit(d.reshape(-1, 1), y)
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
 def make_learner(name: str = "logistic", *, c: float = 1.0, alpha: float = 3.822) -> Learner:

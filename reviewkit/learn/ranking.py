@@ -18,7 +18,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 
 from reviewkit.learn.features import Features
 from reviewkit.learn.learner import Learner, make_learner
-from reviewkit.learn.stopping import StoppingAid, stopping_aid
+from reviewkit.learn.stopping import StoppingAid, estimate_relevant_left, stopping_aid
 
 STRATEGIES = ("certainty", "uncertainty")
 """``certainty``: most likely relevant first (ASReview's "max"); ``uncertainty``: nearest 0.5 first."""
@@ -85,7 +85,11 @@ class Screener:
     """Decision per record index (True: included)."""
     history: list[int] = field(default_factory=list)
     """Record indices in the order they were decided."""
+    presented: dict[int, float] = field(default_factory=dict)
+    """The score a record had just before its decision, for records decided while a model was trained."""
     _scores: np.ndarray | None = field(default=None, repr=False)
+    _stale: bool = field(default=True, repr=False)
+    _scores_learnt: bool = field(default=False, repr=False)
     _jitter: np.ndarray = field(init=False, repr=False)
     _criteria_row: sparse.csr_matrix | None = field(init=False, repr=False)
 
@@ -102,9 +106,11 @@ class Screener:
             raise IndexError(f"record index {index} out of range 0..{self.features.n - 1}")
         if index in self.labels:
             self.history.remove(index)
+        if self._scores is not None and self._scores_learnt and index not in self.presented:
+            self.presented[index] = float(self._scores[index])
         self.labels[index] = bool(included)
         self.history.append(index)
-        self._scores = None
+        self._stale = True
 
     def undo(self) -> int | None:
         """Forget the latest decision and return its record index (None when there is none)."""
@@ -112,7 +118,8 @@ class Screener:
             return None
         index = self.history.pop()
         del self.labels[index]
-        self._scores = None
+        self.presented.pop(index, None)
+        self._stale = True
         return index
 
     @property
@@ -123,8 +130,10 @@ class Screener:
 
     def scores(self) -> np.ndarray:
         """Every record's score in [0, 1] (learner once trained, else cold-start similarity)."""
-        if self._scores is None:
+        if self._scores is None or self._stale:
+            self._scores_learnt = self.trained
             self._scores = self._compute()
+            self._stale = False
         scores: np.ndarray = self._scores
         return scores
 
@@ -161,10 +170,13 @@ class Screener:
         """The stopping aid for the decisions so far (see `reviewkit.learn.stopping`)."""
         left: float | None = None
         if self.trained:
-            self.scores()
+            scores = self.scores()
             undecided = np.ones(self.features.n, dtype=bool)
             undecided[list(self.labels)] = False
-            left = float(self.learner.probability(self.features.matrix[undecided]).sum()) if undecided.any() else 0.0
+            seen = list(self.presented)
+            left = estimate_relevant_left(
+                [self.presented[i] for i in seen], [self.labels[i] for i in seen], scores[undecided]
+            )
         decisions = [self.labels[i] for i in self.history]
         return stopping_aid(decisions, self.features.n, left, fraction=fraction, minimum=minimum)
 

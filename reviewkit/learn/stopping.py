@@ -1,10 +1,14 @@
 """Provides the stopping aid: figures that help a reviewer decide when to stop screening (never enforced).
 
 - ``since_last_inclusion``: records screened since the last inclusion (all of them if none yet).
-- ``estimated_relevant_left``: the expected number of relevant records among the unscreened ones,
-  the sum of the model's prior-corrected probabilities over them (`Learner.probability`). The
-  records screened so far were picked for being likely relevant, so the training set holds more
-  inclusions than the collection; the estimate leans high early on and tightens as screening goes.
+- ``estimated_relevant_left``: the expected number of relevant records among the unscreened ones.
+  The ranking score is not a probability (balanced class weights; the labelled records were picked
+  for looking relevant), so it is calibrated on the screening history: every record decided while a
+  model was trained carries the score it had just before its decision, an out-of-sample prediction.
+  A logistic regression of those decisions on the logit of those scores (Platt scaling) maps the
+  current scores of the unscreened records to probabilities, and their sum is the estimate
+  (`estimate_relevant_left`). Since the current model is better than the earlier ones, the estimate
+  leans high; it needs ten scored decisions with at least one inclusion, else it is None.
 - the heuristic: stop once ``max(minimum, fraction × total)`` records in a row were excluded
   (by default 5 % of the collection, at least 50), the "data-driven" rule ASReview's documentation
   describes. ``heuristic_met`` says whether that point is reached.
@@ -15,6 +19,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -87,3 +93,39 @@ def stopping_aid(
         heuristic_run=run,
         heuristic_met=included > 0 and since >= run,
     )
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return np.asarray(np.log(q / (1 - q)), dtype=np.float64)
+
+
+def estimate_relevant_left(
+    seen_scores: Sequence[float] | np.ndarray,
+    seen_labels: Sequence[bool] | np.ndarray,
+    open_scores: Sequence[float] | np.ndarray,
+    *,
+    min_seen: int = 10,
+) -> float | None:
+    """Expected relevant records among the unscreened, by Platt scaling on the screening history.
+
+    Args:
+        seen_scores: the score each decided record had just before its decision.
+        seen_labels: those decisions (True: included).
+        open_scores: the current scores of the unscreened records.
+        min_seen: fewest scored decisions to calibrate on.
+
+    Returns:
+        The sum of the calibrated probabilities of `open_scores`, or None when there are fewer than
+        `min_seen` scored decisions or they hold no inclusion or no exclusion.
+    """
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
+    y = np.asarray(seen_labels, dtype=np.int64)
+    if len(y) < min_seen or y.min() == y.max():
+        return None
+    if len(open_scores) == 0:
+        return 0.0
+    lr = LogisticRegression(C=100.0).fit(_logit(np.asarray(seen_scores)).reshape(-1, 1), y)
+    p = lr.predict_proba(_logit(np.asarray(open_scores)).reshape(-1, 1))[:, 1]
+    return float(p.sum())
