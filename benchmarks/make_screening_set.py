@@ -12,9 +12,14 @@ people's; never commit it). Columns: title, abstract, label_included (the second
 abstract of a bilingual record are appended to its title and abstract, so ASReview and reviewkit
 read the same text), plus `source` and `near_topic` for inspection.
 
+A harder task, ``--task gvc``: only the corpus records whose author keywords name global value
+chains, upgrading or production networks (English or Chinese) are inclusions; the rest of the corpus
+(clusters, new regionalism, learning regions ...) joins the exclusions as very near-topic records.
+
 Usage::
 
     python benchmarks/make_screening_set.py            # -> benchmarks/.screening/screening_labelled.csv
+    python benchmarks/make_screening_set.py --task gvc # -> benchmarks/.screening/screening_labelled_gvc.csv
     python benchmarks/make_screening_set.py --out /tmp/labelled.csv
 """
 
@@ -42,6 +47,9 @@ NEAR_TOPIC = re.compile(
 )
 
 
+GVC = re.compile(r"value chain|upgrading|production network|价值链|升级|生产网络", re.IGNORECASE)
+
+
 def _key(title: str) -> str:
     return re.sub(r"\W+", "", title.lower())
 
@@ -53,8 +61,14 @@ def _row(record: Record, label: int, source: str) -> dict[str, str | int]:
     return {"title": title, "abstract": abstract, "label_included": label, "source": source, "near_topic": near}
 
 
-def build(fixtures: Path) -> tuple[list[dict[str, str | int]], dict[str, int]]:
-    """Read the corpus (inclusions) and every fixture (exclusions); return rows and counts."""
+def build(fixtures: Path, task: str = "clusters") -> tuple[list[dict[str, str | int]], dict[str, int]]:
+    """Read the corpus (inclusions) and every fixture (exclusions); return rows and counts.
+
+    Args:
+        fixtures: the shared fixtures folder.
+        task: ``clusters`` (the whole corpus is included) or ``gvc`` (only its value-chain and
+            upgrading records; the rest of the corpus is excluded, as near-topic).
+    """
     rows: list[dict[str, str | int]] = []
     seen: set[str] = set()
     counts = {"included": 0, "excluded": 0, "near_topic": 0, "no_abstract": 0, "files": 0, "unreadable": 0}
@@ -63,8 +77,14 @@ def build(fixtures: Path) -> tuple[list[dict[str, str | int]], dict[str, int]]:
             for rec in read_records(path).records:
                 if rec.title and _key(rec.title) not in seen:
                     seen.add(_key(rec.title))
-                    rows.append(_row(rec, 1, f"corpus/{path.name}"))
-                    counts["included"] += 1
+                    label = int(task == "clusters" or any(GVC.search(k) for k in rec.keywords))
+                    row = _row(rec, label, f"corpus/{path.name}")
+                    if not label:
+                        row["near_topic"] = 1
+                        counts["near_topic"] += 1
+                        counts["excluded"] += 1
+                    rows.append(row)
+                    counts["included"] += label
     for path in sorted(p for p in fixtures.rglob("*") if p.is_file() and p.suffix.lower() not in SKIP_SUFFIXES):
         try:
             result = read_records(path, skip_bad=True)
@@ -92,11 +112,14 @@ def build(fixtures: Path) -> tuple[list[dict[str, str | int]], dict[str, int]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fixtures", type=Path, default=ROOT.parent / "shared" / "fixtures")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--task", choices=["clusters", "gvc"], default="clusters")
     args = parser.parse_args()
+    if args.out is None:
+        args.out = DEFAULT_OUT if args.task == "clusters" else DEFAULT_OUT.with_name("screening_labelled_gvc.csv")
     if not args.fixtures.is_dir():
         sys.exit(f"no fixtures folder at {args.fixtures}; give --fixtures")
-    rows, counts = build(args.fixtures)
+    rows, counts = build(args.fixtures, args.task)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=["title", "abstract", "label_included", "source", "near_topic"])
@@ -104,7 +127,7 @@ def main() -> None:
         writer.writerows(rows)
     print(
         f"{args.out}: {len(rows)} records, {counts['included']} included ({counts['included'] / len(rows):.1%}), "
-        f"{counts['excluded']} excluded from {counts['files']} fixture files "
+        f"{counts['excluded']} excluded ({counts['files']} fixture files) "
         f"({counts['near_topic']} near-topic, {counts['no_abstract']} without abstract; "
         f"{counts['unreadable']} files unreadable)"
     )
