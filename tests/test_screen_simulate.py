@@ -109,3 +109,11 @@ def test_cold_start_with_criteria_and_no_prior_inclusion() -> None:
     assert code == 0, out
     report = json.loads(out)
     assert report["model"]["recall@10"] > 0.3 > report["random"]["recall@10"]
+
+
+def test_service_with_the_bundled_model(st_model: object) -> None:
+    from reviewkit.project.screening_sim import bundled_encoder, simulate_file
+
+    report = simulate_file(DATA, seeds=2, encode=bundled_encoder(st_model))
+    assert report["features"] == "tfidf+embeddings"
+    assert report["model"]["wss@95"] > report["random"]["wss@95"] + 0.3

@@ -66,12 +66,11 @@ class Features:
 
     def vectorise(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Map texts that were not in the collection (a protocol, criteria) into the same space."""
-        return _stack(texts, self.word, self.char, self.encode, self.embed_weight, fit=False)
+        return _stack(texts, self.word, self.char, self.encode, self.embed_weight)
 
 
-def _block(vec: TfidfVectorizer, texts: list[str], fit: bool) -> sparse.csr_matrix:
-    out = vec.fit_transform(texts) if fit else vec.transform(texts)
-    return sparse.csr_matrix(out)
+def _block(vec: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
+    return sparse.csr_matrix(vec.transform(texts))
 
 
 def _stack(
@@ -80,14 +79,13 @@ def _stack(
     char: TfidfVectorizer | None,
     encode: Encode | None,
     embed_weight: float,
-    *,
-    fit: bool,
 ) -> sparse.csr_matrix:
+    """Transform texts with fitted vectorisers (and the encoder) into one L2-normalised-by-block row each."""
     blocks: list[Any] = []
     if word is not None:
-        blocks.append(_block(word, [_latin_only(t) for t in texts], fit))
+        blocks.append(_block(word, [_latin_only(t) for t in texts]))
     if char is not None:
-        blocks.append(_block(char, [_cjk_only(t) for t in texts], fit))
+        blocks.append(_block(char, [_cjk_only(t) for t in texts]))
     if encode is not None and embed_weight > 0:
         emb = np.asarray(encode(list(texts)), dtype=np.float64)
         if emb.ndim != 2 or emb.shape[0] != len(texts):
@@ -149,7 +147,7 @@ def build_features(
         word = None
     if char is not None and not _fits(char, [_cjk_only(t) for t in texts]):
         char = None
-    matrix = _stack(texts, word, char, encode, embed_weight, fit=False)
+    matrix = _stack(texts, word, char, encode, embed_weight)
     return Features(matrix, word, char, encode, embed_weight)
 
 

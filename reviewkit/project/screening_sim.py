@@ -125,11 +125,15 @@ def read_labelled(path: str | Path, *, format: str | None = None) -> LabelledSet
     return LabelledSet(spath, result.format, result.records, [record_text(r) for r in result.records], bools)
 
 
-def bundled_encoder() -> Callable[[Sequence[str]], Any]:
-    """The bundled all-MiniLM-L6-v2 as an ``encode(texts)`` callable (loaded once, offline)."""
+def bundled_encoder(model_obj: Any | None = None) -> Callable[[Sequence[str]], Any]:
+    """The bundled all-MiniLM-L6-v2 as an ``encode(texts)`` callable (loaded once, offline).
+
+    Args:
+        model_obj: an already loaded SentenceTransformer to reuse instead of loading the bundled one.
+    """
     from reviewkit.tagger.embed import make_sentence_transformer
 
-    embedder = make_sentence_transformer()
+    embedder = make_sentence_transformer(model_obj=model_obj)
     return lambda texts: embedder.encode(list(texts))
 
 
