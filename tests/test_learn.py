@@ -146,6 +146,18 @@ def test_cold_start_uses_prior_inclusions(labelled: tuple[list[str], np.ndarray]
     assert sum(y[i] for i in s.ranking()[:5]) >= 4
 
 
+def test_prior_scores_drive_the_cold_start(labelled: tuple[list[str], np.ndarray]) -> None:
+    texts, y = labelled
+    f = build_features(texts)
+    prior = np.linspace(0.0, 1.0, len(y))
+    assert make_screener(f, prior=prior).next() == len(y) - 1
+    assert make_screener(f, prior=prior, strategy="uncertainty").next() == int(np.argmin(abs(prior - 0.5)))
+    trained = make_screener(f, prior=prior, labels={int(np.flatnonzero(y)[0]): True, int(np.flatnonzero(~y)[0]): False})
+    assert trained.trained and y[trained.next()]  # once fitted, the learner takes over
+    with pytest.raises(ValueError, match="prior has shape"):
+        make_screener(f, prior=prior[:5])
+
+
 def test_decide_and_undo(labelled: tuple[list[str], np.ndarray]) -> None:
     s = _trained(labelled, "certainty")
     before = s.ranking().tolist()

@@ -74,6 +74,8 @@ class Screener:
         strategy: ``certainty`` or ``uncertainty``.
         criteria: the protocol / inclusion criteria text, used by the cold start.
         seed: seed of the random tie-break.
+        prior: scores in [0, 1] from elsewhere (e.g. the tagger's calibrated suggestion scores) that
+            replace the similarity cold start until the learner can be fitted; ordered by `strategy`.
     """
 
     features: Features
@@ -81,6 +83,7 @@ class Screener:
     strategy: str
     criteria: str
     seed: int
+    prior: np.ndarray | None = None
     labels: dict[int, bool] = field(default_factory=dict)
     """Decision per record index (True: included)."""
     history: list[int] = field(default_factory=list)
@@ -98,6 +101,8 @@ class Screener:
             raise ValueError(f"unknown strategy {self.strategy!r}; use one of: {', '.join(STRATEGIES)}")
         rng = np.random.default_rng(self.seed)
         self._jitter = rng.random(self.features.n) * 1e-9
+        if self.prior is not None and np.shape(self.prior) != (self.features.n,):
+            raise ValueError(f"prior has shape {np.shape(self.prior)}; expected ({self.features.n},)")
         self._criteria_row = self.features.vectorise([self.criteria]) if self.criteria.strip() else None
 
     def decide(self, index: int, included: bool) -> None:
@@ -144,6 +149,8 @@ class Screener:
             y = np.fromiter((int(v) for v in self.labels.values()), dtype=np.int64)
             self.learner.fit(x[idx], y)
             return np.asarray(self.learner.score(x) + self._jitter, dtype=np.float64)
+        if self.prior is not None:
+            return np.asarray(np.clip(self.prior, 0, 1) + self._jitter, dtype=np.float64)
         query: sparse.csr_matrix | None = self._criteria_row
         inc = [i for i, v in self.labels.items() if v]
         if inc:
@@ -158,7 +165,7 @@ class Screener:
         decided = np.zeros(self.features.n, dtype=bool)
         if self.labels:
             decided[list(self.labels)] = True
-        strategy = self.strategy if self.trained else "certainty"
+        strategy = self.strategy if self.trained or self.prior is not None else "certainty"
         return rank(self.scores(), strategy, exclude=decided)
 
     def next(self) -> int | None:
@@ -189,6 +196,7 @@ def make_screener(
     criteria: str = "",
     seed: int = 0,
     labels: Mapping[int, bool] | None = None,
+    prior: np.ndarray | None = None,
 ) -> Screener:
     """Build a `Screener`, optionally with decisions already made (in the mapping's order).
 
@@ -199,11 +207,12 @@ def make_screener(
         criteria: protocol / criteria text for the cold start.
         seed: random tie-break seed.
         labels: decisions so far, oldest first.
+        prior: scores from elsewhere for the cold start (see `Screener`).
 
     Returns:
         The screener.
     """
-    s = Screener(features, make_learner(learner), strategy, criteria, seed)
+    s = Screener(features, make_learner(learner), strategy, criteria, seed, prior)
     for i, v in (labels or {}).items():
         s.decide(i, v)
     return s
