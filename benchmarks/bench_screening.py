@@ -59,7 +59,7 @@ def asreview_order(exe: Path, file: Path, priors: list[int], seed: int, ai: str)
         out = Path(tmp) / "sim.asreview"
         cmd = [str(exe), "simulate", str(file), "--prior-idx", *map(str, priors), "--seed", str(seed),
                "--ai", ai, "-o", str(out)]  # fmt: skip
-        subprocess.run(cmd, check=True, capture_output=True, text=True)
+        subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=tmp)  # asreview drops a cache file in cwd
         with zipfile.ZipFile(out) as zf:
             zf.extract("results.db", tmp)
         con = sqlite3.connect(Path(tmp) / "results.db")
