@@ -57,7 +57,7 @@ def asreview_order(exe: Path, file: Path, priors: list[int], seed: int, ai: str)
     """Run ``asreview simulate`` with the given prior rows; return the dataset rows it screened, in order."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "sim.asreview"
-        cmd = [str(exe), "simulate", str(file), "--prior-idx", *map(str, priors), "--seed", str(seed),
+        cmd = [str(exe), "simulate", str(file.resolve()), "--prior-idx", *map(str, priors), "--seed", str(seed),
                "--ai", ai, "-o", str(out)]  # fmt: skip
         subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=tmp)  # asreview drops a cache file in cwd
         with zipfile.ZipFile(out) as zf:
