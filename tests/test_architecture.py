@@ -36,6 +36,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
                          "reviewkit.analysis"),  # fmt: skip
     "reviewkit.tagger": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui"),
     "reviewkit.analysis": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui"),
+    "reviewkit.learn": ("reviewkit.store", "reviewkit.project", "reviewkit.cli", "reviewkit.tui", "reviewkit.tagger",
+                        "reviewkit.importers"),  # fmt: skip
     "reviewkit.project": ("reviewkit.cli", "reviewkit.tui"),
     "reviewkit.tui": ("reviewkit.cli",),
 }
