@@ -70,7 +70,9 @@ def split_authors(value: str) -> tuple[str, ...]:
 
 def _split_top_commas(value: str) -> list[str]:
     """Split on commas outside parentheses ("a, b (c, d), e" -> a | b (c, d) | e)."""
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in value:
         if ch in "([":
             depth += 1

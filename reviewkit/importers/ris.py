@@ -22,7 +22,7 @@ _TY = re.compile(r"^\s*TY  - ", re.M)
 
 def _make_parser() -> Any:
     """A rispy parser that also records where each record starts and reports unclosed records."""
-    import rispy
+    import rispy  # type: ignore[import-untyped]
 
     class LineParser(rispy.RisParser):  # type: ignore[misc]
         """rispy's RisParser, keeping line numbers; TY/ER detection tolerant of leading space."""
