@@ -79,6 +79,8 @@ class ReadResult:
         encoding: the text encoding used ("utf-8", "utf-8-sig", "gb18030", "utf-16"...).
         records: good records in file order, with source_format/source_file/source_line set.
         skipped: bad records (only with skip_bad=True), each with its line and reason.
+        warnings: problems that cost no record (a junk line left out of a record, a file that
+            looks cut after its last record), each with its line and what was left out.
     """
 
     path: str
@@ -86,6 +88,7 @@ class ReadResult:
     encoding: str
     records: list[Record] = field(default_factory=list)
     skipped: list[SkippedRecord] = field(default_factory=list)
+    warnings: list[SkippedRecord] = field(default_factory=list)
 
 
 def _short(name: str) -> str:
@@ -212,4 +215,5 @@ def read_records(
             f"{', '.join(available_formats())}",
         )
     skipped = sorted(ctx.skipped, key=lambda s: (s.line or 0, s.record or 0))
-    return ReadResult(spath, imp.name or name, used, ctx.records, skipped)
+    warnings = sorted(ctx.warnings, key=lambda s: (s.line or 0, s.record or 0))
+    return ReadResult(spath, imp.name or name, used, ctx.records, skipped, warnings)

@@ -54,6 +54,14 @@ class ParseContext:
         self.skip_bad = skip_bad
         self.records: list[Record] = []
         self.skipped: list[SkippedRecord] = []
+        self.warnings: list[SkippedRecord] = []
+
+    def warn(self, line: int | None, reason: str, record: int | None = None) -> None:
+        """Report a problem that did not cost a record (a junk line left out of it, a cut last record).
+
+        The record is kept; the warning names the line and what was left out, for the import report.
+        """
+        self.warnings.append(SkippedRecord(self.path, line, reason, record))
 
     def fail(self, line: int | None, reason: str, record: int | None = None) -> None:
         """Report a bad record: raise ImportFormatError, or under skip_bad keep it as skipped.
