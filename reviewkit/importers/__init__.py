@@ -27,7 +27,7 @@ from reviewkit.importers import (  # noqa: F401  (each module registers its impo
     wos,
 )
 from reviewkit.importers.base import Importer, ParseContext
-from reviewkit.importers.textio import decode_head, read_text
+from reviewkit.importers.textio import decode_head, read_text_report
 from reviewkit.records import Record, SkippedRecord
 from reviewkit.registry import importers
 
@@ -181,7 +181,8 @@ def read_records(
         path: the export file.
         format: a short format name (or alias such as "nbib", "enw") to force; None to detect.
         skip_bad: keep the good records and list the bad ones in `skipped` instead of raising.
-        encoding: force a text encoding; None to detect (BOM, UTF-8, GB18030, charset-normalizer).
+        encoding: force a text encoding; None to detect (BOM, UTF-8, GB18030, cp1252, Latin-1; a
+            UTF-8 file with a few stray bytes is read as UTF-8 and the bytes listed in `warnings`).
 
     Returns:
         A ReadResult with the records, the format and the encoding used.
@@ -191,12 +192,14 @@ def read_records(
             (without skip_bad) the first bad record, naming the file, line and record number.
     """
     spath = str(path)
-    text, used = read_text(path, encoding)
+    text, used, problems = read_text_report(path, encoding)
     if not text.strip():
         raise ImportFormatError(spath, None, "the file is empty; export the records again")
     name = _short(format) if format else _detect(spath, text[:65536])
     imp = _importer(name, spath)
     ctx = ParseContext(spath, imp.name or name, skip_bad)
+    for line, problem in problems:
+        ctx.warn(line, problem)
     # Parsing allocates millions of small dicts/lists; with the default threshold (700) the cyclic
     # collector rescans them again and again (a third of the time on 100,000 RIS records). A
     # higher threshold keeps most of that gain while cycles (pylatexenc's node trees, parser
