@@ -118,6 +118,8 @@ def _detect(path: str, head: str) -> str:
     by_suffix = _SUFFIX_FORMAT.get(suffix, "")
     best, best_score = "", 0
     for name in available_formats():
+        if name == "citation" and by_suffix == "csv":
+            continue  # a table is never free citation text
         score = _importer(name, path).sniff(head)
         if score and name == by_suffix:
             score += 3
