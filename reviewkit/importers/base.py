@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import MISSING
 from dataclasses import fields as dc_fields
@@ -94,6 +95,7 @@ class ParseContext:
             if not fields.get("title_alt") and not fields.get("abstract_alt"):
                 self.fail(line, "no title and no abstract", record)
                 return
+        nfc(fields)
         arrange_languages(fields, primary)
         fields["source_format"] = self.fmt
         fields["source_file"] = self.path
@@ -120,6 +122,22 @@ class ParseContext:
             self.add(to_fields(rec), rec.line, rec.number)
         for line, why in pending:
             self.fail(line, why, None)
+
+
+_TEXT = ("title", "abstract", "journal", "title_alt", "abstract_alt", "journal_alt")
+_NAMES_FIELDS = ("authors", "authors_alt", "keywords")
+
+
+def nfc(fields: dict[str, Any]) -> None:
+    """NFC-normalise the text fields in place (decomposed accents from Mac/LaTeX tools), so search finds them."""
+    for key in _TEXT:
+        value = fields.get(key)
+        if value and not value.isascii() and not unicodedata.is_normalized("NFC", value):
+            fields[key] = unicodedata.normalize("NFC", value)
+    for key in _NAMES_FIELDS:
+        values = fields.get(key)
+        if values and any(not v.isascii() and not unicodedata.is_normalized("NFC", v) for v in values):
+            fields[key] = tuple(unicodedata.normalize("NFC", v) for v in values)
 
 
 _DEFAULTS = {f.name: f.default for f in dc_fields(Record) if f.default is not MISSING}
