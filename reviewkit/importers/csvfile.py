@@ -59,6 +59,9 @@ def _listish(value: str) -> list[str] | None:
     return None
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def split_authors(value: str) -> tuple[str, ...]:
     """Split an author cell: list strings, "A; B", "Smith J.A., Doe K.", "Zolfaghari, S., Francis, K.E."."""
     listed = _listish(value)
@@ -76,7 +79,7 @@ def split_authors(value: str) -> tuple[str, ...]:
     if " and " in v:
         return tuple(p.strip() for p in v.split(" and ") if p.strip())
     parts = [p.strip() for p in re.split(r"[,，、]", v) if p.strip()]
-    if len(parts) == 2 and " " not in parts[0] and v.isascii():
+    if len(parts) == 2 and " " not in parts[0] and not _CJK.search(v):
         return (v,)  # "Smith, John" / "Porter, Michael E.": one author written family-first
     return tuple(parts)
 
