@@ -296,3 +296,21 @@ def test_no_clean_reading_is_refused_naming_the_line(tmp_path: Path) -> None:
         read_records(write(tmp_path, "broken.ris", data))
     assert info.value.line == 2
     assert "is not valid UTF-8, and neither GB18030, cp1252 nor Latin-1 reads the whole file cleanly" in str(info.value)
+
+
+def test_ris_second_issn_and_url_lines_are_continuations_not_junk(tmp_path: Path) -> None:
+    text = "TY  - JOUR\nTI  - Two ISSNs\nSN  - 0167-8809\n1873-2305\nUR  - http://a.example/1\nhttp://b.example/2\nER  - \n"
+    result = read_records(write(tmp_path, "sn.ris", text))
+    (rec,) = result.records
+    assert result.warnings == [] and rec.url == "http://a.example/1"
+    assert rec.raw["urls"] == ["http://a.example/1", "http://b.example/2"]
+
+
+def test_ris_file_whose_writer_never_puts_ty(tmp_path: Path) -> None:
+    """CiteSource writes records that start with C1 and end with ER, with no TY anywhere."""
+    text = "C1  - 1\nAU  - Isaac, F\nTI  - First\nPY  - 2021\nER  - \n\nC1  - 2\nTI  - Second\nER  - \n"
+    path = write(tmp_path, "citesource.ris", text)
+    assert detect_format(path) == "ris"
+    result = read_records(path)
+    assert [(r.title, r.source_line) for r in result.records] == [("First", 1), ("Second", 7)]
+    assert result.records[0].authors == ("Isaac, F",) and result.skipped == []

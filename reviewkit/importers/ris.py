@@ -19,13 +19,15 @@ from reviewkit.registry import importers
 
 _TAG = re.compile(r"^[A-Z][A-Z0-9]  -", re.M)
 _TY = re.compile(r"^\s*TY  - ", re.M)
+_ER = re.compile(r"^ER  -", re.M)
 
 
 # A line that tries to be a tag but has the wrong spacing ("TI-Innovation", "AU -Smith", "PY - 2020").
 _BAD_TAG = re.compile(r"^[A-Z][A-Z0-9] ?-(?! )|^[A-Z][A-Z0-9] {0,1}- |^[A-Z][A-Z0-9] {3,}- ")
 # Tags whose value never runs on over an untagged line: such a line is junk, not part of the value.
+# (SN and UR do: a second ISSN or URL on the next line, as EndNote and Zotero write them.)
 _SINGLE_LINE = frozenset(
-    "TY ID AU A1 A2 A3 A4 PY Y1 DA DO SN VL IS SP EP UR L1 L2 L3 L4 LA ET".split()
+    "TY ID AU A1 A2 A3 A4 PY Y1 DA DO VL IS SP EP LA ET".split()
 )
 # Tags that may repeat with one value each (EBSCO writes an English and a Chinese AB).
 _REPEATED = frozenset({"AB", "N2"})
@@ -48,6 +50,7 @@ def _make_parser() -> Any:
             lines: list[str],
             failures: list[tuple[int, str, int]],
             warnings: list[tuple[int, str, int]],
+            ty_required: bool = True,
         ) -> list[tuple[dict[str, Any], int, int]]:
             """Parse `lines` into (entry, start line, record number).
 
@@ -55,7 +58,8 @@ def _make_parser() -> Any:
             text after a one-line tag, malformed tags) are left out of the record, kept in its
             ``unparsed_lines`` and listed in `warnings`. Tagged lines after ``ER`` that are not
             followed by their own ``ER`` (Ovid's ``NL  -``) are kept in the previous record's raw
-            ``after_end`` instead of swallowing the next record.
+            ``after_end`` instead of swallowing the next record. With `ty_required` False (a file
+            whose writer never puts ``TY``, such as CiteSource's export) any tag opens a record.
             """
             out: list[tuple[dict[str, Any], int, int]] = []
             record: dict[str, Any] | None = None
@@ -83,14 +87,23 @@ def _make_parser() -> Any:
                         record = {"type_of_reference": stripped[6:].strip()}
                         start = no
                         last_tag = None
-                    elif stripped.startswith("ER  -") or stripped.rstrip() == "ER":
+                        continue
+                    if stripped.startswith("ER  -") or stripped.rstrip() == "ER":
                         if stray:
                             count += 1
                             failures.append((stray[0][0], "RIS record does not start with 'TY  -'", count))
                             stray.clear()
-                    elif stripped and _TAG.match(stripped):
+                        continue
+                    if not stripped or not _TAG.match(stripped):
+                        continue
+                    if ty_required:
                         stray.append((no, stripped.rstrip()))
-                    continue
+                        continue
+                    count += 1  # no TY anywhere in the file: this tag opens the record
+                    record = {"type_of_reference": ""}
+                    start = no
+                    last_tag = None
+                    line = stripped
                 # rispy's RisParser.parse_line, inlined: this loop runs once per line of the file.
                 if line[2:5] == "  -" and line[:2].isupper() and line[:1].isalpha():
                     tag = line[:2]
@@ -260,16 +273,21 @@ class RisImporter(Importer):
     suffixes = ("ris", "txt")
 
     def sniff(self, head: str) -> int:
-        """Sure when a line starts with ``TY  - `` and other two-letter tags follow."""
-        if _TY.search(head) and len(_TAG.findall(head, 0, 20000)) >= 2:
+        """Sure when a line starts with ``TY  - `` and other tags follow; likely with ``ER  -`` but no TY."""
+        tags = len(_TAG.findall(head, 0, 20000))
+        if _TY.search(head) and tags >= 2:
             return 95
+        if tags >= 5 and _ER.search(head):
+            return 60
         return 0
 
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse RIS text with rispy, keeping each record's first line."""
         failures: list[tuple[int, str, int]] = []
         warnings: list[tuple[int, str, int]] = []
-        entries = _make_parser().parse_numbered(text.split("\n"), failures, warnings)
+        entries = _make_parser().parse_numbered(
+            text.split("\n"), failures, warnings, ty_required=_TY.search(text) is not None
+        )
         for line, why, number in warnings:
             ctx.warn(line, why, number)
         add = ctx.add
