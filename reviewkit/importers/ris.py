@@ -162,7 +162,11 @@ def _make_parser() -> Any:
         def _continue(self, record: dict[str, Any], tag: str, content: str) -> None:
             """Add an untagged continuation line to the value of `tag` (its last occurrence)."""
             name = self.mapping.get(tag)
-            if name is None or tag in self.delimiter_map or name not in record:
+            delimiter = self.delimiter_map.get(tag)
+            if delimiter and name in record and isinstance(record[name], list):
+                record[name].extend(v.strip() for v in content.split(delimiter) if v.strip())
+                return
+            if name is None or delimiter or name not in record:
                 unknown = record.setdefault("unknown_tag", {}).setdefault(tag, [])
                 if unknown:
                     unknown[-1] = f"{unknown[-1]} {content}"
