@@ -62,6 +62,7 @@ def latex_to_text(value: str) -> str:
     if not value:
         return ""
     if _NEEDS_LATEX.search(value):
+        value = _strip_outer(value)
         value = "".join(_convert(chunk) if latex else chunk for latex, chunk in _chunks(value))
     value = _SPACE.sub(" ", value).strip()
     return value if value.isascii() else unicodedata.normalize("NFC", value)
@@ -102,8 +103,24 @@ def _chunks(value: str) -> list[tuple[bool, str]]:
     return out
 
 
+def _strip_outer(value: str) -> str:
+    """Drop braces that wrap the whole value (WoS writes ``{{...}}``), so its words convert one by one."""
+    value = value.strip()
+    while len(value) >= 2 and value[0] == "{" and value[-1] == "}":
+        depth = 0
+        for i, ch in enumerate(value):
+            depth += (ch == "{") - (ch == "}")
+            if depth == 0 and i < len(value) - 1:
+                return value
+        value = value[1:-1].strip()
+    return value
+
+
 @lru_cache(maxsize=65536)
 def _convert(chunk: str) -> str:
+    if "\\" not in chunk and "$" not in chunk:  # only protective braces, ties and dashes: no parser needed
+        chunk = chunk.replace("{", "").replace("}", "").replace("~", " ")
+        return chunk.replace("---", "\u2014").replace("--", "\u2013")
     conv, parse_db = _converter()
     source = _PERCENT.sub(r"\\%", chunk)
     try:
