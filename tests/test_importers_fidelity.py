@@ -314,3 +314,9 @@ def test_ris_file_whose_writer_never_puts_ty(tmp_path: Path) -> None:
     result = read_records(path)
     assert [(r.title, r.source_line) for r in result.records] == [("First", 1), ("Second", 7)]
     assert result.records[0].authors == ("Isaac, F",) and result.skipped == []
+
+
+def test_jats_markup_in_abstracts_is_removed(tmp_path: Path) -> None:
+    text = "TY  - JOUR\nTI  - Lens record\nAB  - <jats:p>&#x0D; Clusters &amp; chains.&#x0D; </jats:p>\nER  - \n"
+    (rec,) = read_records(write(tmp_path, "lens.ris", text)).records
+    assert rec.abstract == "Clusters & chains."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import MISSING
@@ -124,12 +126,24 @@ class ParseContext:
             self.fail(line, why, None)
 
 
+_SPACES = re.compile(r"[ \t\r\f\v]+")
 _TEXT = ("title", "abstract", "journal", "title_alt", "abstract_alt", "journal_alt")
 _NAMES_FIELDS = ("authors", "authors_alt", "keywords")
 
 
+_JATS = re.compile(r"</?jats:[^<>]*>")
+
+
 def nfc(fields: dict[str, Any]) -> None:
-    """NFC-normalise the text fields in place (decomposed accents from Mac/LaTeX tools), so search finds them."""
+    """NFC-normalise the text fields in place (decomposed accents from Mac/LaTeX tools), so search finds them.
+
+    JATS markup that Crossref-fed databases (Lens, Dimensions) leave in abstracts (``<jats:p>``,
+    ``&#x0D;``) is removed and its entities decoded.
+    """
+    for key in ("abstract", "abstract_alt", "title"):
+        value = fields.get(key)
+        if value and "<jats:" in value:
+            fields[key] = _SPACES.sub(" ", html.unescape(_JATS.sub(" ", value)).replace("\r", " ")).strip()
     for key in _TEXT:
         value = fields.get(key)
         if value and not value.isascii() and not unicodedata.is_normalized("NFC", value):
