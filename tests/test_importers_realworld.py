@@ -8,9 +8,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from test_importers import REAL_FILES
 
 from reviewkit.importers import ReadResult, read_records
-from test_importers import REAL_FILES
 
 # (path under realworld/, expected records (SOURCES.md), format)
 REALWORLD = [
