@@ -320,3 +320,12 @@ def test_jats_markup_in_abstracts_is_removed(tmp_path: Path) -> None:
     text = "TY  - JOUR\nTI  - Lens record\nAB  - <jats:p>&#x0D; Clusters &amp; chains.&#x0D; </jats:p>\nER  - \n"
     (rec,) = read_records(write(tmp_path, "lens.ris", text)).records
     assert rec.abstract == "Clusters & chains."
+
+
+def test_forcing_a_legacy_encoding_on_a_utf8_file_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "u.ris", GOOD)
+    with pytest.raises(ImportFormatError, match="valid UTF-8 with non-ASCII text: reading it as latin-1 would garble"):
+        read_records(path, encoding="latin-1")
+    assert read_records(path, encoding="utf-8").records[0].title == "Gómez and Müller, café 0"
+    ascii_only = write(tmp_path, "a.ris", "TY  - JOUR\nTI  - Plain\nER  - \n")
+    assert read_records(ascii_only, encoding="cp1252").encoding == "cp1252"

@@ -182,11 +182,18 @@ def _decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, s
             raise ImportFormatError(path, 1, f"this is {what}, not a text export of bibliographic records")
     if encoding:
         try:
-            codecs.lookup(encoding)
+            info = codecs.lookup(encoding)
         except LookupError:
             raise ImportFormatError(
                 path, None, f"unknown encoding {encoding!r}; try utf-8, utf-8-sig, gb18030 or utf-16"
             ) from None
+        if not info.name.startswith("utf") and _UTF8_MULTIBYTE.search(data) and not _bad_utf8(data, 1):
+            raise ImportFormatError(
+                path,
+                None,
+                f"the file is valid UTF-8 with non-ASCII text: reading it as {encoding} would garble every "
+                "accented or Chinese character; leave out --encoding",
+            )
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
