@@ -114,6 +114,10 @@ def test_bibtex_accents_spaces_in_names_and_one_bad_entry(tmp_path: Path) -> Non
     assert (first.journal, first.doi, first.year) == ("Journal of Tests", "10.1000/abc.1", 1997)
     assert first.raw["early access date"] == "JAN 2020" and first.raw["funding_text 1"] == "Funded"
     assert result.records[2].authors == ("Barnes", "Noble", "Barnes and Noble")
+    assert result.records[1].journal == "undefinedmacro"
+    assert [(w.line, w.reason) for w in result.warnings] == [
+        (11, "undefined @string kept as text: undefinedmacro in journal")
+    ]
 
 
 def test_bibtex_nfc_and_percent(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from reviewkit.registry import importers
 
 _ENTRY = re.compile(r"^[ \t]*@[ \t]*(?P<type>[A-Za-z]\w*)[ \t]*[{(][ \t]*(?P<key>[^,\s{}()]*)", re.M)
 _NOT_ENTRIES = frozenset({"string", "comment", "preamble"})
+_MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
 # Fields a parent (crossref) passes to its children in BibLaTeX beyond the same-named ones.
 _INHERIT_AS = {"title": "booktitle", "subtitle": "booksubtitle"}
 
@@ -87,6 +88,12 @@ def _fields_of(entry: Any, enclosed: bool = False) -> dict[str, str]:
         value = f.value if isinstance(f.value, str) else str(f.value)
         if enclosed:
             value = _unenclose(value)
+        elif getattr(f, "enclosing", None) == "no-enclosing" and not value.strip().isdigit():
+            pieces = [piece.strip() for piece in value.split("#")]
+            bare = [piece for piece in pieces if piece and piece[0] not in "{\"" and piece.lower() not in _MONTHS]
+            value = " ".join(_unenclose(piece) for piece in pieces if piece)
+            if bare:
+                out["_undefined"] = out.get("_undefined", "") + f"{', '.join(bare)} in {name}; "
         out[name] = f"{out[name]}; {value}" if name in out and value != out[name] else value
     out["ENTRYTYPE"] = str(entry.entry_type).lower()
     out["ID"] = str(entry.key).strip()
@@ -157,5 +164,8 @@ class BibtexImporter(Importer):
             if isinstance(fields, str):
                 ctx.fail(line, fields, no)
             else:
+                undefined = fields.pop("_undefined", "")
+                if undefined:
+                    ctx.warn(line, f"undefined @string kept as text: {undefined.rstrip('; ')}", no)
                 # An entry without title is still well-formed BibTeX (biber's test data has 18 of them).
                 ctx.add(bibtex_fields(fields), line, no, require_text=False)
