@@ -13,7 +13,6 @@ from reviewkit.cli import cli
 DATA = Path(__file__).resolve().parent / "data"
 SMALL = str(DATA / "codebook-small.yaml")
 BROKEN = str(DATA / "codebook-broken.yaml")
-QDE = str(Path(__file__).resolve().parent / "fixtures" / "refi_qda" / "skyloom_atlasti_standard_project.qde")
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -127,7 +126,8 @@ def test_export_qdc_and_yaml(tmp_path: Path, shared_fixtures: Path) -> None:
     assert code == 1 and "pass --format qdc or --format yaml" in msg
 
 
-def test_import(tmp_path: Path) -> None:
+def test_import(tmp_path: Path, shared_fixtures: Path) -> None:
+    QDE = str(shared_fixtures / "refi_qda" / "skyloom_atlasti_standard_project.qde")
     out = tmp_path / "atlas.yaml"
     code, text = run("codebook", "import", QDE, "-o", str(out))
     assert code == 0

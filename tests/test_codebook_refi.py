@@ -23,7 +23,6 @@ from reviewkit.refi.codebook import (
 
 TESTS = Path(__file__).resolve().parent
 SMALL = TESTS / "data" / "codebook-small.yaml"
-REFI = TESTS / "fixtures" / "refi_qda"
 NS = {"c": CODEBOOK_NS}
 
 
@@ -113,8 +112,8 @@ def test_round_trip_without_english_label(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["skyloom_atlasti_standard_project.qde", "skyloom_TestProject.qdpx"])
-def test_atlas_ti_standard_project(name: str) -> None:
-    cb = import_codebook(REFI / name)
+def test_atlas_ti_standard_project(name: str, shared_fixtures: Path) -> None:
+    cb = import_codebook(shared_fixtures / "refi_qda" / name)
     assert len(cb.codes) == 14
     assert cb.name == "atlas-ti-standard-project"
     coke = cb.get("coke")

@@ -11,33 +11,31 @@ import pytest
 
 from reviewkit.importers import ReadResult, available_formats, detect_format, read_records
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
-# (path under fixtures/, expected record count, expected format, copied into tests/fixtures/)
+# (path under ../shared/fixtures/, expected record count, expected format)
 REAL_FILES = [
-    ("ris/rispy_example_utf_chars.ris", 1, "ris", True),
-    ("ris/asreview_ris_issue_992_rayyan.txt", 19, "ris", True),
-    ("ris/asreview_web_of_science_ris.txt", 10, "ris", True),
-    ("ris/litstudy_example_ieee.ris", 25, "ris", True),
-    ("wos/rispy_example_wos.txt", 2, "wos", True),
-    ("wos/knh11545_WoS_other_reference_software_r4001-4012.txt", 12, "wos", False),
-    ("wos/metaknowledge_testFile.isi", 34, "wos", False),
-    ("wos/wosfile_wos_plaintext.txt", 50, "wos", True),
-    ("scopus/pytrackrecord_scopus.csv", 49, "csv", False),
-    ("scopus/litstudy_scopus.csv", 58, "csv", True),
-    ("pubmed/rispy_example_pubmed.txt", 10, "pubmed", True),
-    ("pubmed/jabref_MedlinePlainImporterTestCompleteEntry.txt", 1, "pubmed", True),
-    ("pubmed/colrev_nbib_data_eric.nbib", 1, "pubmed", True),
-    ("endnote_cnki/byc_cnki2xml_TEMP_cnki_endnote.txt", 2, "endnote", False),
-    ("endnote_cnki/colrev_ais_enl.txt", 6, "endnote", True),
-    ("endnote_cnki/cnki2bibtex_mixed.net", 12, "noteexpress", True),
-    ("endnote_cnki/cnki2bibtex_CoverAllTest15Entries.net", 15, "noteexpress", True),
-    ("bibtex/bibtexparser_gbk_test.bib", 1, "bibtex", True),
-    ("bibtex/cnki2bibtex_nameyear_mixed.bib", 12, "bibtex", True),
-    ("bibtex/bibtexparser_v1_biber-examples.bib", 118, "bibtex", True),
-    ("bibtex/bibtexparser_v1_traps.bib", 1, "bibtex", True),
-    ("asreview_csv/asreview_embase.csv", 6, "csv", True),
-    ("asreview_csv/asreview_generic_labels.csv", 6, "csv", True),
+    ("ris/rispy_example_utf_chars.ris", 1, "ris"),
+    ("ris/asreview_ris_issue_992_rayyan.txt", 19, "ris"),
+    ("ris/asreview_web_of_science_ris.txt", 10, "ris"),
+    ("ris/litstudy_example_ieee.ris", 25, "ris"),
+    ("wos/rispy_example_wos.txt", 2, "wos"),
+    ("wos/knh11545_WoS_other_reference_software_r4001-4012.txt", 12, "wos"),
+    ("wos/metaknowledge_testFile.isi", 34, "wos"),
+    ("wos/wosfile_wos_plaintext.txt", 50, "wos"),
+    ("scopus/pytrackrecord_scopus.csv", 49, "csv"),
+    ("scopus/litstudy_scopus.csv", 58, "csv"),
+    ("pubmed/rispy_example_pubmed.txt", 10, "pubmed"),
+    ("pubmed/jabref_MedlinePlainImporterTestCompleteEntry.txt", 1, "pubmed"),
+    ("pubmed/colrev_nbib_data_eric.nbib", 1, "pubmed"),
+    ("endnote_cnki/byc_cnki2xml_TEMP_cnki_endnote.txt", 2, "endnote"),
+    ("endnote_cnki/colrev_ais_enl.txt", 6, "endnote"),
+    ("endnote_cnki/cnki2bibtex_mixed.net", 12, "noteexpress"),
+    ("endnote_cnki/cnki2bibtex_CoverAllTest15Entries.net", 15, "noteexpress"),
+    ("bibtex/bibtexparser_gbk_test.bib", 1, "bibtex"),
+    ("bibtex/cnki2bibtex_nameyear_mixed.bib", 12, "bibtex"),
+    ("bibtex/bibtexparser_v1_biber-examples.bib", 118, "bibtex"),
+    ("bibtex/bibtexparser_v1_traps.bib", 1, "bibtex"),
+    ("asreview_csv/asreview_embase.csv", 6, "csv"),
+    ("asreview_csv/asreview_generic_labels.csv", 6, "csv"),
 ]
 
 
@@ -47,19 +45,9 @@ def cached_read(path: Path) -> ReadResult:
     return read_records(path)
 
 
-def fixture_path(rel: str, copied: bool, request: pytest.FixtureRequest) -> Path:
-    """A copied fixture from tests/fixtures, else the file in ../shared/fixtures (skip when absent)."""
-    if copied:
-        return FIXTURES / rel
-    shared: Path = request.getfixturevalue("shared_fixtures")
-    return shared / rel
-
-
-@pytest.mark.parametrize(("rel", "count", "fmt", "copied"), REAL_FILES, ids=[r[0] for r in REAL_FILES])
-def test_real_file_count_format_and_basic_fields(
-    rel: str, count: int, fmt: str, copied: bool, request: pytest.FixtureRequest
-) -> None:
-    path = fixture_path(rel, copied, request)
+@pytest.mark.parametrize(("rel", "count", "fmt"), REAL_FILES, ids=[r[0] for r in REAL_FILES])
+def test_real_file_count_format_and_basic_fields(rel: str, count: int, fmt: str, shared_fixtures: Path) -> None:
+    path = shared_fixtures / rel
     result = cached_read(path)
     assert result.format == fmt
     assert detect_format(path) == fmt
@@ -83,14 +71,9 @@ def test_every_shared_fixture_is_covered(shared_fixtures: Path) -> None:
         str(p.relative_to(shared_fixtures))
         for p in shared_fixtures.rglob("*")
         if p.is_file() and p.parts[-2] != "refi_qda" and p.name != "SOURCES.md"
+        and p.relative_to(shared_fixtures).parts[0] != "realworld"  # tests/test_importers_realworld.py
     }
     assert files == {r[0] for r in REAL_FILES}
-
-
-def test_copied_fixtures_are_identical_to_shared(shared_fixtures: Path) -> None:
-    for rel, _, _, copied in REAL_FILES:
-        if copied:
-            assert (FIXTURES / rel).read_bytes() == (shared_fixtures / rel).read_bytes(), rel
 
 
 def test_available_formats() -> None:
@@ -109,8 +92,8 @@ def test_available_formats() -> None:
     ]
 
 
-def test_ris_cyrillic_bom_vo_and_untagged_continuation() -> None:
-    result = read_records(FIXTURES / "ris/rispy_example_utf_chars.ris")
+def test_ris_cyrillic_bom_vo_and_untagged_continuation(shared_fixtures: Path) -> None:
+    result = read_records(shared_fixtures / "ris/rispy_example_utf_chars.ris")
     assert result.encoding == "utf-8-sig"
     (rec,) = result.records
     assert rec.title.startswith("Состояние рецепторного аппарата")  # from ST: the record has no TI
@@ -122,8 +105,8 @@ def test_ris_cyrillic_bom_vo_and_untagged_continuation() -> None:
     assert rec.raw["notes"] == ["Ä,Ö,Ü,ä,ö,ü,ß"]
 
 
-def test_ris_ieee_mixed_line_endings() -> None:
-    recs = read_records(FIXTURES / "ris/litstudy_example_ieee.ris").records
+def test_ris_ieee_mixed_line_endings(shared_fixtures: Path) -> None:
+    recs = read_records(shared_fixtures / "ris/litstudy_example_ieee.ris").records
     first = recs[0]
     assert first.title == "The European Approach to the Exascale Challenge"
     assert first.doi == "10.1109/mcse.2018.2884139"
@@ -134,15 +117,15 @@ def test_ris_ieee_mixed_line_endings() -> None:
     assert all("\r" not in r.abstract for r in recs)
 
 
-def test_ris_rayyan_keywords_continue_on_untagged_lines() -> None:
-    rec = read_records(FIXTURES / "ris/asreview_ris_issue_992_rayyan.txt").records[0]
+def test_ris_rayyan_keywords_continue_on_untagged_lines(shared_fixtures: Path) -> None:
+    rec = read_records(shared_fixtures / "ris/asreview_ris_issue_992_rayyan.txt").records[0]
     assert rec.title == "Overcoming Medication Reconciliation Challenges"
     assert rec.keywords[:3] == ("Health Facility Administration", "Joint Commission", "Standards")
     assert len(rec.keywords) == 13 and rec.keywords[-1] == "Patient Education"
 
 
-def test_wos_fields() -> None:
-    rec = read_records(FIXTURES / "wos/rispy_example_wos.txt").records[0]
+def test_wos_fields(shared_fixtures: Path) -> None:
+    rec = read_records(shared_fixtures / "wos/rispy_example_wos.txt").records[0]
     assert rec.title.startswith("Interactions stabilizing the structure of the core light-harvesting complex")
     assert rec.authors == ("Parkes-Loach, PS", "Majeed, AP", "Law, CJ", "Loach, PA")
     assert (rec.year, rec.journal, rec.doi) == (2004, "BIOCHEMISTRY", "10.1021/bi049798f")
@@ -159,29 +142,29 @@ def test_wos_metaknowledge_record_without_ut(shared_fixtures: Path) -> None:
     assert recs[5].authors[0] == "Gilles, H"  # "AUGilles, H": tag without its space
 
 
-def test_wos_plaintext_large_file() -> None:
-    recs = read_records(FIXTURES / "wos/wosfile_wos_plaintext.txt").records
+def test_wos_plaintext_large_file(shared_fixtures: Path) -> None:
+    recs = read_records(shared_fixtures / "wos/wosfile_wos_plaintext.txt").records
     assert recs[0].title.startswith("Knowledge networks as channels and conduits")
     assert recs[0].keywords[0] == "knowledge networks"
     assert sum(1 for r in recs if r.abstract) == 49
 
 
-def test_pubmed_fields() -> None:
-    rec = read_records(FIXTURES / "pubmed/rispy_example_pubmed.txt").records[0]
+def test_pubmed_fields(shared_fixtures: Path) -> None:
+    rec = read_records(shared_fixtures / "pubmed/rispy_example_pubmed.txt").records[0]
     assert rec.title == "Time lapse: A glimpse into prehistoric genomics."
     assert rec.key == "30922926"
     assert rec.doi == "10.1016/j.ejmg.2019.03.004"
     assert (rec.year, rec.volume, rec.issue) == (2020, "63", "2")
     assert rec.authors[0] == "Griffin, Darren K"
     assert "\n" not in rec.abstract and "ancestral (in this case dinosaur)" in rec.abstract
-    jab = read_records(FIXTURES / "pubmed/jabref_MedlinePlainImporterTestCompleteEntry.txt").records[0]
+    jab = read_records(shared_fixtures / "pubmed/jabref_MedlinePlainImporterTestCompleteEntry.txt").records[0]
     assert jab.title.endswith("factory girl in early twentieth-century Britain.")
     assert jab.journal == "20 century British history"
     assert jab.pages == "454-81"
 
 
-def test_eric_nbib_without_pmid() -> None:
-    (rec,) = read_records(FIXTURES / "pubmed/colrev_nbib_data_eric.nbib").records
+def test_eric_nbib_without_pmid(shared_fixtures: Path) -> None:
+    (rec,) = read_records(shared_fixtures / "pubmed/colrev_nbib_data_eric.nbib").records
     assert rec.title == "Paper title"
     assert rec.authors == ("Smith, Tom", "Hunter, Shawn")
     assert rec.key == "EJ1131633"
@@ -204,16 +187,16 @@ def test_cnki_endnote_chinese_fields(shared_fixtures: Path) -> None:
     assert thesis.abstract.endswith("打下了坚实基础。")
 
 
-def test_ais_refer_records_starting_with_title() -> None:
-    recs = read_records(FIXTURES / "endnote_cnki/colrev_ais_enl.txt").records
+def test_ais_refer_records_starting_with_title(shared_fixtures: Path) -> None:
+    recs = read_records(shared_fixtures / "endnote_cnki/colrev_ais_enl.txt").records
     assert recs[0].title.startswith("How Trust Leads to Commitment on Microsourcing Platforms")
     assert recs[0].journal == "Management Information Systems Quarterly"
     assert (recs[0].volume, recs[0].issue, recs[0].pages) == ("45", "3", "1309-1348")
     assert recs[3].authors[2] == "Osório, Gerardo"
 
 
-def test_noteexpress_cnki_fields() -> None:
-    recs = read_records(FIXTURES / "endnote_cnki/cnki2bibtex_CoverAllTest15Entries.net").records
+def test_noteexpress_cnki_fields(shared_fixtures: Path) -> None:
+    recs = read_records(shared_fixtures / "endnote_cnki/cnki2bibtex_CoverAllTest15Entries.net").records
     types = [r.type for r in recs]
     assert types.count("standard") == 4 and types.count("thesis") == 2 and types.count("patent") == 1
     english = recs[0]
@@ -231,29 +214,29 @@ def test_noteexpress_cnki_fields() -> None:
     assert recs[-1].pages == "210,209"  # CNKI "210+209"
 
 
-def test_bibtex_gbk_file_is_detected() -> None:
-    result = read_records(FIXTURES / "bibtex/bibtexparser_gbk_test.bib")
+def test_bibtex_gbk_file_is_detected(shared_fixtures: Path) -> None:
+    result = read_records(shared_fixtures / "bibtex/bibtexparser_gbk_test.bib")
     assert result.encoding == "gb18030"
     (rec,) = result.records
     assert (rec.key, rec.authors, rec.journal, rec.year) == ("凯撒2013", ("凯撒",), "测试期刊", 2013)
 
 
-def test_bibtex_accents_strings_and_crossref() -> None:
-    recs = {r.key: r for r in cached_read(FIXTURES / "bibtex/bibtexparser_v1_biber-examples.bib").records}
+def test_bibtex_accents_strings_and_crossref(shared_fixtures: Path) -> None:
+    recs = {r.key: r for r in cached_read(shared_fixtures / "bibtex/bibtexparser_v1_biber-examples.bib").records}
     ang = recs["angenendt"]
     assert ang.journal == "Revue d'Histoire Ecclésiastique"
     assert ang.title == "In Honore Salvatoris – Vom Sinn und Unsinn der Patrozinienkunde"
     assert ang.pages == "431-456, 791-823" and ang.language == "de"
     assert recs["westfahl:space"].journal == "Space and Beyond"  # booktitle from the crossref
     assert recs["westfahl:space"].year == 2000
-    traps = read_records(FIXTURES / "bibtex/bibtexparser_v1_traps.bib").records[0]
+    traps = read_records(shared_fixtures / "bibtex/bibtexparser_v1_traps.bib").records[0]
     assert traps.title == "An amazing title"
     assert traps.abstract.endswith("with a french érudit word")
     assert traps.keywords == ("keyword1", "keyword2")
 
 
-def test_scopus_ragged_rows_keep_columns_aligned() -> None:
-    recs = read_records(FIXTURES / "scopus/litstudy_scopus.csv").records
+def test_scopus_ragged_rows_keep_columns_aligned(shared_fixtures: Path) -> None:
+    recs = read_records(shared_fixtures / "scopus/litstudy_scopus.csv").records
     assert all(r.key.startswith("2-s2.0-") for r in recs)
     assert all(r.language == "en" for r in recs)
     shifted = recs[2]  # first row with the extra unnamed field
@@ -272,8 +255,8 @@ def test_scopus_old_export_authors(shared_fixtures: Path) -> None:
     assert rec.key == "2-s2.0-85016496618"
 
 
-def test_embase_and_asreview_csv() -> None:
-    embase = read_records(FIXTURES / "asreview_csv/asreview_embase.csv").records[0]
+def test_embase_and_asreview_csv(shared_fixtures: Path) -> None:
+    embase = read_records(shared_fixtures / "asreview_csv/asreview_embase.csv").records[0]
     assert embase.authors == ("Liu R.", "Adler D.G.")
     assert (embase.journal, embase.year, embase.volume, embase.issue, embase.pages) == (
         "Endoscopic Ultrasound",
@@ -282,7 +265,7 @@ def test_embase_and_asreview_csv() -> None:
         "3",
         "152-160",
     )
-    generic = read_records(FIXTURES / "asreview_csv/asreview_generic_labels.csv").records[0]
+    generic = read_records(shared_fixtures / "asreview_csv/asreview_generic_labels.csv").records[0]
     assert generic.authors == ("Marx, Karl", "Lindgren, Astrid")
     assert generic.keywords == ("Pippi", "Nordwind", "Piraten")
     assert generic.year == 2014

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import MISSING
 from dataclasses import fields as dc_fields
@@ -54,6 +57,14 @@ class ParseContext:
         self.skip_bad = skip_bad
         self.records: list[Record] = []
         self.skipped: list[SkippedRecord] = []
+        self.warnings: list[SkippedRecord] = []
+
+    def warn(self, line: int | None, reason: str, record: int | None = None) -> None:
+        """Report a problem that did not cost a record (a junk line left out of it, a cut last record).
+
+        The record is kept; the warning names the line and what was left out, for the import report.
+        """
+        self.warnings.append(SkippedRecord(self.path, line, reason, record))
 
     def fail(self, line: int | None, reason: str, record: int | None = None) -> None:
         """Report a bad record: raise ImportFormatError, or under skip_bad keep it as skipped.
@@ -86,6 +97,7 @@ class ParseContext:
             if not fields.get("title_alt") and not fields.get("abstract_alt"):
                 self.fail(line, "no title and no abstract", record)
                 return
+        nfc(fields)
         arrange_languages(fields, primary)
         fields["source_format"] = self.fmt
         fields["source_file"] = self.path
@@ -112,6 +124,34 @@ class ParseContext:
             self.add(to_fields(rec), rec.line, rec.number)
         for line, why in pending:
             self.fail(line, why, None)
+
+
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_TEXT = ("title", "abstract", "journal", "title_alt", "abstract_alt", "journal_alt")
+_NAMES_FIELDS = ("authors", "authors_alt", "keywords")
+
+
+_JATS = re.compile(r"</?jats:[^<>]*>")
+
+
+def nfc(fields: dict[str, Any]) -> None:
+    """NFC-normalise the text fields in place (decomposed accents from Mac/LaTeX tools), so search finds them.
+
+    JATS markup that Crossref-fed databases (Lens, Dimensions) leave in abstracts (``<jats:p>``,
+    ``&#x0D;``) is removed and its entities decoded.
+    """
+    for key in ("abstract", "abstract_alt", "title"):
+        value = fields.get(key)
+        if value and "<jats:" in value:
+            fields[key] = _SPACES.sub(" ", html.unescape(_JATS.sub(" ", value)).replace("\r", " ")).strip()
+    for key in _TEXT:
+        value = fields.get(key)
+        if value and not value.isascii() and not unicodedata.is_normalized("NFC", value):
+            fields[key] = unicodedata.normalize("NFC", value)
+    for key in _NAMES_FIELDS:
+        values = fields.get(key)
+        if values and any(not v.isascii() and not unicodedata.is_normalized("NFC", v) for v in values):
+            fields[key] = tuple(unicodedata.normalize("NFC", v) for v in values)
 
 
 _DEFAULTS = {f.name: f.default for f in dc_fields(Record) if f.default is not MISSING}

@@ -1,12 +1,15 @@
-"""Provides the BibTeX/BibLaTeX importer (bibtexparser v1: @string, crossref, LaTeX accents to Unicode)."""
+"""Provides the BibTeX/BibLaTeX importer (bibtexparser 2: @string, crossref; pylatexenc for LaTeX to Unicode)."""
 
 from __future__ import annotations
 
+import logging
 import re
-import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from reviewkit.importers.base import Importer, ParseContext
+from reviewkit.importers.latex import latex_to_text, split_names
 from reviewkit.importers.normalise import (
     norm_doi,
     norm_language,
@@ -19,60 +22,105 @@ from reviewkit.registry import importers
 
 _ENTRY = re.compile(r"^[ \t]*@[ \t]*(?P<type>[A-Za-z]\w*)[ \t]*[{(][ \t]*(?P<key>[^,\s{}()]*)", re.M)
 _NOT_ENTRIES = frozenset({"string", "comment", "preamble"})
-_FORMATTING = re.compile(
-    r"\\(?:emph|textit|textbf|texttt|textsc|textsf|textrm|textup|mkbibquote|mkbibemph|enquote|url)\s*(?=\{)"
-)
-_SPACE = re.compile(r"\s+")
-
-
-def _customize(record: dict[str, Any]) -> dict[str, Any]:
-    from bibtexparser.customization import convert_to_unicode
-
-    for k, v in record.items():
-        if isinstance(v, str) and "\\" in v:
-            record[k] = _FORMATTING.sub("", v)
-    return convert_to_unicode(record)
-
-
-def _tidy(value: str) -> str:
-    """Collapse whitespace and TeX spacing/dashes left after accent conversion."""
-    value = re.sub(r"(?<!\\)~", " ", value).replace("---", "—").replace("--", "–")
-    value = value.replace("\\&", "&").replace("\\%", "%").replace("{", "").replace("}", "")
-    return _SPACE.sub(" ", value).strip()
+_MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+# Fields a parent (crossref) passes to its children in BibLaTeX beyond the same-named ones.
+_INHERIT_AS = {"title": "booktitle", "subtitle": "booksubtitle"}
 
 
 def _authors(value: str) -> tuple[str, ...]:
-    names = re.split(r"\s+and\s+", _SPACE.sub(" ", value).strip())
-    return tuple(_tidy(n) for n in names if n.strip() and n.strip().lower() != "others")
+    return tuple(n for n in (latex_to_text(name) for name in split_names(value)) if n)
 
 
-def bibtex_fields(e: dict[str, Any]) -> dict[str, Any]:
-    """Map one bibtexparser entry to Record keyword arguments."""
+def bibtex_fields(e: dict[str, str]) -> dict[str, Any]:
+    """Map one entry (lower-cased field names, raw LaTeX values, plus ENTRYTYPE and ID) to Record fields."""
     get = e.get
     journal = get("journal") or get("journaltitle") or get("booktitle") or ""
-    raw = {k: v for k, v in e.items() if isinstance(v, str)}
+    editors = not get("author") and get("editor")
     return {
-        "title": _tidy(get("title", "")),
-        "abstract": _tidy(get("abstract", "")),
+        "title": latex_to_text(get("title", "")),
+        "abstract": latex_to_text(get("abstract", "")),
         "authors": _authors(get("author", "") or get("editor", "")),
         "year": norm_year(get("year") or get("date") or ""),
-        "journal": _tidy(journal),
-        "volume": _tidy(get("volume", "")),
-        "issue": _tidy(get("number") or get("issue") or ""),
-        "pages": norm_pages(_tidy(get("pages", ""))),
-        "doi": norm_doi(get("doi", "")),
-        "keywords": split_list(_tidy(get("keywords", "")), ",;"),
+        "journal": latex_to_text(journal),
+        "volume": latex_to_text(get("volume", "")),
+        "issue": latex_to_text(get("number") or get("issue") or ""),
+        "pages": norm_pages(latex_to_text(get("pages", ""))),
+        "doi": norm_doi(latex_to_text(get("doi", ""))),
+        "keywords": split_list(latex_to_text(get("keywords", "") or get("author_keywords", "")), ",;"),
         "language": norm_language(get("langid") or get("language") or ""),
         "type": norm_type(get("ENTRYTYPE", "")) or "other",
-        "url": _tidy(get("url", "")),
+        "url": latex_to_text(get("url", "")),
         "key": get("ID", ""),
-        "raw": raw,
+        "raw": dict(e, authors_are_editors="yes") if editors else dict(e),
     }
+
+
+@contextmanager
+def _quiet_splitter() -> Iterator[None]:
+    """Silence bibtexparser's log lines about broken blocks: we report them as skipped records."""
+    logger = logging.getLogger("bibtexparser.splitter")
+    was = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = was
+
+
+def _unenclose(value: str) -> str:
+    """Strip the outer braces or quotes (the parser's middleware skips entries with a repeated field)."""
+    value = value.strip()
+    if len(value) >= 2 and (value[0], value[-1]) in (("{", "}"), ('"', '"')):
+        return value[1:-1]
+    return value
+
+
+def _fields_of(entry: Any, enclosed: bool = False) -> dict[str, str]:
+    """Field name (lower-cased, no-break spaces as spaces) -> raw value; a repeated field keeps all values.
+
+    Args:
+        entry: a bibtexparser Entry.
+        enclosed: the values still have their braces/quotes (entries with a repeated field).
+    """
+    out: dict[str, str] = {}
+    for f in entry.fields:
+        name = str(f.key).replace("\xa0", " ").strip().lower()
+        value = f.value if isinstance(f.value, str) else str(f.value)
+        if enclosed:
+            value = _unenclose(value)
+        elif getattr(f, "enclosing", None) == "no-enclosing" and not value.strip().isdigit():
+            pieces = [piece.strip() for piece in value.split("#")]
+            bare = [piece for piece in pieces if piece and piece[0] not in "{\"" and piece.lower() not in _MONTHS]
+            value = " ".join(_unenclose(piece) for piece in pieces if piece)
+            if bare:
+                out["_undefined"] = out.get("_undefined", "") + f"{', '.join(bare)} in {name}; "
+        out[name] = f"{out[name]}; {value}" if name in out and value != out[name] else value
+    out["ENTRYTYPE"] = str(entry.entry_type).lower()
+    out["ID"] = str(entry.key).strip()
+    return out
+
+
+def _first_line(text: object) -> str:
+    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
+    return lines[-1] if lines else "syntax error"
+
+
+def _inherit(entries: list[dict[str, str]]) -> None:
+    """Fill missing fields of entries with a ``crossref`` from their parent entry (as biber does)."""
+    by_key = {e["ID"].lower(): e for e in entries}
+    for e in entries:
+        parent = by_key.get(e.get("crossref", "").strip().lower())
+        if parent is None or parent is e:
+            continue
+        for name, value in parent.items():
+            if name in ("ENTRYTYPE", "ID", "crossref"):
+                continue
+            e.setdefault(_INHERIT_AS.get(name, name), value)
 
 
 @importers.register("bibtex.v1")
 class BibtexImporter(Importer):
-    """BibTeX / BibLaTeX (``@article{key, ...}``), from Zotero, JabRef, Google Scholar, CNKI converters."""
+    """BibTeX / BibLaTeX (``@article{key, ...}``), from Zotero, JabRef, Scopus, WoS, Google Scholar, CNKI."""
 
     name = "bibtex"
     suffixes = ("bib", "bibtex")
@@ -85,44 +133,39 @@ class BibtexImporter(Importer):
         return 40 if types else 0
 
     def parse(self, text: str, ctx: ParseContext) -> None:
-        """Parse with bibtexparser; entries it had to drop are reported by line."""
-        import bibtexparser
-        from bibtexparser.bparser import BibTexParser
+        """Parse with bibtexparser 2; each entry it cannot read is reported with its line and key."""
+        from bibtexparser import model
+        from bibtexparser.entrypoint import parse_string
 
-        starts = [
-            (text.count("\n", 0, m.start()) + 1, m.group("key"))
-            for m in _ENTRY.finditer(text)
-            if m.group("type").lower() not in _NOT_ENTRIES
-        ]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parser = BibTexParser(
-                common_strings=True,
-                ignore_nonstandard_types=False,
-                interpolate_strings=True,
-                add_missing_from_crossref=True,
-            )
-            parser.customization = _customize
-            try:
-                entries = bibtexparser.loads(text, parser).entries
-            except Exception as exc:  # bibtexparser raises bare pyparsing/Key errors on broken input
-                ctx.fail(1, f"BibTeX could not be parsed: {exc}", None)
-                return
-        pos = 0
-        for entry in entries:
-            key = entry.get("ID", "")
-            j = pos
-            while j < len(starts) and starts[j][1] != key:
-                j += 1
-            if j == len(starts):  # not found by key: keep order
-                j = pos if pos < len(starts) else len(starts) - 1
-            for k in range(pos, j):
-                line = starts[k][0]
-                ctx.fail(line, f"BibTeX entry {starts[k][1]!r} is malformed", k + 1)
-            line = starts[j][0] if starts else None
-            # An entry without title is still well-formed BibTeX (biber's test data has 18 of them).
-            ctx.add(bibtex_fields(entry), line, j + 1, require_text=False)
-            pos = j + 1
-        for k in range(pos, len(starts)):
-            line = starts[k][0]
-            ctx.fail(line, f"BibTeX entry {starts[k][1]!r} is malformed", k + 1)
+        with _quiet_splitter():
+            library = parse_string(text)
+        number = 0
+        found: list[tuple[int, int, dict[str, str] | str]] = []
+        for block in library.blocks:
+            if isinstance(block, model.Entry):
+                number += 1
+                found.append(((block.start_line or 0) + 1, number, _fields_of(block)))
+            elif isinstance(block, model.DuplicateBlockKeyBlock):
+                number += 1
+                found.append(((block.start_line or 0) + 1, number, _fields_of(block.ignore_error_block)))
+            elif isinstance(block, model.DuplicateFieldKeyBlock):
+                number += 1
+                found.append(((block.start_line or 0) + 1, number, _fields_of(block.ignore_error_block, True)))
+            elif isinstance(block, model.ParsingFailedBlock):
+                m = _ENTRY.match(block.raw or "")
+                if m and m.group("type").lower() in _NOT_ENTRIES:
+                    continue
+                number += 1
+                key = m.group("key") if m else ""
+                what = f"BibTeX entry {key!r}" if key else "BibTeX entry"
+                found.append(((block.start_line or 0) + 1, number, f"{what} is malformed: {_first_line(block.error)}"))
+        _inherit([f for _, _, f in found if isinstance(f, dict)])
+        for line, no, fields in found:
+            if isinstance(fields, str):
+                ctx.fail(line, fields, no)
+            else:
+                undefined = fields.pop("_undefined", "")
+                if undefined:
+                    ctx.warn(line, f"undefined @string kept as text: {undefined.rstrip('; ')}", no)
+                # An entry without title is still well-formed BibTeX (biber's test data has 18 of them).
+                ctx.add(bibtex_fields(fields), line, no, require_text=False)

@@ -106,9 +106,9 @@ class CitationImporter(Importer):
     suffixes = ("txt",)
 
     def sniff(self, head: str) -> int:
-        """Likely when the text starts with an abstract header or holds GB/T 7714 lines."""
+        """Never for a table (CSV/TSV); likely when the text starts with an abstract header or holds GB/T 7714 lines."""
         lines = [ln for ln in head.split("\n")[:200] if ln.strip()]
-        if not lines:
+        if not lines or _tabular(lines):
             return 0
         refs = sum(1 for ln in lines if parse_reference(ln) is not None)
         if _ABSTRACT.match(lines[0]) and refs:
@@ -181,3 +181,23 @@ class CitationImporter(Importer):
             number += 1
             ctx.fail(no, f"not a GB/T 7714 reference line: {line.strip()[:60]!r}", number)
         close()
+
+
+def _tabular(lines: list[str]) -> bool:
+    """True when the first lines look like a delimited table: a header of 3+ short cells, rows alike."""
+    import csv
+
+    first = lines[0]
+    for delim in (",", "\t", ";"):
+        if first.count(delim) < 2:
+            continue
+        try:
+            rows = list(csv.reader(lines[:2], delimiter=delim))
+        except csv.Error:
+            continue
+        header = rows[0]
+        if len(header) < 3 or not all(0 < len(h.strip()) <= 40 and ". " not in h for h in header):
+            continue
+        if len(rows) == 1 or len(rows[1]) == len(header):
+            return True
+    return False

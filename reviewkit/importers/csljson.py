@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -40,15 +41,27 @@ def _csl_year(issued: Any) -> int | None:
     return norm_year(issued)
 
 
+# CSL rich text: <i>, <b>, <sup>, <sub>, <span style="font-variant:small-caps;">, <span class="nocase">.
+_HTML_TAG = re.compile(r"</?(?:i|b|em|strong|sup|sub|sc|span|p|br)\b[^<>]*>", re.I)
+
+
+def _no_html(text: str) -> str:
+    """Drop CSL's HTML-like markup from a title and unescape entities ("&amp;" -> "&")."""
+    if "<" not in text and "&" not in text:
+        return text
+    return html.unescape(_HTML_TAG.sub("", text))
+
+
 def csl_fields(obj: dict[str, Any]) -> dict[str, Any]:
     """Map one CSL-JSON item to Record keyword arguments (the whole item is kept as `raw`)."""
     get = obj.get
+    people = get("author") or get("editor") or []  # an edited book has only editors
     return {
-        "title": clean(get("title")),
-        "abstract": clean(get("abstract")),
-        "authors": tuple(n for n in (_csl_name(p) for p in get("author") or []) if n),
+        "title": _no_html(clean(get("title"))),
+        "abstract": _no_html(clean(get("abstract"))),
+        "authors": tuple(n for n in (_csl_name(p) for p in people if isinstance(p, dict)) if n),
         "year": _csl_year(get("issued")),
-        "journal": clean(get("container-title")),
+        "journal": _no_html(clean(get("container-title"))),
         "volume": clean(get("volume")),
         "issue": clean(get("issue")),
         "pages": norm_pages(clean(get("page")).replace("–", "-")),

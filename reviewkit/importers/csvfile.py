@@ -26,6 +26,17 @@ _EMBASE_SOURCE = re.compile(
 )
 
 
+_PREAMBLE = re.compile(r'^\W{0,2}(about the data|exported on|dimensions)\b', re.I)
+
+
+def _header_line(text: str) -> tuple[int, str]:
+    """(lines to skip, header line): Dimensions exports start with an "About the data: ..." note."""
+    lines = text.split("\n", 2)
+    if len(lines) > 1 and _PREAMBLE.match(lines[0]):
+        return 1, lines[1]
+    return 0, lines[0]
+
+
 def _delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in ("\t", ",", ";")}
     if counts["\t"] and counts["\t"] >= counts[","]:
@@ -48,6 +59,9 @@ def _listish(value: str) -> list[str] | None:
     return None
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def split_authors(value: str) -> tuple[str, ...]:
     """Split an author cell: list strings, "A; B", "Smith J.A., Doe K.", "Zolfaghari, S., Francis, K.E."."""
     listed = _listish(value)
@@ -58,19 +72,23 @@ def split_authors(value: str) -> tuple[str, ...]:
         return ()
     if ";" in v or "；" in v:
         return split_list(v, ";；")
+    if "|" in v:  # OpenAlex: "Ada Lovelace|Charles Babbage"
+        return split_list(v, "|")
     if re.search(r"\.,\s", v):
         return tuple(p.strip() for p in re.split(r"(?<=\.),\s*", v) if p.strip())
     if " and " in v:
         return tuple(p.strip() for p in v.split(" and ") if p.strip())
     parts = [p.strip() for p in re.split(r"[,，、]", v) if p.strip()]
-    if len(parts) == 2 and " " not in parts[0] and v.isascii():
+    if len(parts) == 2 and " " not in parts[0] and not _CJK.search(v):
         return (v,)  # "Smith, John" / "Porter, Michael E.": one author written family-first
     return tuple(parts)
 
 
 def _split_top_commas(value: str) -> list[str]:
     """Split on commas outside parentheses ("a, b (c, d), e" -> a | b (c, d) | e)."""
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in value:
         if ch in "([":
             depth += 1
@@ -98,6 +116,22 @@ def _keywords(*values: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+# Springer Link's CSV runs the names together: "Araz R. AlievNigar T. Ismayilova".
+_SPRINGER_JOIN = re.compile(r"(?<=[a-z\u00df-\u00ff])(?<!\bMc)(?<!\bMac)(?<!\bDe)(?<!\bDi)(?<!\bLa)(?<!\bLe)(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff])")
+
+
+def cols_named(header: list[str]) -> frozenset[str]:
+    """The normalised header names of a table."""
+    return frozenset(norm_header(h) for h in header)
+
+
+def _springer_authors(value: str) -> tuple[str, ...]:
+    """Split Springer's run-together author names at a lower-case letter followed by a capital."""
+    if ";" in value or "|" in value:
+        return split_authors(value)
+    return tuple(p.strip() for p in _SPRINGER_JOIN.split(value.strip()) if p.strip())
+
+
 def row_fields(row: list[str], header: list[str], cols: dict[str, int]) -> dict[str, Any]:
     """Map one data row (already aligned to the header) to Record keyword arguments."""
 
@@ -120,7 +154,7 @@ def row_fields(row: list[str], header: list[str], cols: dict[str, int]) -> dict[
     fields: dict[str, Any] = {
         "title": get("title"),
         "abstract": get("abstract"),
-        "authors": split_authors(get("authors")),
+        "authors": _springer_authors(get("authors")) if "item title" in cols_named(header) else split_authors(get("authors")),
         "year": norm_year(year),
         "journal": journal,
         "volume": volume,
@@ -150,8 +184,8 @@ class CsvImporter(Importer):
     suffixes = ("csv", "tsv", "tab", "txt")
 
     def sniff(self, head: str) -> int:
-        """Sure when the first line is a delimited header with a title-like column."""
-        first = head.lstrip("\n").split("\n", 1)[0]
+        """Sure when the first line (or the one after a Dimensions note) is a header with a title-like column."""
+        first = _header_line(head.lstrip("\n"))[1]
         delim = _delimiter(first)
         if delim not in first:
             return 0
@@ -166,7 +200,9 @@ class CsvImporter(Importer):
         """Parse the table; rows are mapped by header, ragged rows re-aligned."""
         csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
         lead = len(text) - len(text.lstrip("\n"))
-        body = text[lead:]
+        skip, _ = _header_line(text[lead:])
+        lead += skip
+        body = "\n".join(text.split("\n")[lead:])
         delim = _delimiter(body.split("\n", 1)[0])
         reader = csv.reader(io.StringIO(body), delimiter=delim, strict=True)
         try:

@@ -95,8 +95,8 @@ def refer_fields(rec: _Refer) -> dict[str, Any]:
     for value in rec.all("A"):
         authors.extend(split_list(value, ";；"))
     keywords: list[str] = []
-    for value in rec.fields.get("K", []):
-        for ln in value:
+    for lines in rec.fields.get("K", []):
+        for ln in lines:
             keywords.extend(split_list(ln, ";；"))
     kind = rec.get("0") or ("Thesis" if rec.get("9") in ("博士", "硕士") else "")
     fields: dict[str, Any] = {

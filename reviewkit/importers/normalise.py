@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from reviewkit.lang import detect_language
 
-_DOI = re.compile(r"10\.\d{3,9}/\S+")
+# A DOI runs to the next space; WoS writes old SICI DOIs with a space before "[" ("...024 [0141:SPOCMP]2.0.CO;2").
+_DOI = re.compile(r"10\.\d{3,9}/\S+(?: \[\d{4}:\S+)?")
+_SHORT_DOI = re.compile(r"(?:(?<=doi\.org/)|(?<![\w./]))10/(?=[a-z0-9]*[a-z])[a-z0-9]{3,}(?![\w/])", re.I)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 _TYPE_CODES = {
@@ -114,14 +117,30 @@ def clean(value: object) -> str:
 
 
 def norm_doi(value: object) -> str:
-    """DOI without resolver prefix, lower-cased ("" when none is found)."""
+    """DOI without resolver prefix, lower-cased ("" when none is found).
+
+    Full-width forms (CNKI/Wanfang "１０．３９６９／...") are NFKC-folded to ASCII; a SICI DOI that
+    WoS wrote with a space before "[" is joined again; short DOIs ("10/fqd6hj") are kept; a
+    closing bracket or parenthesis is only cut when it is unbalanced in the DOI.
+    """
     text = clean(value)
     if not text:
         return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     m = _DOI.search(text)
     if not m:
-        return ""
-    return m.group(0).rstrip(".,;)]").lower()
+        short = _SHORT_DOI.search(text)
+        return short.group(0).lower() if short else ""
+    doi = m.group(0).replace(" [", "[")
+    while doi and doi[-1] in ".,;)]":
+        last = doi[-1]
+        if last == ")" and doi.count("(") >= doi.count(")"):
+            break
+        if last == "]" and doi.count("[") >= doi.count("]"):
+            break
+        doi = doi[:-1]
+    return doi.lower()
 
 
 def norm_year(value: object) -> int | None:

@@ -143,9 +143,14 @@ def noteexpress_fields(rec: _NeRecord) -> dict[str, Any]:
         if len(values) > 1 and lang_of(values[1]) != lang_of(values[0]):
             fields[key] = values[1]
     for key, tags in _ALT.items():
+        if key == "authors_alt":  # one {Translated Author} line per author (Wanfang), or "A; B"
+            names = [n for v in rec.all(*tags) for n in split_list(v, ";；")]
+            if names:
+                fields[key] = tuple(names)
+            continue
         value = rec.get(*tags)
         if value:
-            fields[key] = split_list(value, ";；") if key == "authors_alt" else _text(value)
+            fields[key] = _text(value)
     alt_kw = _keywords(rec.all(*_KEYWORD_ALT))
     if alt_kw:
         fields["raw"]["keywords_alt"] = list(alt_kw)

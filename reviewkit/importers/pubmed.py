@@ -85,3 +85,24 @@ class PubmedImporter(Importer):
                 ctx.fail(rec.line, why, rec.number)
                 continue
             ctx.add(medline_fields(rec), rec.line, rec.number)
+        _check_last(records, text, ctx)
+
+
+def _check_last(records: list[TaggedRecord], text: str, ctx: ParseContext) -> None:
+    """Warn when the last record looks cut: the file has no end marker, so a truncated download or
+    copy would otherwise pass unseen. PubMed ends every record with SO; a last record without it,
+    when the others have it, or a file ending inside a field, is reported with its line."""
+    if not records:
+        return
+    last = records[-1]
+    ends = [r for r in records[:-1] if r.fields]
+    usual_end = ends and all("SO" in r.fields for r in ends)
+    if usual_end and "SO" not in last.fields:
+        ctx.warn(
+            last.line,
+            "the last record has no SO field, which ends every other record: the file looks cut; "
+            "export it again if records are missing",
+            last.number,
+        )
+    elif not ends and last.fields and "SO" not in last.fields and not text.endswith("\n"):
+        ctx.warn(last.line, "the file ends inside a record without SO field: it looks cut", last.number)

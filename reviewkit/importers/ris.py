@@ -8,6 +8,7 @@ from typing import Any
 from reviewkit.importers.base import Importer, ParseContext
 from reviewkit.importers.normalise import (
     clean,
+    lang_of,
     norm_doi,
     norm_language,
     norm_pages,
@@ -18,11 +19,23 @@ from reviewkit.registry import importers
 
 _TAG = re.compile(r"^[A-Z][A-Z0-9]  -", re.M)
 _TY = re.compile(r"^\s*TY  - ", re.M)
+_ER = re.compile(r"^ER  -", re.M)
+
+
+# A line that tries to be a tag but has the wrong spacing ("TI-Innovation", "AU -Smith", "PY - 2020").
+_BAD_TAG = re.compile(r"^[A-Z][A-Z0-9] ?-(?! )|^[A-Z][A-Z0-9] {0,1}- |^[A-Z][A-Z0-9] {3,}- ")
+# Tags whose value never runs on over an untagged line: such a line is junk, not part of the value.
+# (SN and UR do: a second ISSN or URL on the next line, as EndNote and Zotero write them.)
+_SINGLE_LINE = frozenset(
+    "TY ID AU A1 A2 A3 A4 PY Y1 DA DO VL IS SP EP LA ET".split()
+)
+# Tags that may repeat with one value each (EBSCO writes an English and a Chinese AB).
+_REPEATED = frozenset({"AB", "N2"})
 
 
 def _make_parser() -> Any:
     """A rispy parser that also records where each record starts and reports unclosed records."""
-    import rispy
+    import rispy  # type: ignore[import-untyped]
 
     class LineParser(rispy.RisParser):  # type: ignore[misc]
         """rispy's RisParser, keeping line numbers; TY/ER detection tolerant of leading space."""
@@ -33,47 +46,87 @@ def _make_parser() -> Any:
             super().__init__(mapping=mapping, enforce_list_tags=True)
 
         def parse_numbered(
-            self, lines: list[str], failures: list[tuple[int, str, int]]
+            self,
+            lines: list[str],
+            failures: list[tuple[int, str, int]],
+            warnings: list[tuple[int, str, int]],
+            ty_required: bool = True,
         ) -> list[tuple[dict[str, Any], int, int]]:
-            """Parse `lines` into (entry, start line, record number); bad records go to `failures`."""
+            """Parse `lines` into (entry, start line, record number).
+
+            Records without ``TY`` or ``ER`` go to `failures`; junk lines inside a record (untagged
+            text after a one-line tag, malformed tags) are left out of the record, kept in its
+            ``unparsed_lines`` and listed in `warnings`. Tagged lines after ``ER`` that are not
+            followed by their own ``ER`` (Ovid's ``NL  -``) are kept in the previous record's raw
+            ``after_end`` instead of swallowing the next record. With `ty_required` False (a file
+            whose writer never puts ``TY``, such as CiteSource's export) any tag opens a record.
+            """
             out: list[tuple[dict[str, Any], int, int]] = []
             record: dict[str, Any] | None = None
+            stray: list[tuple[int, str]] = []
             start = 0
             last_tag: str | None = None
             count = 0
-            add_tag = self._add_tag
             mapping = self.mapping
             list_tags = frozenset(self.list_tags)
             special = frozenset(self.delimiter_map) | frozenset(self.ignore)
+
+            def end_stray() -> None:
+                if stray and out:
+                    out[-1][0].setdefault("after_end", []).extend(text for _, text in stray)
+                elif stray:
+                    failures.append((stray[0][0], "text before the first 'TY  -' looks like a broken record", 0))
+                stray.clear()
+
             for no, line in enumerate(lines, 1):
                 if record is None:
                     stripped = line.lstrip()
                     if stripped.startswith("TY  -"):
+                        end_stray()
                         count += 1
                         record = {"type_of_reference": stripped[6:].strip()}
                         start = no
                         last_tag = None
-                    elif stripped and _TAG.match(stripped) and not stripped.startswith("ER  -"):
-                        count += 1
-                        failures.append((no, "RIS record does not start with 'TY  -'", count))
-                        record = {}
-                        start = -no  # swallow the stray record up to its ER
-                    continue
+                        continue
+                    if stripped.startswith("ER  -") or stripped.rstrip() == "ER":
+                        if stray:
+                            count += 1
+                            failures.append((stray[0][0], "RIS record does not start with 'TY  -'", count))
+                            stray.clear()
+                        continue
+                    if not stripped or not _TAG.match(stripped):
+                        continue
+                    if ty_required:
+                        stray.append((no, stripped.rstrip()))
+                        continue
+                    count += 1  # no TY anywhere in the file: this tag opens the record
+                    record = {"type_of_reference": ""}
+                    start = no
+                    last_tag = None
+                    line = stripped
                 # rispy's RisParser.parse_line, inlined: this loop runs once per line of the file.
                 if line[2:5] == "  -" and line[:2].isupper() and line[:1].isalpha():
                     tag = line[:2]
                     content = line[6:].strip()
                 else:
                     content = line.strip()
-                    if content and last_tag is not None:
-                        add_tag(record, last_tag, content, extend_multiline=True)
+                    if not content:
+                        continue
+                    bad_tag = _BAD_TAG.match(content) is not None and content[:2] in mapping
+                    if bad_tag or last_tag is None or last_tag in _SINGLE_LINE:
+                        why = "malformed RIS tag" if bad_tag else "untagged line"
+                        warnings.append(
+                            (no, f"{why} {content[:40]!r} left out of the record (kept in its raw data)", count)
+                        )
+                        record.setdefault("unparsed_lines", []).append(content)
+                        continue
+                    self._continue(record, last_tag, content)
                     continue
                 if tag == "ER":
-                    if start > 0:
-                        out.append((record, start, count))
+                    out.append((record, start, count))
                     record = None
                     continue
-                if tag == "TY" and start > 0:
+                if tag == "TY":
                     failures.append(
                         (
                             start,
@@ -90,7 +143,7 @@ def _make_parser() -> Any:
                 # The common cases of rispy's RisParser._add_tag (enforce_list_tags=True), inlined.
                 name = mapping.get(tag)
                 if name is None or tag in special:
-                    add_tag(record, tag, content)
+                    self._add_tag(record, tag, content)
                 elif tag in list_tags:
                     values = record.get(name)
                     if values is None:
@@ -99,9 +152,34 @@ def _make_parser() -> Any:
                         values.append(content)
                 elif name not in record:
                     record[name] = content
-            if record is not None and start > 0:
+                elif tag in _REPEATED:
+                    record.setdefault(name + "_more", []).append(content)
+            if record is not None:
                 failures.append((start, "RIS record not closed with 'ER  -' before end of file", count))
+            end_stray()
             return out
+
+        def _continue(self, record: dict[str, Any], tag: str, content: str) -> None:
+            """Add an untagged continuation line to the value of `tag` (its last occurrence)."""
+            name = self.mapping.get(tag)
+            delimiter = self.delimiter_map.get(tag)
+            if delimiter and name in record and isinstance(record[name], list):
+                record[name].extend(v.strip() for v in content.split(delimiter) if v.strip())
+                return
+            if name is None or delimiter or name not in record:
+                unknown = record.setdefault("unknown_tag", {}).setdefault(tag, [])
+                if unknown:
+                    unknown[-1] = f"{unknown[-1]} {content}"
+                else:
+                    unknown.append(content)
+                return
+            if tag in _REPEATED and record.get(name + "_more"):
+                more = record[name + "_more"]
+                more[-1] = f"{more[-1]} {content}"
+            elif isinstance(record[name], list):
+                record[name].append(content)
+            else:
+                record[name] = f"{record[name]} {content}"
 
     return LineParser()
 
@@ -121,6 +199,17 @@ def _jsonable(entry: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
+def _abstracts(first: str, more: list[str]) -> tuple[str, str]:
+    """(abstract, abstract in another language): every AB kept; same-language ones are joined."""
+    main_lang = lang_of(first)
+    main: list[str] = [first]
+    alt: list[str] = []
+    for text in more:
+        lang = lang_of(text)
+        (alt if lang and main_lang and lang != main_lang else main).append(text)
+    return "\n".join(t for t in main if t), "\n".join(alt)
+
+
 def entry_to_fields(e: dict[str, Any]) -> dict[str, Any]:
     """Map one rispy entry (rispy's field names) to Record keyword arguments.
 
@@ -128,26 +217,30 @@ def entry_to_fields(e: dict[str, Any]) -> dict[str, Any]:
     """
     get = e.get
     authors = get("authors") or get("first_authors") or ()
-    title = get("title") or get("primary_title") or get("short_title") or ""
-    journal = (
-        get("journal_name")
-        or get("secondary_title")
-        or get("alternate_title3")
-        or get("alternate_title2")
-        or get("alternate_title1")
-        or ""
-    )
-    abstract = get("abstract") or get("notes_abstract") or ""
+    title = _first(get("title") or get("primary_title") or get("short_title") or "")
+    secondary = _first(get("secondary_title") or "")
+    named_journal = _first(get("journal_name") or get("alternate_title3") or get("alternate_title2") or "")
+    title_alt = ""
+    if secondary and named_journal and secondary != named_journal and lang_of(secondary) != lang_of(title):
+        title_alt = secondary  # EBSCO: T1 in the original language, T2 the English title, JO the journal
+    journal = named_journal or secondary or _first(get("alternate_title1") or "")
+    abstract, abstract_alt = _first(get("abstract") or get("notes_abstract") or ""), ""
+    more = (get("abstract_more") or []) + (get("notes_abstract_more") or [])
+    if more:
+        abstract, abstract_alt = _abstracts(abstract, more)
     urls = get("urls")
     year = get("year") or get("publication_year") or get("date") or ""
     start, end = get("start_page", ""), get("end_page", "")
     doi = get("doi")
+    if not doi:  # EBSCO writes the DOI in L3
+        unknown = get("unknown_tag") or {}
+        doi = next((norm_doi(v) for v in unknown.get("L3", ()) if norm_doi(v)), "")
     fields: dict[str, Any] = {
-        "title": _first(title),
-        "abstract": _first(abstract),
+        "title": title,
+        "abstract": abstract,
         "authors": tuple(authors),
         "year": int(year) if year.__class__ is str and len(year) == 4 and year.isdigit() else norm_year(year),
-        "journal": _first(journal),
+        "journal": journal,
         "volume": _first(get("volume") or get("volume_alt") or ""),
         "issue": _first(get("number", "")),
         "pages": f"{start}-{end}"
@@ -160,11 +253,15 @@ def entry_to_fields(e: dict[str, Any]) -> dict[str, Any]:
         "key": _first(get("id") or get("accession_number") or ""),
         "raw": _jsonable(e),
     }
+    if abstract_alt:
+        fields["abstract_alt"] = abstract_alt
     lang = get("language")
     if lang:
         fields["language"] = norm_language(lang)
     if get("translated_title"):
         fields["title_alt"] = _first(get("translated_title"))
+    elif title_alt:
+        fields["title_alt"] = title_alt
     if get("translated_author"):
         fields["authors_alt"] = tuple(
             a.strip() for a in _first(get("translated_author")).split(";") if a.strip()
@@ -180,15 +277,23 @@ class RisImporter(Importer):
     suffixes = ("ris", "txt")
 
     def sniff(self, head: str) -> int:
-        """Sure when a line starts with ``TY  - `` and other two-letter tags follow."""
-        if _TY.search(head) and len(_TAG.findall(head, 0, 20000)) >= 2:
+        """Sure when a line starts with ``TY  - `` and other tags follow; likely with ``ER  -`` but no TY."""
+        tags = len(_TAG.findall(head, 0, 20000))
+        if _TY.search(head) and tags >= 2:
             return 95
+        if tags >= 5 and _ER.search(head):
+            return 60
         return 0
 
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse RIS text with rispy, keeping each record's first line."""
         failures: list[tuple[int, str, int]] = []
-        entries = _make_parser().parse_numbered(text.split("\n"), failures)
+        warnings: list[tuple[int, str, int]] = []
+        entries = _make_parser().parse_numbered(
+            text.split("\n"), failures, warnings, ty_required=_TY.search(text) is not None
+        )
+        for line, why, number in warnings:
+            ctx.warn(line, why, number)
         add = ctx.add
         pending = sorted(failures, key=lambda f: f[2])
         for entry, line, number in entries:

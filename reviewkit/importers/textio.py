@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from reviewkit.errors import ImportFormatError
@@ -68,17 +69,52 @@ def _line_and_column(data: bytes, offset: int) -> tuple[int, int]:
     return line, len(head) - (head.rfind(b"\n") + 1) + 1
 
 
-def guess_encoding(data: bytes) -> str | None:
-    """Name the encoding of `data`, or None when it looks binary or cannot be decoded.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Three or more non-ASCII characters in a row: what GBK or UTF-8 bytes look like when read as cp1252.
+_MOJIBAKE_RUN = re.compile(r"[^\x00-\x7f]{3,}")
+_C1 = re.compile(r"[\x80-\x9f]")
 
-    Order: BOM (UTF-8/16/32), UTF-16 without BOM, UTF-8, GB18030 (superset of GBK/GB2312),
-    then charset-normalizer as a last resort.
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _bad_utf8(data: bytes, limit: int = 1000) -> list[tuple[int, str]]:
+    """(line, "byte 0x.. at column c is not valid UTF-8") for the first `limit` bad bytes of `data`."""
+    text = normalise_newlines(data.decode("utf-8", errors="surrogateescape"))
+    out: list[tuple[int, str]] = []
+    for m in _ESCAPED.finditer(text):
+        start = m.start()
+        line = text.count("\n", 0, start) + 1
+        col = start - text.rfind("\n", 0, start)
+        out.append((line, f"byte 0x{ord(m.group(0)) - 0xDC00:02x} at column {col} is not valid UTF-8"))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _plausible_single_byte(text: str) -> bool:
+    """True when a cp1252/Latin-1 reading looks like Western text, not mojibake of CJK or UTF-8."""
+    if _C1.search(text):
+        return False
+    high = sum(1 for ch in text if ch >= "\x80")
+    if not high:
+        return True
+    in_runs = sum(len(m.group(0)) for m in _MOJIBAKE_RUN.finditer(text) if not m.group(0).isspace())
+    return in_runs <= 0.2 * high and not any(m in text for m in ("Ã©", "Ã¨", "Ã¼", "Ã¶", "â€"))
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """Name the encoding of `data` when one reading of the whole file is clean, else None.
+
+    Order: BOM (UTF-8/16/32), UTF-16 without BOM, UTF-8, GB18030 (only when it yields mostly
+    common Chinese), cp1252 and Latin-1 (only without C1 controls and mojibake runs). No
+    statistical guess: a file none of these reads cleanly is refused (see `decode_bytes`).
 
     Args:
         data: the file's bytes.
 
     Returns:
-        A codec name such as "utf-8", "utf-8-sig", "utf-16", "gb18030", or None.
+        A codec name such as "utf-8", "utf-8-sig", "utf-16", "gb18030", "cp1252", or None.
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -93,26 +129,39 @@ def guess_encoding(data: bytes) -> str | None:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    gb_text: str | None
     try:
         gb_text = data.decode("gb18030")
+        if _plausible_gb(gb_text) and any("\u4e00" <= ch <= "\u9fff" for ch in gb_text):
+            return "gb18030"
     except UnicodeDecodeError:
-        gb_text = None
-    if gb_text is not None and _plausible_gb(gb_text):
-        return "gb18030"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000]).best()
-    if best is not None:
+        pass
+    for name in ("cp1252", "latin-1"):
         try:
-            data.decode(best.encoding)
-            return str(best.encoding)
-        except (UnicodeDecodeError, LookupError):
-            pass
-    return "gb18030" if gb_text is not None else None
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if _plausible_single_byte(text):
+            return name
+    return None
+
+
+def _has_bom(data: bytes) -> bool:
+    return any(data.startswith(bom) for bom, _ in _BOMS) or _utf16_without_bom(data) is not None
+
+
+def _mostly_utf8(data: bytes, bad: list[tuple[int, str]]) -> bool:
+    """True when `data` is UTF-8 with a few stray bytes (a pasted Latin-1 or GBK character)."""
+    good = len(_UTF8_MULTIBYTE.findall(data, 0, 2_000_000))
+    return good > 0 and len(bad) <= max(3, good // 50)
 
 
 def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode a whole export file, detecting the encoding unless one is given (see `_decode`)."""
+    text, used, _ = _decode(data, path, encoding)
+    return text, used
+
+
+def _decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str, list[tuple[int, str]]]:
     """Decode a whole export file, detecting the encoding unless one is given.
 
     Args:
@@ -121,7 +170,7 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> tuple[s
         encoding: a codec name forced by the user, or None to detect.
 
     Returns:
-        (text, encoding used). A BOM is removed from the text.
+        (text, encoding used, [(line, bytes replaced)]). A BOM is removed from the text.
 
     Raises:
         ImportFormatError: empty, binary or undecodable file, or a wrong/unknown forced encoding.
@@ -133,11 +182,18 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> tuple[s
             raise ImportFormatError(path, 1, f"this is {what}, not a text export of bibliographic records")
     if encoding:
         try:
-            codecs.lookup(encoding)
+            info = codecs.lookup(encoding)
         except LookupError:
             raise ImportFormatError(
                 path, None, f"unknown encoding {encoding!r}; try utf-8, utf-8-sig, gb18030 or utf-16"
             ) from None
+        if not info.name.startswith("utf") and _UTF8_MULTIBYTE.search(data) and not _bad_utf8(data, 1):
+            raise ImportFormatError(
+                path,
+                None,
+                f"the file is valid UTF-8 with non-ASCII text: reading it as {encoding} would garble every "
+                "accented or Chinese character; leave out --encoding",
+            )
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
@@ -152,21 +208,57 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> tuple[s
             ) from None
         if text.startswith("\ufeff"):
             text = text[1:]
-        return text, encoding
+        return text, encoding, []
+    return decode_auto(data, path)
+
+
+def decode_auto(data: bytes, path: str) -> tuple[str, str, list[tuple[int, str]]]:
+    """Detect the encoding and decode, reporting stray bytes of an otherwise UTF-8 file.
+
+    A UTF-8 file with a few invalid bytes (one pasted Latin-1 or GBK character) is read as UTF-8
+    with each bad byte replaced by U+FFFD and listed as a problem with its line: reading the whole
+    file in another encoding would turn every good accent or Chinese character into mojibake.
+
+    Args:
+        data: the file's bytes (not empty, not binary magic).
+        path: the file name, for messages.
+
+    Returns:
+        (text without BOM, encoding, [(line, problem)]).
+
+    Raises:
+        ImportFormatError: binary, or no encoding reads the file cleanly (naming the first bad line).
+    """
+    problems: list[tuple[int, str]] = []
     found = guess_encoding(data)
-    if found is None:
+    bad = _bad_utf8(data) if found not in (None, "utf-8") and not _has_bom(data) else []
+    if found is None or (bad and _mostly_utf8(data, bad)):
+        # UTF-8 accents read as GB18030 are common Chinese characters: a UTF-8 file with a stray
+        # byte must stay UTF-8, or all its good text would turn into plausible-looking mojibake.
         if b"\x00" in data[:8192]:
             raise ImportFormatError(
                 path, 1, "binary file (it contains NUL bytes); export the records as text (RIS, CSV...)"
             )
-        raise ImportFormatError(path, 1, "could not detect the text encoding; give one with --encoding")
-    text = data.decode(found)
+        bad = bad or _bad_utf8(data)
+        if not _mostly_utf8(data, bad):
+            line, what = bad[0]
+            raise ImportFormatError(
+                path,
+                line,
+                f"{what}, and neither GB18030, cp1252 nor Latin-1 reads the whole file cleanly; "
+                "export it again as UTF-8 or name its encoding with --encoding",
+            )
+        found = "utf-8"
+        problems = [(line, f"{what}: replaced by \ufffd") for line, what in bad[:100]]
+        text = data.decode("utf-8", errors="replace")
+    else:
+        text = data.decode(found)
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ImportFormatError(path, line, "binary file (it contains NUL characters)")
-    return text, found
+    return text, found, problems
 
 
 def decode_head(data: bytes, path: str, complete: bool) -> tuple[str, str]:
@@ -218,8 +310,25 @@ def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
         ) from None
     except OSError as exc:
         raise ImportFormatError(str(path), None, f"cannot read the file: {exc.strerror}") from None
-    text, used = decode_bytes(data, str(path), encoding)
+    text, used, _ = _decode(data, str(path), encoding)
     return normalise_newlines(text), used
+
+
+def read_text_report(path: str | Path, encoding: str | None = None) -> tuple[str, str, list[tuple[int, str]]]:
+    """Like `read_text`, also returning the (line, problem) list of bytes replaced while decoding."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ImportFormatError(str(path), None, "no such file") from None
+    except IsADirectoryError:
+        raise ImportFormatError(
+            str(path), None, "this is a folder; give the export files themselves"
+        ) from None
+    except OSError as exc:
+        raise ImportFormatError(str(path), None, f"cannot read the file: {exc.strerror}") from None
+    text, used, problems = _decode(data, str(path), encoding)
+    return normalise_newlines(text), used, problems
 
 
 def normalise_newlines(text: str) -> str:

@@ -44,15 +44,17 @@ def _keywords(rec: TaggedRecord) -> tuple[str, ...]:
 def wos_fields(rec: TaggedRecord) -> dict[str, Any]:
     """Map one WoS tagged record to Record keyword arguments."""
     authors = rec.lines_of("AF") or rec.lines_of("AU")
+    if len(authors) == 1 and ";" in authors[0]:  # "AU a; b; c" on one line (MEDLINE-in-WoS exports)
+        authors = authors[0].split(";")
     return {
         "title": rec.joined("TI"),
         "abstract": rec.joined("AB"),
         "authors": tuple(a.strip() for a in authors if a.strip()),
-        "year": norm_year(rec.joined("PY") or rec.joined("PD") or rec.joined("EA")),
+        "year": norm_year(rec.joined("PY") or rec.joined("EY") or rec.joined("PD") or rec.joined("EA")),
         "journal": rec.joined("SO"),
         "volume": rec.joined("VL"),
         "issue": rec.joined("IS"),
-        "pages": norm_pages(rec.joined("BP"), rec.joined("EP")) or rec.joined("AR"),
+        "pages": norm_pages(rec.joined("BP"), rec.joined("EP")) or rec.joined("AR") or norm_pages(rec.joined("PS")),
         "doi": norm_doi(rec.joined("DI")),
         "keywords": _keywords(rec),
         "language": norm_language(rec.joined("LA")),
