@@ -30,16 +30,16 @@ def test_save_codebook_versions(store: Store, tmp_path: Path) -> None:
     edited = load_codebook(edited_copy(tmp_path, "Codes about upgrading", "Codes about all upgrading"))
     second = store.save_codebook(edited)
     assert second != first
-    versions = store.codebook_versions("small-test")
-    assert [(v["id"], v["number"], v["is_current"], v["codes"]) for v in versions] == [
+    versions = store.codebooks.versions("small-test")
+    assert [(v.id, v.number, v.is_current, v.codes) for v in versions] == [
         (first, 1, False, 6),
         (second, 2, True, 6),
     ]
     assert store.current_codebook("small-test") == (second, edited)
-    assert store.codebook_by_id(first) == cb  # the old version is kept, unchanged
+    assert store.codebooks.get(first) == cb  # the old version is kept, unchanged
     # loading the old content again makes the old row current; no third row
     assert store.save_codebook(cb) == first
-    assert [v["is_current"] for v in store.codebook_versions("small-test")] == [True, False]
+    assert [v.is_current for v in store.codebooks.versions("small-test")] == [True, False]
     rows = store.db.execute("SELECT code_id, parent, label, label_zh, threshold FROM codes WHERE codebook_id = ? "
                             "ORDER BY position", [first]).fetchall()  # fmt: skip
     assert rows[1] == (
@@ -58,7 +58,7 @@ def test_source_keeps_the_file_text(store: Store) -> None:
     assert source.startswith("# A small, valid codebook")  # comments kept
     # a codebook saved without a source gets YAML written from it, which reads back equal
     other = store.save_codebook(Codebook(name="another", version="1", codes=result.codebook.codes))
-    assert store.codebook_by_id(other).codes == result.codebook.codes
+    assert store.codebooks.get(other).codes == result.codebook.codes
 
 
 def test_current_codebook_is_the_last_loaded(store: Store, tmp_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_current_codebook_is_the_last_loaded(store: Store, tmp_path: Path) -> No
     again = load_codebook_file(store, SMALL)
     assert again.unchanged and again.codebook_id == a.codebook_id
     assert store.current_codebook()[0] == a.codebook_id
-    assert store.codebook_names() == ["small-test", "other-test"]
+    assert store.codebooks.names() == ["small-test", "other-test"]
 
 
 def test_load_result(store: Store, tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_load_result(store: Store, tmp_path: Path) -> None:
     assert (second.is_new_version, second.previous_version, second.number) == (True, first.codebook_id, 2)
     with pytest.raises(CodebookError):
         load_codebook_file(store, Path(__file__).resolve().parent / "data" / "codebook-broken.yaml")
-    assert len(store.codebook_versions("small-test")) == 2  # nothing stored for the broken file
+    assert len(store.codebooks.versions("small-test")) == 2  # nothing stored for the broken file
 
 
 def _add_passage(store: Store, key: str) -> int:
@@ -128,7 +128,7 @@ def test_counts_and_tree(store: Store, tmp_path: Path) -> None:
     _decide(store, p1, old, "upgrading.functional", "ann", "accepted")
     _decide(store, p1, old, "upgrading.functional", "bob", "accepted")
     _decide(store, p2, old, "upgrading.product", "ann", "rejected")
-    counts = store.code_counts(old)
+    counts = store.codebooks.counts(old)
     assert counts["upgrading.functional"] == {"suggested": 1, "accepted": 2, "rejected": 0}
     assert counts["upgrading.product"] == {"suggested": 1, "accepted": 0, "rejected": 1}
     assert counts["regionalism.institutions"] == {"suggested": 0, "accepted": 0, "rejected": 0}
@@ -138,8 +138,8 @@ def test_counts_and_tree(store: Store, tmp_path: Path) -> None:
         (0, "regionalism", False), (1, "regionalism.collective_learning", True),
     ]  # fmt: skip
     by_id: dict[str, Any] = {r.code.id: r for r in rows}
-    assert by_id["upgrading"].counts == {"suggested": 2, "accepted": 2, "rejected": 1}  # subtree totals
-    assert by_id["regionalism"].counts == {"suggested": 0, "accepted": 0, "rejected": 0}
+    assert by_id.upgrading.counts == {"suggested": 2, "accepted": 2, "rejected": 1}  # subtree totals
+    assert by_id.regionalism.counts == {"suggested": 0, "accepted": 0, "rejected": 0}
 
     # an edited codebook is a new version; codings made under the old one still point at it
     new = load_codebook_file(
@@ -148,7 +148,7 @@ def test_counts_and_tree(store: Store, tmp_path: Path) -> None:
     assert new != old
     assert store.db.execute("SELECT DISTINCT codebook_id FROM codings").fetchall() == [(old,)]
     assert codebook_tree(store)[0].counts == {"suggested": 0, "accepted": 0, "rejected": 0}
-    assert by_id["upgrading"].counts == {r.code.id: r for r in codebook_tree(store, old)}["upgrading"].counts
+    assert by_id.upgrading.counts == {r.code.id: r for r in codebook_tree(store, old)}["upgrading"].counts
 
 
 def test_tree_without_project_and_missing_codebook(store: Store) -> None:
@@ -157,4 +157,4 @@ def test_tree_without_project_and_missing_codebook(store: Store) -> None:
     with pytest.raises(NotFoundError, match="reviewkit codebook load FILE"):
         codebook_tree(store)
     with pytest.raises(NotFoundError, match="No codebook version 42"):
-        store.codebook_by_id(42)
+        store.codebooks.get(42)

@@ -23,8 +23,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
     path = tmp_path / "project.db"
     info = build_project(path)
     s = Store.open(path)
-    s.set_decision(1, "regionalism.collective_learning", "alice", "accepted", codebook_id=info["codebook_id"])
-    s.set_decision(5, "global.value_chain", "alice", "rejected", codebook_id=info["codebook_id"])
+    s.codings.set(1, "regionalism.collective_learning", "alice", "accepted", codebook_id=info["codebook_id"])
+    s.codings.set(5, "global.value_chain", "alice", "rejected", codebook_id=info["codebook_id"])
     yield s
     s.close()
 

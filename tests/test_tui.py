@@ -87,8 +87,8 @@ async def test_search_finds_chinese_and_english(store: Store) -> None:
 
 
 async def test_year_code_and_status_filters(store: Store, project: tuple[Path, dict[str, Any]]) -> None:
-    store.set_decision(
-        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
+    store.codings.set(
+        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1].codebook_id
     )
     app = make_app(store, "alice", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -133,8 +133,8 @@ async def test_accept_and_reject_write_the_database(store: Store) -> None:
         await pilot.press("r")
         await pilot.pause()
         assert decisions(store) == {(1, "regionalism.collective_learning"): "rejected"}
-        audit = store.audit_log("alice")
-        assert [a["action"] for a in audit] == ["decide", "decide"]
+        audit = store.audit.log("alice")
+        assert [a.action for a in audit] == ["decide", "decide"]
 
 
 async def test_j_k_move_between_passages(store: Store) -> None:
@@ -274,8 +274,8 @@ async def test_number_keys_switch_screens(store: Store) -> None:
 async def test_codebook_tree_shows_counts_and_definitions(
     store: Store, project: tuple[Path, dict[str, Any]]
 ) -> None:
-    store.set_decision(
-        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
+    store.codings.set(
+        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1].codebook_id
     )
     app = make_app(store, "alice", start="codebook", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -294,8 +294,8 @@ async def test_trends_toggles_source_window_and_codes(
 ) -> None:
     from reviewkit.project.trends import trends
 
-    store.set_decision(
-        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
+    store.codings.set(
+        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1].codebook_id
     )
     app = make_app(store, "alice", start="trends", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -319,9 +319,9 @@ async def test_trends_toggles_source_window_and_codes(
 
 
 async def test_disagreements_record_consensus(store: Store, project: tuple[Path, dict[str, Any]]) -> None:
-    cb = project[1]["codebook_id"]
+    cb = project[1].codebook_id
     for coder, status in (("alice", "accepted"), ("bob", "rejected")):
-        store.set_decision(1, "regionalism.collective_learning", coder, status, codebook_id=cb)
+        store.codings.set(1, "regionalism.collective_learning", coder, status, codebook_id=cb)
     app = make_app(store, "lead", start="disagreements", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -330,7 +330,7 @@ async def test_disagreements_record_consensus(store: Store, project: tuple[Path,
         await pilot.press("r")
         await settle(pilot)
         assert decisions(store, "consensus") == {(1, "regionalism.collective_learning"): "rejected"}
-        assert store.audit_log("lead")[0]["after"]["origin"] == "consensus"
+        assert store.audit.log("lead")[0].after["origin"] == "consensus"
         await pilot.press("u")
         await settle(pilot)
         assert decisions(store, "consensus") == {}
@@ -339,8 +339,8 @@ async def test_disagreements_record_consensus(store: Store, project: tuple[Path,
 async def test_blind_mode_hides_other_coders_and_scores(
     store: Store, project: tuple[Path, dict[str, Any]]
 ) -> None:
-    store.set_decision(
-        1, "regionalism.collective_learning", "bob", "accepted", codebook_id=project[1]["codebook_id"]
+    store.codings.set(
+        1, "regionalism.collective_learning", "bob", "accepted", codebook_id=project[1].codebook_id
     )
     app = make_app(store, "alice", blind=True, hide_scores=True, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:

@@ -141,9 +141,9 @@ def show(file: str | None, version_id: int | None, short: bool, db_path: str, as
         store = _open_store(db_path)
         try:
             codebook_id, cb = resolve_codebook(store, version_id)
-            rows = tree_rows(cb, store.code_counts(codebook_id))
+            rows = tree_rows(cb, store.codebooks.counts(codebook_id))
             number = next(
-                (v["number"] for v in store.codebook_versions(cb.name) if v["id"] == codebook_id), codebook_id
+                (v.number for v in store.codebooks.versions(cb.name) if v.id == codebook_id), codebook_id
             )
         finally:
             store.close()

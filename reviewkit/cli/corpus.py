@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from reviewkit.cli.app import cli, db_option, default_coder, json_option
-from reviewkit.cli.output import echo_json, echo_table, progress_bar, warn
+from reviewkit.cli.output import Snippet, echo_json, echo_table, plain_snippet, progress_bar, warn
 
 
 def open_store(db_path: str, *, create: bool = False):  # type: ignore[no-untyped-def]
@@ -38,8 +39,14 @@ def init(db_path: str) -> None:
 @click.option("--format", "fmt", help="Force the format (default: detected from the content).")
 @click.option("--encoding", help="Force the text encoding (default: detected; e.g. gb18030, utf-16).")
 @click.option("--skip-bad", is_flag=True, help="Skip malformed records (each reported with its line) instead of failing.")
+@click.option(
+    "--use-codebook",
+    is_flag=True,
+    help="Make the codebook of an imported .qdpx the current one (default: keep the project's current codebook).",
+)
 @db_option
-def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_bad: bool, db_path: str) -> None:
+def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_bad: bool, use_codebook: bool,
+            db_path: str) -> None:  # fmt: skip
     """Import exported records (RIS, BibTeX, WoS, PubMed, Scopus/CSV, JSONL, EndNote, RefWorks,
     NoteExpress, GB/T 7714 citation text, REFI-QDA .qdpx), merging duplicates.
 
@@ -62,7 +69,7 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
         for path in qdpx:
             from reviewkit.project.qdpx_import import import_qdpx
 
-            result = import_qdpx(store, path)
+            result = import_qdpx(store, path, use_codebook=use_codebook)
             click.echo(f"{path}: {result}")
         if others:
             for note in corpus.expand_paths(others)[1]:
@@ -76,8 +83,8 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
                 )
                 for skipped in r.skipped:
                     warn(f"  skipped: {skipped}")
-            stats = store.corpus_stats()
-            click.echo(f"Project {db_path}: {stats['documents']} documents.")
+            stats = store.imports.corpus_stats()
+            click.echo(f"Project {db_path}: {stats.documents} documents.")
     finally:
         store.close()
 
@@ -113,8 +120,8 @@ def docs_list(limit: int, offset: int, year_from: int | None, year_to: int | Non
     """
     store = open_store(db_path)
     try:
-        rows = store.list_documents(limit=limit, offset=offset, year_from=year_from, year_to=year_to, language=language)
-        total = store.count_documents(year_from=year_from, year_to=year_to, language=language)
+        rows = store.documents.page(limit=limit, offset=offset, year_from=year_from, year_to=year_to, language=language)
+        total = store.documents.count(year_from=year_from, year_to=year_to, language=language)
     finally:
         store.close()
     if as_json:
@@ -122,7 +129,7 @@ def docs_list(limit: int, offset: int, year_from: int | None, year_to: int | Non
         return
     echo_table(
         ["id", "year", "first author", "title", "key"],
-        [(r["id"], r["year"], (r["authors"] or [""])[0], r["title"] or r["title_alt"], r["key"]) for r in rows],
+        [(r.id, r.year, (r.authors or ("",))[0], r.display_title, r.key) for r in rows],
         title=f"{len(rows)} of {total} documents",
     )
 
@@ -148,22 +155,22 @@ def docs_show(ident: str, as_json: bool, db_path: str) -> None:
     finally:
         store.close()
     if as_json:
-        echo_json(doc)
+        echo_json({**asdict(doc.document), "sources": [asdict(s) for s in doc.sources]})
         return
     fields = ["id", "key", "type", "title", "title_alt", "authors", "authors_alt", "year", "journal", "journal_alt",
               "volume", "issue", "pages", "doi", "language", "language_alt", "keywords", "url"]  # fmt: skip
     for name in fields:
-        value = doc.get(name)
-        if value in ("", None, []):
+        value = getattr(doc.document, name)
+        if value in ("", None, ()):
             continue
-        click.echo(f"{name:>13}: {', '.join(value) if isinstance(value, list) else value}")
+        click.echo(f"{name:>13}: {', '.join(value) if isinstance(value, tuple) else value}")
     for name in ("abstract", "abstract_alt"):
-        if doc.get(name):
-            click.echo(f"\n{name}:\n{doc[name]}")
+        if getattr(doc.document, name):
+            click.echo(f"\n{name}:\n{getattr(doc.document, name)}")
     click.echo("\nsources:")
-    for s in doc["sources"]:
-        dup = f" (merged: {s['match_reason']})" if s["duplicate_of_existing"] else ""
-        click.echo(f"  {s['source_format']} {s['source_file']} line {s['source_line']}{dup}")
+    for s in doc.sources:
+        dup = f" (merged: {s.match_reason})" if s.duplicate_of_existing else ""
+        click.echo(f"  {s.source_format} {s.source_file} line {s.source_line}{dup}")
 
 
 @cli.command()
@@ -185,16 +192,16 @@ def search(query: str, limit: int, as_json: bool, db_path: str) -> None:
     """
     store = open_store(db_path)
     try:
-        rows = store.search(query, limit=limit)
-        total = store.count_search(query)
+        rows = store.documents.search(query, limit=limit)
+        total = store.documents.count_search(query)
     finally:
         store.close()
     if as_json:
-        echo_json(rows)
+        echo_json([{**asdict(r), "snippet": plain_snippet(r.snippet)} for r in rows])
         return
     echo_table(
         ["id", "year", "title", "snippet"],
-        [(r["id"], r["year"], r["title"] or r["title_alt"], r["snippet"]) for r in rows],
+        [(r.id, r.year, r.title or r.title_alt, Snippet(r.snippet)) for r in rows],
         title=f"{total} documents match {query!r}",
     )
 
@@ -212,25 +219,25 @@ def stats(as_json: bool, db_path: str) -> None:
     """
     store = open_store(db_path)
     try:
-        s = store.corpus_stats()
+        s = store.imports.corpus_stats()
     finally:
         store.close()
     if as_json:
-        echo_json(s)
+        echo_json(s.to_dict())
         return
-    years = s["years"]
-    click.echo(f"documents:          {s['documents']}")
-    click.echo(f"records imported:   {s['records_imported']} in {s['imports']} import(s)")
-    click.echo(f"duplicates merged:  {s['duplicates_merged']}")
-    click.echo(f"records skipped:    {s['records_skipped']}")
-    click.echo(f"with abstract:      {s['with_abstract']}")
-    click.echo(f"bilingual (zh/en):  {s['bilingual']}")
+    years = s.years
+    click.echo(f"documents:          {s.documents}")
+    click.echo(f"records imported:   {s.records_imported} in {s.imports} import(s)")
+    click.echo(f"duplicates merged:  {s.duplicates_merged}")
+    click.echo(f"records skipped:    {s.records_skipped}")
+    click.echo(f"with abstract:      {s.with_abstract}")
+    click.echo(f"bilingual (zh/en):  {s.bilingual}")
     click.echo(f"years:              {f'{years[0]}-{years[-1]}' if years else '-'}")
-    click.echo("languages:          " + ", ".join(f"{k or '?'} {v}" for k, v in s["by_language"].items()))
-    click.echo("formats:            " + ", ".join(f"{k} {v}" for k, v in s["by_format"].items()))
-    click.echo(f"passages:           {s['passages']}")
-    click.echo(f"suggestions:        {s['suggestions']}")
-    click.echo(f"codings:            {s['codings']}")
+    click.echo("languages:          " + ", ".join(f"{k or '?'} {v}" for k, v in s.by_language.items()))
+    click.echo("formats:            " + ", ".join(f"{k} {v}" for k, v in s.by_format.items()))
+    click.echo(f"passages:           {s.passages}")
+    click.echo(f"suggestions:        {s.suggestions}")
+    click.echo(f"codings:            {s.codings}")
 
 
 @cli.command()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewkit.errors import ImportFormatError, NotFoundError, ReviewkitError
 from reviewkit.lang import has_cjk
-from reviewkit.records import Record, SkippedRecord
+from reviewkit.records import Document, DocumentSource, Record, SkippedRecord
 from reviewkit.store.documents import normalize_title
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def _unique_key(store: Store, rec: Record, taken: dict[str, set[str]]) -> str:
     base = make_key(rec)
     used = taken.get(base)
     if used is None:
-        used = taken[base] = store.keys_starting_with(base)
+        used = taken[base] = store.documents.keys_starting_with(base)
     key, n = base, 0
     while key in used:
         n += 1
@@ -130,7 +130,7 @@ def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMI
     """The existing document `rec` duplicates, as (id, reason, similarity), or None."""
     from rapidfuzz import fuzz
 
-    doc_id = store.find_by_doi(rec.doi)
+    doc_id = store.documents.find_by_doi(rec.doi)
     if doc_id is not None:
         return doc_id, "same DOI", 100.0
     best: tuple[int, str, float] | None = None
@@ -144,7 +144,7 @@ def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMI
                 return short, "same short title, year, first author and journal", 100.0
             continue
         numbers = _NUMBERS.findall(norm)
-        for cand_id, cand_norm in store.title_candidates(rec.year, norm):
+        for cand_id, cand_norm in store.documents.title_candidates(rec.year, norm):
             if cand_norm != norm and _NUMBERS.findall(cand_norm) != numbers:
                 continue  # "Part 1" vs "Part 2", "Study 3" vs "Study 13": different papers
             sim = 100.0 if cand_norm == norm else float(fuzz.ratio(norm, cand_norm))
@@ -162,10 +162,10 @@ def _is_short(norm: str) -> bool:
 
 def _same_short_title(store: Store, rec: Record, norm: str) -> int | None:
     """A short title ("Editorial", "Clusters") matches only with the same year, first author and journal."""
-    for cand_id, cand_norm in store.title_candidates(rec.year, norm, prefix_len=len(norm)):
+    for cand_id, cand_norm in store.documents.title_candidates(rec.year, norm, prefix_len=len(norm)):
         if cand_norm != norm:
             continue
-        other = store.get_record(cand_id)
+        other = store.documents.record(cand_id)
         same_author = normalize_title(" ".join(other.authors[:1])) == normalize_title(" ".join(rec.authors[:1]))
         if same_author and normalize_title(other.journal) == normalize_title(rec.journal):
             return cand_id
@@ -248,8 +248,8 @@ def import_files(
         sha = hashlib.sha256(Path(res.path).read_bytes()).hexdigest()
         taken: dict[str, set[str]] = {}
         with store.transaction():
-            import_id = store.start_import(str(res.path), res.format, sha)
-            writer = store.document_writer(import_id)
+            import_id = store.imports.start(str(res.path), res.format, sha)
+            writer = store.documents.writer(import_id)
             for rec in res.records:
                 report.records += 1
                 dup = find_duplicate(store, rec)
@@ -259,7 +259,7 @@ def import_files(
                     report.added += 1
                 else:
                     doc_id, reason, sim = dup
-                    writer.update(doc_id, merge_records(store.get_record(doc_id), rec))
+                    writer.update(doc_id, merge_records(store.documents.record(doc_id), rec))
                     writer.add_source(doc_id, rec, duplicate=True, reason=reason, similarity=sim)
                     report.merged += 1
                     report.merges.append((doc_id, reason))
@@ -267,7 +267,7 @@ def import_files(
                 if progress is not None and (done % 500 == 0 or done == total):
                     progress(done, total, str(res.path))
             writer.flush()
-            store.finish_import(
+            store.imports.finish(
                 import_id,
                 records=report.records + len(report.skipped),
                 added=report.added,
@@ -287,9 +287,9 @@ def near_duplicates(
     """
     from rapidfuzz import fuzz, process
 
-    distinct = store.distinct_pairs()
+    distinct = store.documents.distinct_pairs()
     pairs: list[DuplicatePair] = []
-    for year, docs in store.titles_by_year().items():
+    for year, docs in store.documents.titles_by_year().items():
         docs = [(i, t) for i, t in docs if len(t) >= 8]
         if len(docs) < 2:
             continue
@@ -315,39 +315,46 @@ def merge_documents(store: Store, keep: int, drop: int) -> None:
         ReviewkitError: `drop` already has reviewer decisions (merge the other way round).
     """
     for ident in (keep, drop):
-        if store.get_document(ident) is None:
+        if store.documents.get(ident) is None:
             raise NotFoundError(f"No document with id {ident}; see `reviewkit docs list`.")
     if keep == drop:
         raise ReviewkitError("Cannot merge a document with itself.")
-    if store.has_codings(drop):
+    if store.codings.exist_for_document(drop):
         raise ReviewkitError(
             f"Document {drop} already has reviewer decisions; merge the other way round "
             f"(`reviewkit dedupe --merge {drop} {keep}`)."
         )
     with store.transaction():
-        merged = merge_records(store.get_record(keep), store.get_record(drop))
-        store.update_document(keep, merged)
-        store.move_sources(drop, keep)
-        store.delete_document(drop)
+        merged = merge_records(store.documents.record(keep), store.documents.record(drop))
+        store.documents.update(keep, merged)
+        store.documents.move_sources(drop, keep)
+        store.documents.delete(drop)
 
 
 def keep_distinct(store: Store, a: int, b: int, coder: str = "") -> None:
     """Record that documents a and b are different papers."""
     for ident in (a, b):
-        if store.get_document(ident) is None:
+        if store.documents.get(ident) is None:
             raise NotFoundError(f"No document with id {ident}; see `reviewkit docs list`.")
     with store.transaction():
-        store.mark_distinct(a, b, coder)
+        store.documents.mark_distinct(a, b, coder)
 
 
-def get_document(store: Store, ident: str | int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DocumentDetail:
+    """A document with every imported record it came from."""
+
+    document: Document
+    sources: list[DocumentSource]
+
+
+def get_document(store: Store, ident: str | int) -> DocumentDetail:
     """A document with its sources, by id or key.
 
     Raises:
         NotFoundError: no such document.
     """
-    doc = store.get_document(ident)
+    doc = store.documents.get(ident)
     if doc is None:
         raise NotFoundError(f"No document {ident!r} (give an id or key from `reviewkit docs list`).")
-    doc["sources"] = store.document_sources(doc["id"])
-    return doc
+    return DocumentDetail(doc, store.documents.sources(doc.id))

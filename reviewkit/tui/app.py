@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
 
 from reviewkit.project import review as svc
+from reviewkit.records import UndoStep
 from reviewkit.store import Store
 from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.disagreements import DisagreementsScreen
@@ -50,12 +50,8 @@ class ReviewApp(App[None]):
         for mode, screen in SCREENS_BY_MODE.items():
             self.add_mode(mode, lambda screen=screen: screen(self.session))  # type: ignore[misc]
         name = Path(session.store.path).name
-        cb = (
-            session.store.browse_codebook_info(session.codebook_id)
-            if session.codebook_id is not None
-            else None
-        )
-        book = f"{cb['name']} {cb['version']}" if cb else "no codebook"
+        cb = svc.codebook_version(session.store, session.codebook_id)
+        book = f"{cb.name} {cb.version}" if cb else "no codebook"
         self.sub_title = f"{name} · coder {session.coder}{' · blind' if session.blind else ''} · {book}"
 
     def on_mount(self) -> None:
@@ -88,10 +84,10 @@ class ReviewApp(App[None]):
         self._refresh_screen()
 
 
-def _describe(step: dict[str, Any], verb: str) -> str:
-    changes = step["changes"]
+def _describe(step: UndoStep, verb: str) -> str:
+    changes = step.changes
     if len(changes) == 1:
-        target = changes[0]["target"]
+        target = changes[0].target
         what = target.get("code_id") or target.get("document_id")
         return f"{verb}: {what} on passage {target.get('passage_id', '')}".rstrip()
     return f"{verb}: {len(changes)} decisions"
@@ -123,6 +119,6 @@ def make_app(
     """
     if start not in SCREENS_BY_MODE:
         raise ValueError(f"Unknown start screen {start!r}. Use one of: {', '.join(SCREENS_BY_MODE)}")
-    cb = codebook_id if codebook_id is not None else store.browse_codebook_id()
+    cb = codebook_id if codebook_id is not None else svc.current_codebook_id(store)
     session = ReviewSession(store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores)
     return ReviewApp(session, start=start, cursor_blink=cursor_blink)

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 def leaf_choices(session: ReviewSession, groups: bool = False) -> list[tuple[str, str, str]]:
     """(id, English label, Chinese label) of the codebook's codes (leaves; groups too when asked)."""
-    rows = session.store.browse_codes(session.codebook_id) if session.codebook_id is not None else []
-    parents = {r["parent"] for r in rows if r["parent"]}
-    return [(r["code_id"], r["label"], r["label_zh"]) for r in rows if groups or r["code_id"] not in parents]
+    rows = svc.codebook_codes(session.store, session.codebook_id)
+    parents = {r.parent for r in rows if r.parent}
+    return [(r.code_id, r.label, r.label_zh) for r in rows if groups or r.code_id not in parents]
 
 
 class ReviewScreen(Screen[None]):
