@@ -9,7 +9,14 @@ import pytest
 
 from reviewkit.codebook import Codebook, load_codebook
 from reviewkit.errors import CodebookError, NotFoundError
-from reviewkit.project.codebooks import codebook_tree, load_codebook_file, tree_rows
+from reviewkit.project.codebooks import (
+    codebook_tree,
+    load_codebook_file,
+    resolve_codebook,
+    save_codebook,
+    stored_codebook,
+    tree_rows,
+)
 from reviewkit.store import Store
 
 SMALL = Path(__file__).resolve().parent / "data" / "codebook-small.yaml"
@@ -25,20 +32,20 @@ def edited_copy(tmp_path: Path, old: str, new: str, name: str = "edited.yaml") -
 
 def test_save_codebook_versions(store: Store, tmp_path: Path) -> None:
     cb = load_codebook(SMALL)
-    first = store.save_codebook(cb)
-    assert store.save_codebook(load_codebook(SMALL)) == first  # same content: same version
+    first = save_codebook(store, cb)
+    assert save_codebook(store, load_codebook(SMALL)) == first  # same content: same version
     edited = load_codebook(edited_copy(tmp_path, "Codes about upgrading", "Codes about all upgrading"))
-    second = store.save_codebook(edited)
+    second = save_codebook(store, edited)
     assert second != first
     versions = store.codebooks.versions("small-test")
     assert [(v.id, v.number, v.is_current, v.codes) for v in versions] == [
         (first, 1, False, 6),
         (second, 2, True, 6),
     ]
-    assert store.current_codebook("small-test") == (second, edited)
-    assert store.codebooks.get(first) == cb  # the old version is kept, unchanged
+    assert resolve_codebook(store, name="small-test") == (second, edited)
+    assert stored_codebook(store, first) == cb  # the old version is kept, unchanged
     # loading the old content again makes the old row current; no third row
-    assert store.save_codebook(cb) == first
+    assert save_codebook(store, cb) == first
     assert [v.is_current for v in store.codebooks.versions("small-test")] == [True, False]
     rows = store.db.execute("SELECT code_id, parent, label, label_zh, threshold FROM codes WHERE codebook_id = ? "
                             "ORDER BY position", [first]).fetchall()  # fmt: skip
@@ -57,18 +64,23 @@ def test_source_keeps_the_file_text(store: Store) -> None:
     assert source == SMALL.read_text(encoding="utf-8")
     assert source.startswith("# A small, valid codebook")  # comments kept
     # a codebook saved without a source gets YAML written from it, which reads back equal
-    other = store.save_codebook(Codebook(name="another", version="1", codes=result.codebook.codes))
-    assert store.codebooks.get(other).codes == result.codebook.codes
+    other = save_codebook(store, Codebook(name="another", version="1", codes=result.codebook.codes))
+    assert stored_codebook(store, other).codes == result.codebook.codes
+    # the store keeps the codebook as canonical JSON (it never parses YAML)
+    data = store.codebooks.get(other).data
+    assert data["name"] == "another" and [c["id"] for c in data["codes"]] == list(result.codebook.ids)
 
 
 def test_current_codebook_is_the_last_loaded(store: Store, tmp_path: Path) -> None:
-    assert store.current_codebook() is None
+    assert store.codebooks.current() is None
     a = load_codebook_file(store, SMALL)
     b = load_codebook_file(store, edited_copy(tmp_path, "name: small-test", "name: other-test"))
-    assert store.current_codebook()[0] == b.codebook_id
+    assert store.codebooks.current_id() == b.codebook_id
     again = load_codebook_file(store, SMALL)
-    assert again.unchanged and again.codebook_id == a.codebook_id
-    assert store.current_codebook()[0] == a.codebook_id
+    # an existing version loaded again becomes current again (it is not "unchanged": B was current)
+    assert not again.is_new_version and not again.unchanged and again.codebook_id == a.codebook_id
+    assert store.codebooks.current_id() == a.codebook_id
+    assert load_codebook_file(store, SMALL).unchanged
     assert store.codebooks.names() == ["small-test", "other-test"]
 
 
@@ -138,8 +150,8 @@ def test_counts_and_tree(store: Store, tmp_path: Path) -> None:
         (0, "regionalism", False), (1, "regionalism.collective_learning", True),
     ]  # fmt: skip
     by_id: dict[str, Any] = {r.code.id: r for r in rows}
-    assert by_id.upgrading.counts == {"suggested": 2, "accepted": 2, "rejected": 1}  # subtree totals
-    assert by_id.regionalism.counts == {"suggested": 0, "accepted": 0, "rejected": 0}
+    assert by_id["upgrading"].counts == {"suggested": 2, "accepted": 2, "rejected": 1}  # subtree totals
+    assert by_id["regionalism"].counts == {"suggested": 0, "accepted": 0, "rejected": 0}
 
     # an edited codebook is a new version; codings made under the old one still point at it
     new = load_codebook_file(
@@ -148,7 +160,7 @@ def test_counts_and_tree(store: Store, tmp_path: Path) -> None:
     assert new != old
     assert store.db.execute("SELECT DISTINCT codebook_id FROM codings").fetchall() == [(old,)]
     assert codebook_tree(store)[0].counts == {"suggested": 0, "accepted": 0, "rejected": 0}
-    assert by_id.upgrading.counts == {r.code.id: r for r in codebook_tree(store, old)}["upgrading"].counts
+    assert by_id["upgrading"].counts == {r.code.id: r for r in codebook_tree(store, old)}["upgrading"].counts
 
 
 def test_tree_without_project_and_missing_codebook(store: Store) -> None:

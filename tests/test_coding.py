@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reviewkit.codebook import load_codebook
+from reviewkit.project.codebooks import save_codebook
 from reviewkit.project.coding import make_embedder, run_tagger, segment_documents
 from reviewkit.store.base import now
 
@@ -35,7 +35,7 @@ DOCS = [
 def _add_docs(store: Any, docs: list[dict[str, Any]]) -> list[int]:
     ids = []
     for d in docs:
-        ids.append(store.db.documents.insert({**d, "imported_at": now()}).last_pk)
+        ids.append(store.db["documents"].insert({**d, "imported_at": now()}).last_pk)
     return ids
 
 
@@ -58,7 +58,7 @@ def test_segment_documents_is_idempotent_and_keeps_coded_passages(store: Any) ->
     assert (again.added, again.removed) == (0, 0)
     assert [p.id for p in store.passages.of_documents([doc_id])] == [p.id for p in passages]
     # A coded passage survives a changed abstract; an uncoded one that disappeared is removed.
-    cb_id = store.save_codebook(load_codebook(MINI))
+    cb_id = save_codebook(store, load_codebook(MINI))
     coded = passages[1]
     store.db.execute(
         "INSERT INTO codings (passage_id, codebook_id, code_id, coder, status, created_at, decided_at) "
@@ -81,20 +81,21 @@ def test_rules_run_stores_suggestions_with_evidence_offsets(store: Any) -> None:
     summary = run_tagger(store, codebook=load_codebook(MINI), method="rules")
     assert summary.documents == 2 and summary.suggestions > 0
     rows = store.suggestions.list(code_id="upgrading.process")
-    assert rows and all(r.method == "lexical" for r in rows)
+    assert rows and all(r.suggestion.method == "lexical" for r in rows)
     for r in rows:
-        ev = json.loads(r.evidence)
+        ev = r.suggestion.evidence
         assert ev.terms
+        text = store.passages.get(r.passage_id).text
         for term, s, e in ev.terms:
-            assert r.passage_text[s:e].lower()[:4] == term.lower()[:4]
+            assert text[s:e].lower()[:4] == term.lower()[:4]
     run = store.suggestions.runs()[0]
-    assert run.tagger_version and json.loads(run.config)["method"] == "rules"
+    assert run.tagger_version and run.config["method"] == "rules" and run.status == "finished"
 
 
 def test_hybrid_run_is_idempotent_cached_and_redoes_only_edited_code(store: Any, embedder: Any) -> None:
     _add_docs(store, DOCS)
     codebook = load_codebook(MINI)
-    cb1 = store.save_codebook(codebook)
+    cb1 = save_codebook(store, codebook)
     stages: list[str] = []
     first = run_tagger(
         store, cb1, codebook=codebook, embedder=embedder, progress=lambda d, t, s: stages.append(s)
@@ -115,13 +116,13 @@ def test_hybrid_run_is_idempotent_cached_and_redoes_only_edited_code(store: Any,
         product,
         examples={
             **product.examples,
-            "en": (*product.examples.en, "Brewers now sell craft beers at premium prices."),
+            "en": (*product.examples["en"], "Brewers now sell craft beers at premium prices."),
         },
     )
     edited = dataclasses.replace(
         codebook, codes=tuple(new_product if c.id == product.id else c for c in codebook.codes)
     )
-    cb2 = store.save_codebook(edited)
+    cb2 = save_codebook(store, edited)
     assert cb2 != cb1
     third = run_tagger(store, cb2, codebook=edited, embedder=embedder)
     assert third.codes == ["upgrading.product"]
@@ -138,9 +139,9 @@ def test_hybrid_run_is_idempotent_cached_and_redoes_only_edited_code(store: Any,
     title_rows = [
         r
         for r in store.suggestions.list(codebook_id=cb2)
-        if r.passage_text == "Learning regions in Zhejiang"
+        if store.passages.get(r.passage_id).text == "Learning regions in Zhejiang"
     ]
     china = next(r for r in title_rows if r.code_id == "context.china")
     assert china.score >= china.threshold
-    ev = json.loads(china.evidence)
-    assert ev.terms == [["Zhejiang", 20, 28]] and ev.nearest_example
+    ev = china.suggestion.evidence
+    assert ev.terms == (("Zhejiang", 20, 28),) and ev.nearest_example

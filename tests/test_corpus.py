@@ -60,11 +60,11 @@ def test_seed_imports_as_one_bilingual_document(store: Store) -> None:
     assert (report.format, report.records, report.added, report.merged) == ("citation", 1, 1, 0)
     (doc,) = store.documents.page()
     full = corpus.get_document(store, doc.id)
-    assert {full.title, full.title_alt} == {
+    assert {full.document.title, full.document.title_alt} == {
         "从地方到全球全球价值链框架下集群的升级研究",
         "FROM LOCAL TO GLOBAL: THE CLUSTER UPGRADING RESEARCH IN GLOBAL VALUE CHAIN",
     }
-    assert (full.year, full.volume, full.issue, full.pages) == (2005, "20", "4", "21-25,18")
+    assert (full.document.year, full.document.volume, full.document.issue, full.document.pages) == (2005, "20", "4", "21-25,18")
     for query in ("价值链", "value chain", "集群升级"[:2]):
         assert [h.id for h in store.documents.search(query)] == [doc.id], query
 
@@ -94,13 +94,13 @@ def test_doi_match_merges_and_richer_record_wins(store: Store, tmp_path: Path) -
     assert report.merges[0][1] == "same DOI"
     (doc,) = store.documents.page()
     full = corpus.get_document(store, doc.id)
-    assert full.abstract.startswith("Clusters inserted")
-    assert (full.volume, full.pages) == ("36", "1017-1027")
+    assert full.document.abstract.startswith("Clusters inserted")
+    assert (full.document.volume, full.document.pages) == ("36", "1017-1027")
     assert len(full.sources) == 2 and [s.duplicate_of_existing for s in full.sources] == [0, 1]
 
 
 def test_fuzzy_title_same_year_merges_but_other_year_does_not(store: Store, tmp_path: Path) -> None:
-    typo = {**PAPER, "title": PAPER.title.replace("insertion", "insertoin")}
+    typo = {**PAPER, "title": PAPER["title"].replace("insertion", "insertoin")}
     other_year = {**PAPER, "year": 2004}
     f = write_ris(tmp_path / "a.ris", [PAPER, typo, other_year])
     (report,) = corpus.import_files(store, [f])
@@ -189,7 +189,7 @@ def test_make_key_is_readable_and_unique(store: Store, tmp_path: Path) -> None:
         {"title": "Clusters and knowledge in Germany", "authors": ["Bathelt, Harald"], "year": 2004},
     ])  # fmt: skip
     corpus.import_files(store, [f])
-    keys = sorted(d["key"] for d in store.documents.page())
+    keys = sorted(d.key for d in store.documents.page())
     assert keys == ["bathelt2004clusters", "bathelt2004clustersa"]
 
 

@@ -41,7 +41,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def _accepted(store: Any, cb: int, name: str = "mini") -> list[tuple[Any, ...]]:
     return sorted(
-        (r["document_key"], r["field"], r["start"], r["end"], r["passage_text"], r["code_id"], r["coder"])
+        (r.document_key, r.field, r.start, r.end, r.passage_text, r.code_id, r.coder)
         for r in store.codings.rows(name, cb, status="accepted")
     )
 

@@ -45,12 +45,12 @@ def test_decision_writes_coding_and_audit_together(opened) -> None:
     ).fetchone()
     assert row == ("alice", "accepted", "suggestion", 1, 0.71)
     (audit,) = store.audit.log("alice")
-    assert audit.action == "decide" and audit.before is None and audit.after.status == "accepted"
+    assert audit.action == "decide" and audit.before is None and audit.after["status"] == "accepted"
     assert audit.target == {"table": "codings", "passage_id": 1, "codebook_id": cb,
                                "code_id": "regionalism.collective_learning", "coder": "alice"}  # fmt: skip
     store.codings.set(1, "regionalism.collective_learning", "alice", "rejected", codebook_id=cb)
     latest = store.audit.log("alice")[0]
-    assert latest.before.status == "accepted" and latest.after.status == "rejected"
+    assert latest.before["status"] == "accepted" and latest.after["status"] == "rejected"
     # the same decision again changes nothing and logs nothing
     store.codings.set(1, "regionalism.collective_learning", "alice", "rejected", codebook_id=cb)
     assert len(store.audit.log("alice")) == 2
@@ -229,6 +229,6 @@ def test_consensus_decision_is_undone_by_its_actor(opened) -> None:
     store.codings.set(3, "regionalism.institutions", review.CONSENSUS, "accepted", codebook_id=cb,
                        origin="consensus", actor="lead")  # fmt: skip
     assert codings(store, review.CONSENSUS) == {(3, "regionalism.institutions"): "accepted"}
-    assert store.audit.log("lead")[0].target.coder == review.CONSENSUS
+    assert store.audit.log("lead")[0].target["coder"] == review.CONSENSUS
     store.audit.undo("lead")
     assert codings(store) == {}

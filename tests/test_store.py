@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewkit.records import MATCH_END, MATCH_START
 from reviewkit.errors import SchemaVersionError, StoreError
-from reviewkit.records import Record
+from reviewkit.records import MATCH_END, MATCH_START, Record
 from reviewkit.store import Store
 from reviewkit.store.documents import fts_query, normalize_title
 

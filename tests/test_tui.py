@@ -88,7 +88,7 @@ async def test_search_finds_chinese_and_english(store: Store) -> None:
 
 async def test_year_code_and_status_filters(store: Store, project: tuple[Path, dict[str, Any]]) -> None:
     store.codings.set(
-        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1].codebook_id
+        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
     )
     app = make_app(store, "alice", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -275,7 +275,7 @@ async def test_codebook_tree_shows_counts_and_definitions(
     store: Store, project: tuple[Path, dict[str, Any]]
 ) -> None:
     store.codings.set(
-        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1].codebook_id
+        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
     )
     app = make_app(store, "alice", start="codebook", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -295,7 +295,7 @@ async def test_trends_toggles_source_window_and_codes(
     from reviewkit.project.trends import trends
 
     store.codings.set(
-        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1].codebook_id
+        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
     )
     app = make_app(store, "alice", start="trends", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -319,7 +319,7 @@ async def test_trends_toggles_source_window_and_codes(
 
 
 async def test_disagreements_record_consensus(store: Store, project: tuple[Path, dict[str, Any]]) -> None:
-    cb = project[1].codebook_id
+    cb = project[1]["codebook_id"]
     for coder, status in (("alice", "accepted"), ("bob", "rejected")):
         store.codings.set(1, "regionalism.collective_learning", coder, status, codebook_id=cb)
     app = make_app(store, "lead", start="disagreements", cursor_blink=False)
@@ -340,7 +340,7 @@ async def test_blind_mode_hides_other_coders_and_scores(
     store: Store, project: tuple[Path, dict[str, Any]]
 ) -> None:
     store.codings.set(
-        1, "regionalism.collective_learning", "bob", "accepted", codebook_id=project[1].codebook_id
+        1, "regionalism.collective_learning", "bob", "accepted", codebook_id=project[1]["codebook_id"]
     )
     app = make_app(store, "alice", blind=True, hide_scores=True, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
