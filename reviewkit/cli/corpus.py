@@ -7,15 +7,8 @@ from pathlib import Path
 
 import click
 
-from reviewkit.cli.app import cli, db_option, default_coder, json_option
+from reviewkit.cli.app import cli, db_option, default_coder, json_option, project_store
 from reviewkit.cli.output import Snippet, echo_json, echo_table, plain_snippet, progress_bar, warn
-
-
-def open_store(db_path: str, *, create: bool = False):  # type: ignore[no-untyped-def]
-    """Open the project, creating it only where the command creates projects."""
-    from reviewkit.store import Store
-
-    return Store.open(db_path, create=create)
 
 
 @cli.command()
@@ -29,8 +22,7 @@ def init(db_path: str) -> None:
         reviewkit init --db review.db
     """
     existed = Path(db_path).exists()
-    store = open_store(db_path, create=True)
-    store.close()
+    project_store(db_path, create=True)
     click.echo(f"{'Project ready' if existed else 'Created project'}: {db_path}")
 
 
@@ -62,31 +54,28 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
     """
     from reviewkit.project import corpus
 
-    store = open_store(db_path, create=True)
-    try:
-        qdpx = [f for f in files if f.lower().endswith(".qdpx")]
-        others = [f for f in files if not f.lower().endswith(".qdpx")]
-        for path in qdpx:
-            from reviewkit.project.qdpx_import import import_qdpx
+    store = project_store(db_path, create=True)
+    qdpx = [f for f in files if f.lower().endswith(".qdpx")]
+    others = [f for f in files if not f.lower().endswith(".qdpx")]
+    for path in qdpx:
+        from reviewkit.project.qdpx_import import import_qdpx
 
-            result = import_qdpx(store, path, use_codebook=use_codebook)
-            click.echo(f"{path}: {result}")
-        if others:
-            for note in corpus.expand_paths(others)[1]:
-                warn(note)
-            with progress_bar("importing") as update:
-                reports = corpus.import_files(store, others, fmt, skip_bad=skip_bad, encoding=encoding, progress=update)
-            for r in reports:
-                click.echo(
-                    f"{r.path} [{r.format}, {r.encoding}]: {r.records} records, {r.added} added, "
-                    f"{r.merged} merged duplicates, {len(r.skipped)} skipped"
-                )
-                for skipped in r.skipped:
-                    warn(f"  skipped: {skipped}")
-            stats = store.imports.corpus_stats()
-            click.echo(f"Project {db_path}: {stats.documents} documents.")
-    finally:
-        store.close()
+        result = import_qdpx(store, path, use_codebook=use_codebook)
+        click.echo(f"{path}: {result}")
+    if others:
+        for note in corpus.expand_paths(others)[1]:
+            warn(note)
+        with progress_bar("importing") as update:
+            reports = corpus.import_files(store, others, fmt, skip_bad=skip_bad, encoding=encoding, progress=update)
+        for r in reports:
+            click.echo(
+                f"{r.path} [{r.format}, {r.encoding}]: {r.records} records, {r.added} added, "
+                f"{r.merged} merged duplicates, {len(r.skipped)} skipped"
+            )
+            for skipped in r.skipped:
+                warn(f"  skipped: {skipped}")
+        stats = store.imports.corpus_stats()
+        click.echo(f"Project {db_path}: {stats.documents} documents.")
 
 
 @cli.group()
@@ -118,12 +107,9 @@ def docs_list(limit: int, offset: int, year_from: int | None, year_to: int | Non
     \b
         reviewkit docs list --language zh --json
     """
-    store = open_store(db_path)
-    try:
-        rows = store.documents.page(limit=limit, offset=offset, year_from=year_from, year_to=year_to, language=language)
-        total = store.documents.count(year_from=year_from, year_to=year_to, language=language)
-    finally:
-        store.close()
+    store = project_store(db_path)
+    rows = store.documents.page(limit=limit, offset=offset, year_from=year_from, year_to=year_to, language=language)
+    total = store.documents.count(year_from=year_from, year_to=year_to, language=language)
     if as_json:
         echo_json(rows)
         return
@@ -149,11 +135,8 @@ def docs_show(ident: str, as_json: bool, db_path: str) -> None:
     """
     from reviewkit.project import corpus
 
-    store = open_store(db_path)
-    try:
-        doc = corpus.get_document(store, ident)
-    finally:
-        store.close()
+    store = project_store(db_path)
+    doc = corpus.get_document(store, ident)
     if as_json:
         echo_json({**asdict(doc.document), "sources": [asdict(s) for s in doc.sources]})
         return
@@ -190,12 +173,9 @@ def search(query: str, limit: int, as_json: bool, db_path: str) -> None:
         reviewkit search 价值链
         reviewkit search "upgrad* AND cluster"
     """
-    store = open_store(db_path)
-    try:
-        rows = store.documents.search(query, limit=limit)
-        total = store.documents.count_search(query)
-    finally:
-        store.close()
+    store = project_store(db_path)
+    rows = store.documents.search(query, limit=limit)
+    total = store.documents.count_search(query)
     if as_json:
         echo_json([{**asdict(r), "snippet": plain_snippet(r.snippet)} for r in rows])
         return
@@ -217,11 +197,8 @@ def stats(as_json: bool, db_path: str) -> None:
     \b
         reviewkit stats --json
     """
-    store = open_store(db_path)
-    try:
-        s = store.imports.corpus_stats()
-    finally:
-        store.close()
+    store = project_store(db_path)
+    s = store.imports.corpus_stats()
     if as_json:
         echo_json(s.to_dict())
         return
@@ -260,19 +237,16 @@ def dedupe(min_similarity: float, merge: tuple[int, int] | None, keep: tuple[int
     """
     from reviewkit.project import corpus
 
-    store = open_store(db_path)
-    try:
-        if merge:
-            corpus.merge_documents(store, *merge)
-            click.echo(f"Merged document {merge[1]} into {merge[0]}.")
-            return
-        if keep:
-            corpus.keep_distinct(store, *keep, coder=default_coder())
-            click.echo(f"Documents {keep[0]} and {keep[1]} are kept as different papers.")
-            return
-        pairs = corpus.near_duplicates(store, low=min_similarity)
-    finally:
-        store.close()
+    store = project_store(db_path)
+    if merge:
+        corpus.merge_documents(store, *merge)
+        click.echo(f"Merged document {merge[1]} into {merge[0]}.")
+        return
+    if keep:
+        corpus.keep_distinct(store, *keep, coder=default_coder())
+        click.echo(f"Documents {keep[0]} and {keep[1]} are kept as different papers.")
+        return
+    pairs = corpus.near_duplicates(store, low=min_similarity)
     if as_json:
         echo_json([p.__dict__ for p in pairs])
         return

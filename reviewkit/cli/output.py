@@ -15,6 +15,7 @@ import click
 from reviewkit.records import MATCH_END, MATCH_START
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
 
 _NUMBER = re.compile(r"^[-+]?(\d+([.,]\d+)*|\d*\.\d+)(%|[eE][-+]?\d+)?$|^(n/a|nan|-|—)$")
@@ -75,10 +76,9 @@ def echo_table(
         title: a line above the table.
         optional: headers of columns that may be dropped in a narrow terminal.
     """
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(soft_wrap=False)
+    console = _console()
     if not console.is_terminal:
         if title:
             click.echo(title)
@@ -107,6 +107,13 @@ def echo_table(
     for row in rows:
         table.add_row(*(_cell(row[i]) for i in keep))
     console.print(table)
+
+
+def _console() -> Console:
+    """The console tables print to (stdout; tests replace it to render at a given width)."""
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
 
 
 def _cell(value: Any) -> Any:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
 from reviewkit.project import review as svc
 from reviewkit.records import UndoStep
-from reviewkit.store import Store
 from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.disagreements import DisagreementsScreen
 from reviewkit.tui.screens.documents import DocumentsScreen
 from reviewkit.tui.screens.queue import QueueScreen
 from reviewkit.tui.screens.trends import TrendsScreen
 from reviewkit.tui.session import ReviewSession
+
+if TYPE_CHECKING:
+    from reviewkit.project import Store
 
 SCREENS_BY_MODE = {
     "documents": DocumentsScreen,

@@ -6,10 +6,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
+from reviewkit.project import open_project
 from reviewkit.project import review as svc
 from reviewkit.records import DocumentFilter
-from reviewkit.store import Store
+
+if TYPE_CHECKING:
+    from reviewkit.project import Store
 
 PAGE = 100
 """Rows read from the database per page."""
@@ -67,7 +71,7 @@ class ReviewSession:
         """
         with self.lock:
             if self._reader is None:
-                self._reader = self.store if self.store.path == ":memory:" else Store.open(self.store.path)
+                self._reader = self.store if self.store.path == ":memory:" else open_project(self.store.path)
             yield self._reader
 
     def close(self) -> None:

@@ -118,12 +118,12 @@ class DocumentsScreen(Screen[None]):
             self.app.call_from_thread(self._tagger_done)
             return
         from reviewkit.errors import ReviewkitError
-        from reviewkit.store import Store
+        from reviewkit.project import open_project
 
         def progress(done: int, total: int, stage: str) -> None:
             self.app.call_from_thread(self._progress, done, total, stage)
 
-        store = Store.open(self.session.store.path)
+        store = open_project(self.session.store.path)
         try:
             run_tagger(store, progress=progress)
         except ReviewkitError as exc:
