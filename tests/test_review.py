@@ -8,7 +8,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from _review_fixtures import build_project
 
 from reviewkit.errors import NotFoundError, StoreError
 from reviewkit.project import review
@@ -16,9 +15,8 @@ from reviewkit.store import Store
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, dict]:
-    path = tmp_path / "review.db"
-    return path, build_project(path)
+def project(review_project: tuple[Path, dict]) -> tuple[Path, dict]:
+    return review_project
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _review_fixtures import build_project
+from _review_fixtures import build_project, settle
 
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
@@ -29,12 +29,6 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
-async def settle(pilot: Any) -> None:
-    """Let the database workers finish and the screen repaint (no timers or clocks are shown)."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_documents_screen(snap_compare: Any, store: Store) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _review_fixtures import build_project
+from _review_fixtures import settle
 
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
@@ -24,9 +24,8 @@ SIZE = (120, 40)
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
-    path = tmp_path / "project.db"
-    return path, build_project(path)
+def project(review_project: tuple[Path, dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
+    return review_project
 
 
 @pytest.fixture
@@ -41,11 +40,6 @@ def decisions(store: Store, coder: str = "alice") -> dict[tuple[int, str], str]:
     return {(p, c): s for p, c, s in rows}
 
 
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_document(pilot: Any, row: int = 0) -> ReviewScreen:
