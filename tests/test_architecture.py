@@ -16,6 +16,7 @@ PKG = Path(__file__).resolve().parent.parent / "reviewkit"
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "reviewkit.records": ("reviewkit.",),
     "reviewkit.errors": ("reviewkit.",),
+    "reviewkit._version": ("reviewkit.",),
     "reviewkit.lang": ("reviewkit.",),
     "reviewkit.config": ("reviewkit.",),
     "reviewkit.resources": ("reviewkit.",),

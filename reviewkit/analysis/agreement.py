@@ -186,8 +186,8 @@ def krippendorff_alpha(matrix: Sequence[Sequence[float | None]]) -> tuple[float 
         return None, pairable, "undefined: every value is the same (no variation to agree on)"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        alpha = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
-    alpha = _clean(float(alpha))
+        raw_alpha = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    alpha = _clean(float(raw_alpha))
     return alpha, pairable, "" if alpha is not None else "undefined"
 
 

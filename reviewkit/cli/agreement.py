@@ -69,7 +69,7 @@ def agreement_cmd(coders: str | None, unit: str, codes: str | None, as_json: boo
             if c.cohen_kappa is None and c.alpha is None:
                 click.echo(f"{c.code}: {c.kappa_note or c.alpha_note}")
     if report.tagger:
-        rows = [
+        tagger_rows = [
             (
                 t.coder,
                 t.code,
@@ -87,7 +87,7 @@ def agreement_cmd(coders: str | None, unit: str, codes: str | None, as_json: boo
         ]
         echo_table(
             ("coder", "code", "units", "tp", "fp", "fn", "precision", "recall", "F1", "kappa", "band"),
-            rows,
+            tagger_rows,
             title="Tagger against each coder",
             optional=("band", "units", "tp", "fp", "fn"),
         )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from reviewkit import __version__
+from reviewkit._version import __version__
 from reviewkit.config import settings
 from reviewkit.errors import ReviewkitError
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from reviewkit.cli.app import cli, default_coder, project_store
 from reviewkit.cli.output import echo_table, progress_bar
+
+if TYPE_CHECKING:
+    from reviewkit.project import Store
 
 
 @cli.command()
@@ -47,7 +52,7 @@ def demo(db_path: str | None, no_tui: bool, coder: str, method: str) -> None:
     make_app(store, coder).run()
 
 
-def _summary(store, stats: dict, path: str) -> None:  # type: ignore[no-untyped-def]
+def _summary(store: Store, stats: dict[str, Any], path: str) -> None:
     from reviewkit.project import demo as demo_service
 
     langs = ", ".join(f"{n} {k}" for k, n in stats["by_language"].items())

@@ -102,14 +102,14 @@ def read_taguette_csv(path: str | Path) -> Codebook:
             head, _, tail = full.rpartition(".")
             if head in by_name:
                 parent_name, raw.name = head, tail
-        parent = by_name.get(parent_name) if parent_name else None
-        if parent_name and parent is None:
-            parent = RawCode(name=parent_name)
-            by_name[parent_name] = parent
-            roots.append(parent)
-        if parent is None or creates_cycle(raw, parent):
+        parent_code = by_name.get(parent_name) if parent_name else None
+        if parent_name and parent_code is None:
+            parent_code = RawCode(name=parent_name)
+            by_name[parent_name] = parent_code
+            roots.append(parent_code)
+        if parent_code is None or creates_cycle(raw, parent_code):
             roots.append(raw)
         else:
-            parent_of[id(raw)] = parent
-            parent.children.append(raw)
+            parent_of[id(raw)] = parent_code
+            parent_code.children.append(raw)
     return build_codebook(roots, name=codebook_name(p.stem), path=str(p))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 from reviewkit.codebook.convert import CODE_KEYS, TOP_KEYS, implied_parent
 
@@ -59,7 +59,7 @@ class _Checker:
         self.problems.append((where, reason))
 
     # -- scalar and container checks -------------------------------------------------------
-    def string(self, value: Any, where: str, *, required: bool = False, what: str = "") -> bool:
+    def string(self, value: Any, where: str, *, required: bool = False, what: str = "") -> TypeGuard[str]:
         if value is None:
             if required:
                 self.add(where, f"missing{': ' + what if what else ''}")

@@ -325,7 +325,7 @@ def list_disagreements(
         doc = documents.get(u)
         year = ctx.year if ctx else (doc.year if doc else None)
         title = ctx.title if ctx else (doc.title if doc else "")
-        common = {
+        common: dict[str, Any] = {
             "unit": unit,
             "unit_id": u,
             "code_id": code,

@@ -288,7 +288,7 @@ def _export_data(
 
 
 def _version() -> str:
-    from reviewkit import __version__
+    from reviewkit._version import __version__
 
     return __version__
 

@@ -216,6 +216,7 @@ def import_qdpx(
                 continue
             ids = _save_passages(store, doc_id, wanted)
             n_passages += len(wanted)
+            assert codebook_id is not None  # decisions refer to codes of the imported codebook
             for span, code_id, who in dict.fromkeys(decisions):
                 store.codings.set(
                     ids[span], code_id, who, "accepted", codebook_id=codebook_id, origin="import", batch=batch

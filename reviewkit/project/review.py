@@ -6,7 +6,8 @@ Both front ends call these; every write goes through `store.codings.set`, which 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.errors import NotFoundError
@@ -40,13 +41,13 @@ class SuggestionView:
     score: float | None = None
     threshold: float | None = None
     method: str = "manual"
-    terms: list[tuple[str, int, int]] = field(default_factory=list)
+    terms: list[tuple[str, int, int]] = dataclass_field(default_factory=list)
     """Matched keywords as (term, start, end) offsets into the passage text."""
     nearest_example: str = ""
     similarity: float | None = None
     mine: str | None = None
     """This coder's decision: accepted, rejected or None."""
-    others: dict[str, str] = field(default_factory=dict)
+    others: dict[str, str] = dataclass_field(default_factory=dict)
     """Other coders' decisions (empty in blind mode)."""
 
     @property
@@ -66,7 +67,7 @@ class PassageView:
     end: int
     text: str
     lang: str
-    items: list[SuggestionView] = field(default_factory=list)
+    items: list[SuggestionView] = dataclass_field(default_factory=list)
 
 
 @dataclass
@@ -81,7 +82,7 @@ class DocumentView:
     journal: str
     title_alt: str = ""
     abstract_alt: str = ""
-    passages: list[PassageView] = field(default_factory=list)
+    passages: list[PassageView] = dataclass_field(default_factory=list)
 
 
 @dataclass
@@ -100,7 +101,7 @@ class QueueItem:
     field: str
     title: str
     year: int | None
-    terms: list[tuple[str, int, int]] = field(default_factory=list)
+    terms: list[tuple[str, int, int]] = dataclass_field(default_factory=list)
     nearest_example: str = ""
     similarity: float | None = None
 
@@ -272,9 +273,10 @@ def document_view(
         view.passages.append(pv)
     items: dict[tuple[int, str], SuggestionView] = {}
     for s in store.suggestions.of_document(document_id, cb) if cb is not None else []:
-        pv = by_passage.get(s.passage_id)
-        if pv is None:
+        on = by_passage.get(s.passage_id)
+        if on is None:
             continue
+        pv = on
         item = SuggestionView(
             passage_id=pv.id,
             code_id=s.code_id,
@@ -291,18 +293,18 @@ def document_view(
         if c.coder != coder and blind:
             continue
         key = (c.passage_id, c.code_id)
-        item = items.get(key)
-        if item is None:
-            pv = by_passage.get(c.passage_id)
-            if pv is None:
+        found = items.get(key)
+        if found is None:
+            on = by_passage.get(c.passage_id)
+            if on is None:
                 continue
-            item = SuggestionView(passage_id=pv.id, code_id=c.code_id, label=labels.get(c.code_id, (c.code_id, ""))[0])
-            items[key] = item
-            pv.items.append(item)
+            found = SuggestionView(passage_id=on.id, code_id=c.code_id, label=labels.get(c.code_id, (c.code_id, ""))[0])
+            items[key] = found
+            on.items.append(found)
         if c.coder == coder:
-            item.mine = c.status
+            found.mine = c.status
         else:
-            item.others[c.coder] = c.status
+            found.others[c.coder] = c.status
     return view
 
 

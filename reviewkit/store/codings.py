@@ -6,6 +6,7 @@ Across versions of a codebook (same name), the latest decision of a coder on (pa
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -110,19 +111,19 @@ class Codings(Part):
     # ------------------------------------------------------------------ reading
     def for_passages(
         self, passage_ids: Sequence[int], codebook_id: int | None = None, coder: str | None = None
-    ) -> list[Coding]:
+    ) -> builtins.list[Coding]:
         """The codings of some passages (all coders unless `coder`)."""
         if not passage_ids:
             return []
         sql = f"SELECT {_CODING} FROM codings c JOIN passages p ON p.id = c.passage_id WHERE c.passage_id IN ({marks(passage_ids)})"
-        args: list[Any] = list(passage_ids)
+        args: builtins.list[Any] = list(passage_ids)
         if codebook_id is not None:
             sql, args = sql + " AND c.codebook_id = ?", [*args, codebook_id]
         if coder is not None:
             sql, args = sql + " AND c.coder = ?", [*args, coder]
         return [_coding(r) for r in self.db.execute(sql + " ORDER BY c.passage_id, c.code_id, c.coder", args)]
 
-    def of_document(self, document_id: int, codebook_id: int) -> list[Coding]:
+    def of_document(self, document_id: int, codebook_id: int) -> builtins.list[Coding]:
         """Every coder's decisions on the passages of a document under a version."""
         cur = self.db.execute(
             f"SELECT {_CODING} FROM passages p CROSS JOIN codings c ON c.passage_id = p.id "
@@ -136,7 +137,7 @@ class Codings(Part):
         sql = "SELECT 1 FROM codings c JOIN passages p ON p.id = c.passage_id WHERE p.document_id = ? LIMIT 1"
         return self.db.execute(sql, [document_id]).fetchone() is not None
 
-    def coders(self, codebook_name: str | None = None) -> list[str]:
+    def coders(self, codebook_name: str | None = None) -> builtins.list[str]:
         """Every coder with a decision (under any version of `codebook_name` when given), sorted."""
         if codebook_name is None:
             return [r[0] for r in self.db.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
@@ -149,14 +150,14 @@ class Codings(Part):
             )
         ]
 
-    def latest(self, codebook_name: str, coders: Sequence[str] | None = None) -> list[Coding]:
+    def latest(self, codebook_name: str, coders: Sequence[str] | None = None) -> builtins.list[Coding]:
         """The latest decision per (passage, code, coder) across the versions of a codebook."""
         sql = (
             f"WITH {_LATEST} SELECT c.id, c.passage_id, c.codebook_id, c.code_id, c.coder, c.status, c.origin, "
             "c.suggestion_id, c.score, c.created_at, c.decided_at, p.document_id "
             "FROM latest c JOIN passages p ON p.id = c.passage_id"
         )
-        args: list[Any] = [codebook_name]
+        args: builtins.list[Any] = [codebook_name]
         if coders is not None:
             sql += f" WHERE c.coder IN ({marks(coders)})"
             args += list(coders)
@@ -195,7 +196,7 @@ class Codings(Part):
             "LEFT JOIN codes k0 ON k0.codebook_id = l.codebook_id AND k0.code_id = l.code_id "
             "LEFT JOIN suggestions s ON s.id = l.sid"
         )
-        args: list[Any] = [codebook_name, codebook_id]
+        args: builtins.list[Any] = [codebook_name, codebook_id]
         where = []
         if coders is not None:
             where.append(f"l.coder IN ({marks(coders)})")
@@ -225,7 +226,7 @@ class Codings(Part):
             "SELECT d.year, COUNT(DISTINCT d.id) FROM codings x JOIN passages p ON p.id = x.passage_id "
             f"JOIN documents d ON d.id = p.document_id WHERE x.code_id IN ({marks(code_ids)}) AND x.status = 'accepted'"
         )
-        args: list[Any] = list(code_ids)
+        args: builtins.list[Any] = list(code_ids)
         if coder:
             sql, args = sql + " AND x.coder = ?", [*args, coder]
         if codebook_id is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from reviewkit.records import CorpusStats, ImportRun, ImportTotals
 from reviewkit.store.base import Part, dumps, json_list, now
 
@@ -16,7 +18,7 @@ class Imports(Part):
         )
         return int(cur.lastrowid or 0)
 
-    def finish(self, import_id: int, *, records: int, added: int, merged: int, skipped: list[str]) -> None:
+    def finish(self, import_id: int, *, records: int, added: int, merged: int, skipped: builtins.list[str]) -> None:
         """Store the counts of an import run."""
         self.db.execute(
             "UPDATE imports SET finished_at = ?, records = ?, added = ?, merged = ?, skipped = ?, "
@@ -24,7 +26,7 @@ class Imports(Part):
             [now(), records, added, merged, len(skipped), dumps(skipped), import_id],
         )
 
-    def list(self) -> list[ImportRun]:
+    def list(self) -> builtins.list[ImportRun]:
         """All import runs, oldest first."""
         cur = self.db.execute(
             "SELECT id, path, format, sha256, started_at, finished_at, records, added, merged, skipped, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,7 +66,7 @@ class Memos(Part):
         *,
         coder: str | None = None,
         deleted: bool = False,
-    ) -> list[Memo]:
+    ) -> builtins.list[Memo]:
         """Memos, filtered, oldest first (deleted ones only when `deleted`)."""
         where, args = ([] if deleted else ["deleted_at IS NULL"]), []
         for col, val in (("target_kind", target_kind), ("target", target), ("coder", coder)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,16 +62,18 @@ class Screening(Part):
 
     def list(
         self, coder: str | None = None, *, stage: str | None = None, document_ids: Sequence[int] | None = None
-    ) -> list[ScreeningDecision]:
+    ) -> builtins.list[ScreeningDecision]:
         """Screening decisions, filtered, ordered by document, coder and stage."""
-        sql, args, where = "SELECT document_id, coder, stage, decision, reason, note, decided_at FROM screening", [], []
+        sql = "SELECT document_id, coder, stage, decision, reason, note, decided_at FROM screening"
+        args: builtins.list[Any] = []
+        where: builtins.list[str] = []
         for col, val in (("coder", coder), ("stage", stage)):
             if val is not None:
                 where.append(f"{col} = ?")
                 args.append(val)
         if document_ids is not None:
             where.append(f"document_id IN ({','.join('?' * len(document_ids))})")
-            args += list(document_ids)
+            args.extend(document_ids)
         if where:
             sql += " WHERE " + " AND ".join(where)
         cur = self.db.execute(sql + " ORDER BY document_id, coder, stage", args)
@@ -83,7 +86,7 @@ class Screening(Part):
             for d, n in self.db.execute("SELECT decision, COUNT(*) FROM screening WHERE stage = ? GROUP BY decision", [stage])
         }
 
-    def excluded(self) -> set[int]:
+    def excluded(self) -> builtins.set[int]:
         """Documents screened out: some coder excluded them (at any stage) and no coder included them at that stage."""
         return {
             int(r[0])
@@ -116,7 +119,7 @@ class Screening(Part):
         return dict(zip(_STATE, row, strict=True)) if row else None
 
     def _apply(self, key: State, state: State | None) -> None:
-        where: list[Any] = [key["document_id"], key["coder"], key.get("stage", "title_abstract")]
+        where: builtins.list[Any] = [key["document_id"], key["coder"], key.get("stage", "title_abstract")]
         if state is None:
             self.db.execute("DELETE FROM screening WHERE document_id = ? AND coder = ? AND stage = ?", where)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ _SUGG = "s.id, s.passage_id, s.code_id, s.score, s.threshold, s.method, s.eviden
 def evidence(text: Any) -> Evidence:
     """The tagger's evidence JSON read defensively (bad term entries are dropped)."""
     ev = json_dict(text)
-    terms: list[tuple[str, int, int]] = []
+    terms: builtins.list[tuple[str, int, int]] = []
     for t in ev.get("terms") or []:
         try:
             terms.append((str(t[0]), int(t[1]), int(t[2])))
@@ -43,7 +44,7 @@ class Suggestions(Part):
     # --------------------------------------------------------------------- reading
     def list(
         self, *, codebook_id: int | None = None, document_id: int | None = None, code_id: str | None = None
-    ) -> list[StoredSuggestion]:
+    ) -> builtins.list[StoredSuggestion]:
         """Suggestions, filtered, ordered by document, passage order and score (highest first)."""
         where, params = ["1"], []
         for col, val in (("s.codebook_id", codebook_id), ("p.document_id", document_id), ("s.code_id", code_id)):
@@ -57,11 +58,11 @@ class Suggestions(Part):
         )
         return [_stored(r) for r in cur]
 
-    def of_document(self, document_id: int, codebook_id: int) -> list[StoredSuggestion]:
+    def of_document(self, document_id: int, codebook_id: int) -> builtins.list[StoredSuggestion]:
         """Every stored suggestion (near misses included) on the passages of a document under a version."""
         return self.list(codebook_id=codebook_id, document_id=document_id)
 
-    def suggested(self, codebook_id: int) -> list[tuple[int, int, str]]:
+    def suggested(self, codebook_id: int) -> builtins.list[tuple[int, int, str]]:
         """(passage_id, document_id, code_id) the tagger suggests (score >= threshold) under a version."""
         return [
             (int(p), int(d), str(c))
@@ -72,7 +73,7 @@ class Suggestions(Part):
             )
         ]
 
-    def queue(self, coder: str, codebook_id: int, limit: int = 100, offset: int = 0) -> list[QueueEntry]:
+    def queue(self, coder: str, codebook_id: int, limit: int = 100, offset: int = 0) -> builtins.list[QueueEntry]:
         """Suggestions the coder has not decided yet, most uncertain (score nearest threshold) first.
 
         Includes near misses stored below their threshold: they are as uncertain as those just above.
@@ -96,7 +97,7 @@ class Suggestions(Part):
             f"JOIN documents d ON d.id = p.document_id WHERE x.code_id IN ({','.join('?' * len(code_ids))}) "
             "AND x.score >= x.threshold"
         )
-        args: list[Any] = list(code_ids)
+        args: builtins.list[Any] = list(code_ids)
         if codebook_id is not None:
             sql += " AND x.codebook_id = ?"
             args.append(codebook_id)
@@ -106,7 +107,7 @@ class Suggestions(Part):
     # --------------------------------------------------------------- tagging state
     def documents_to_code(
         self, codebook_name: str, fingerprints: dict[str, str], *, after_id: int = 0, limit: int = 500
-    ) -> list[tuple[int, set[str]]]:
+    ) -> builtins.list[tuple[int, set[str]]]:
         """Documents (with passages) whose tagging state for some code differs from `fingerprints`.
 
         Args:
@@ -121,7 +122,7 @@ class Suggestions(Part):
         if not fingerprints:
             return []
         values = ",".join("(?, ?)" for _ in fingerprints)
-        params: list[Any] = [x for kv in fingerprints.items() for x in kv]
+        params: builtins.list[Any] = [x for kv in fingerprints.items() for x in kv]
         sql = f"""
             WITH wanted(code_id, fingerprint) AS (VALUES {values})
             SELECT d.id, w.code_id FROM documents d CROSS JOIN wanted w
@@ -156,7 +157,7 @@ class Suggestions(Part):
         if not fingerprints:
             return 0, 0
         values = ",".join("(?, ?)" for _ in fingerprints)
-        params: list[Any] = [x for kv in fingerprints.items() for x in kv]
+        params: builtins.list[Any] = [x for kv in fingerprints.items() for x in kv]
         row = self.db.execute(
             f"""
             WITH wanted(code_id, fingerprint) AS (VALUES {values}),
@@ -266,7 +267,7 @@ class Suggestions(Part):
                 [now(), documents, passages, suggestions, status, run_id],
             )
 
-    def runs(self) -> list[TagRun]:
+    def runs(self) -> builtins.list[TagRun]:
         """All tagger runs, newest first."""
         cur = self.db.execute(
             "SELECT id, codebook_id, tagger_version, config, model, started_at, finished_at, documents, passages, "

@@ -110,7 +110,7 @@ class DocumentsScreen(Screen[None]):
     def _run_tagger(self) -> None:
         """Run the tagger on the project in a worker, reporting progress; the UI stays responsive."""
         try:
-            from reviewkit.project.coding import run_tagger  # type: ignore[import-not-found]
+            from reviewkit.project.coding import run_tagger
         except ImportError:
             self.app.call_from_thread(
                 self.notify, "The tagger is not available in this build.", severity="error"

@@ -185,6 +185,7 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing to decide on this passage.", severity="warning")
             return
         s = self.session
+        assert s.codebook_id is not None
         svc.decide(s.store, item.passage_id, item.code_id, s.coder, status, codebook_id=s.codebook_id,
                    suggestion_id=item.suggestion_id, score=item.score)  # fmt: skip
         item.mine = status

@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
 
 from reviewkit.records import CodeRecord
 
@@ -42,7 +43,7 @@ class CodeTree(Tree[CodeRecord]):
         """Build the tree from the ``codes`` rows (parents before children) with optional counts."""
         self.rows = rows
         self.clear()
-        nodes = {}
+        nodes: dict[str | None, TreeNode[CodeRecord]] = {}
         for row in rows:
             parent = nodes.get(row.parent, self.root)
             total = _sum(rows, row.code_id, counts) if counts is not None else None
