@@ -176,7 +176,7 @@ def test_review_queue_is_most_uncertain_first_and_skips_decided(opened) -> None:
     again = review.review_queue(store, "alice", cb, limit=100)
     assert first.suggestion_id not in {q.suggestion_id for q in again} and len(again) == 38
     assert len(review.review_queue(store, "bob", cb, limit=5, offset=2)) == 5
-    assert all(t[1] < t[2] <= len(q.text) for q in queue for t in q.terms)
+    assert all(t[1] < t[2] <= len(q.text) for q in queue for t in q.view.terms)
 
 
 def test_document_view_shows_evidence_and_blind_mode(opened) -> None:

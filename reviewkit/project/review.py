@@ -17,6 +17,7 @@ from reviewkit.records import (
     DocumentFilter,
     DocumentStatus,
     Evidence,
+    QueueEntry,
     StoredSuggestion,
     UndoStep,
 )
@@ -85,25 +86,64 @@ class DocumentView:
     passages: list[PassageView] = dataclass_field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueueItem:
-    """One undecided suggestion of the review queue."""
+    """One undecided suggestion of the review queue: the stored entry and the view the screen shows."""
 
-    suggestion_id: int
-    passage_id: int
-    document_id: int
-    code_id: str
-    label: str
-    score: float
-    threshold: float
-    method: str
-    text: str
-    field: str
-    title: str
-    year: int | None
-    terms: list[tuple[str, int, int]] = dataclass_field(default_factory=list)
-    nearest_example: str = ""
-    similarity: float | None = None
+    entry: QueueEntry
+    """The suggestion, its passage and document (from `store.suggestions.queue`)."""
+    view: SuggestionView
+    """The suggestion as shown beside the passage (label, evidence, decisions)."""
+
+    @property
+    def suggestion_id(self) -> int:
+        """The stored suggestion's id."""
+        return self.entry.suggestion.id
+
+    @property
+    def passage_id(self) -> int:
+        """The passage it is on."""
+        return self.entry.suggestion.passage_id
+
+    @property
+    def document_id(self) -> int:
+        """The passage's document."""
+        return self.entry.suggestion.document_id
+
+    @property
+    def code_id(self) -> str:
+        """The suggested code."""
+        return self.entry.suggestion.code_id
+
+    @property
+    def score(self) -> float:
+        """The tagger's score."""
+        return self.entry.suggestion.score
+
+    @property
+    def threshold(self) -> float:
+        """The code's threshold."""
+        return self.entry.suggestion.threshold
+
+    @property
+    def text(self) -> str:
+        """The passage text."""
+        return self.entry.passage.text
+
+    @property
+    def title(self) -> str:
+        """The document's title."""
+        return self.entry.title
+
+    @property
+    def year(self) -> int | None:
+        """The document's year."""
+        return self.entry.year
+
+    def passage_view(self) -> PassageView:
+        """The passage with only this suggestion on it."""
+        p = self.entry.passage
+        return PassageView(self.passage_id, p.field, 0, 0, len(p.text), p.text, p.lang, [self.view])
 
 
 def code_labels(store: Store, codebook_id: int | None) -> dict[str, tuple[str, str]]:
@@ -216,23 +256,17 @@ def review_queue(
     items = []
     for r in store.suggestions.queue(coder, codebook_id, limit=limit, offset=offset):
         s = r.suggestion
-        items.append(
-            QueueItem(
-                suggestion_id=s.id,
-                passage_id=s.passage_id,
-                document_id=s.document_id,
-                code_id=s.code_id,
-                label=labels.get(s.code_id, (s.code_id, ""))[0],
-                score=s.score,
-                threshold=s.threshold,
-                method=s.suggestion.method,
-                text=r.passage.text,
-                field=r.passage.field,
-                title=r.title,
-                year=r.year,
-                **_evidence(s.suggestion.evidence, len(r.passage.text)),
-            )
+        view = SuggestionView(
+            passage_id=s.passage_id,
+            code_id=s.code_id,
+            label=labels.get(s.code_id, (s.code_id, ""))[0],
+            suggestion_id=s.id,
+            score=s.score,
+            threshold=s.threshold,
+            method=s.suggestion.method,
+            **_evidence(s.suggestion.evidence, len(r.passage.text)),
         )
+        items.append(QueueItem(r, view))
     return items
 
 
