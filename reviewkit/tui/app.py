@@ -91,8 +91,9 @@ def _describe(step: UndoStep, verb: str) -> str:
     changes = step.changes
     if len(changes) == 1:
         target = changes[0].target
-        what = target.get("code_id") or target.get("document_id")
-        return f"{verb}: {what} on passage {target.get('passage_id', '')}".rstrip()
+        if target.get("table", "codings") != "codings":
+            return f"{verb}: {target['table'].replace('_', ' ')} change"
+        return f"{verb}: {target.get('code_id')} on passage {target.get('passage_id', '')}".rstrip()
     return f"{verb}: {len(changes)} decisions"
 
 
