@@ -110,7 +110,7 @@ def main() -> None:
     latencies = []
     for q in queries:
         t = time.perf_counter()
-        store.search(q, limit=20)
+        store.documents.search(q, limit=20)
         latencies.append((time.perf_counter() - t) * 1000)
     print(f"FTS search median:   {statistics.median(latencies):10.1f} ms  (p90 {sorted(latencies)[int(0.9 * len(latencies))]:.1f} ms; goal < 50 ms)")
     store.close()

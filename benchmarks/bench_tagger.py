@@ -111,6 +111,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from reviewkit.codebook import load_codebook
+    from reviewkit.project.codebooks import save_codebook
     from reviewkit.project.coding import make_embedder, run_tagger
     from reviewkit.resources import default_codebook_path
     from reviewkit.store import Store
@@ -148,7 +149,7 @@ def main() -> None:
         stamp = now()
         with store.transaction():
             store.db["documents"].insert_all(({**d, "imported_at": stamp} for d in docs), batch_size=1000)
-        cb_id = store.save_codebook(codebook)
+        cb_id = save_codebook(store, codebook)
 
         t2 = time.perf_counter()
         cold = run_tagger(store, cb_id, codebook=codebook, embedder=embedder, batch_size=args.batch_size)
@@ -179,7 +180,7 @@ def main() -> None:
         edited = dataclasses.replace(
             codebook, codes=tuple(edited_code if c.id == product.id else c for c in codebook.codes)
         )
-        cb2 = store.save_codebook(edited)
+        cb2 = save_codebook(store, edited)
         t4 = time.perf_counter()
         again = run_tagger(store, cb2, codebook=edited, embedder=embedder, batch_size=args.batch_size)
         t_re = time.perf_counter() - t4

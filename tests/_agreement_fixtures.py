@@ -47,23 +47,20 @@ def _split(abstract: str) -> list[tuple[int, int]]:
 
 def add_codebook(store: Any, name: str = "mini", version: str = "1") -> int:
     """Insert the codebook and its codes (with a YAML source the codebook helper can read)."""
-    source = yaml.safe_dump(
-        {
-            "name": name,
-            "version": version,
-            "codes": [
-                {"id": cid, "parent": parent, "label": {"en": en, "zh": zh}, "definition": d}
-                for cid, parent, en, zh, d in CODES
-            ],
-        },
-        allow_unicode=True,
-        sort_keys=False,
-    )
+    data = {
+        "name": name,
+        "version": version,
+        "codes": [
+            {"id": cid, "parent": parent, "label": {"en": en, "zh": zh}, "definition": d}
+            for cid, parent, en, zh, d in CODES
+        ],
+    }
+    source = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     db = store.db
     cur = db.execute(
-        "INSERT INTO codebooks (name, version, content_hash, source, path, loaded_at, is_current) "
-        "VALUES (?, ?, ?, ?, '', ?, 1)",
-        [name, version, hashlib.sha256(source.encode()).hexdigest(), source, NOW],
+        "INSERT INTO codebooks (name, version, content_hash, source, path, loaded_at, is_current, data) "
+        "VALUES (?, ?, ?, ?, '', ?, 1, ?)",
+        [name, version, hashlib.sha256(source.encode()).hexdigest(), source, NOW, json.dumps(data)],
     )
     cb = int(cur.lastrowid)
     for pos, (cid, parent, en, zh, d) in enumerate(CODES):

@@ -185,3 +185,11 @@ def _suggest(store: Store, cb: int, pid: int, text: str, seed: int) -> None:
             "tagger_version, created_at) VALUES (?, ?, ?, ?, 0.5, 'hybrid', ?, 'fixture-1', ?)",
             [pid, cb, cid, score, json.dumps(evidence, ensure_ascii=False), STAMP],
         )
+
+
+async def settle(pilot: Any) -> None:
+    """Let the database workers finish and the screen repaint (no timers or clocks are shown)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +15,14 @@ FIXTURES = TESTS / "fixtures"
 
 
 def _shared_dir() -> Path:
+    """``../shared`` next to the checkout (``$REVIEWKIT_SHARED`` overrides it)."""
     env = os.environ.get("REVIEWKIT_SHARED")
     candidates = [Path(env)] if env else []
-    candidates += [ROOT.parent / "shared", Path("/work/shared")]
+    candidates.append(ROOT.parent / "shared")
     for c in candidates:
         if (c / "fixtures").is_dir():
             return c
-    return candidates[0] if candidates else ROOT.parent / "shared"
+    return candidates[0]
 
 
 SHARED = _shared_dir()
@@ -68,8 +69,36 @@ def codebook_path() -> Path:
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
-    """The bundled demo corpus folder."""
-    return ROOT / "corpus"
+    """The bundled demo corpus folder: part of the repository, so a missing one fails (never skips)."""
+    path = ROOT / "corpus"
+    assert path.is_dir() and any(path.iterdir()), f"the bundled corpus {path} is missing"
+    return path
+
+
+@pytest.fixture
+def settle() -> Callable[[Any], Awaitable[None]]:
+    """Let a Pilot-driven app's database workers finish and the screen repaint."""
+    from _review_fixtures import settle as settle_app
+
+    return settle_app
+
+
+@pytest.fixture
+def review_project(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """The review fixture project (`_review_fixtures.build_project`) in a file: (path, ids)."""
+    from _review_fixtures import build_project
+
+    path = tmp_path / "project.db"
+    return path, build_project(path)
+
+
+@pytest.fixture
+def agreement_project(store: Any) -> tuple[Any, int, dict[str, list[int]]]:
+    """The two-coder agreement fixture (`_agreement_fixtures.standard_project`): (store, codebook id, ids)."""
+    from _agreement_fixtures import standard_project
+
+    cb, ids = standard_project(store)
+    return store, cb, ids
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,14 @@ import pytest
 
 from reviewkit.codebook import Codebook, load_codebook
 from reviewkit.errors import CodebookError, NotFoundError
-from reviewkit.project.codebooks import codebook_tree, load_codebook_file, tree_rows
+from reviewkit.project.codebooks import (
+    codebook_tree,
+    load_codebook_file,
+    resolve_codebook,
+    save_codebook,
+    stored_codebook,
+    tree_rows,
+)
 from reviewkit.store import Store
 
 SMALL = Path(__file__).resolve().parent / "data" / "codebook-small.yaml"
@@ -25,21 +32,21 @@ def edited_copy(tmp_path: Path, old: str, new: str, name: str = "edited.yaml") -
 
 def test_save_codebook_versions(store: Store, tmp_path: Path) -> None:
     cb = load_codebook(SMALL)
-    first = store.save_codebook(cb)
-    assert store.save_codebook(load_codebook(SMALL)) == first  # same content: same version
+    first = save_codebook(store, cb)
+    assert save_codebook(store, load_codebook(SMALL)) == first  # same content: same version
     edited = load_codebook(edited_copy(tmp_path, "Codes about upgrading", "Codes about all upgrading"))
-    second = store.save_codebook(edited)
+    second = save_codebook(store, edited)
     assert second != first
-    versions = store.codebook_versions("small-test")
-    assert [(v["id"], v["number"], v["is_current"], v["codes"]) for v in versions] == [
+    versions = store.codebooks.versions("small-test")
+    assert [(v.id, v.number, v.is_current, v.codes) for v in versions] == [
         (first, 1, False, 6),
         (second, 2, True, 6),
     ]
-    assert store.current_codebook("small-test") == (second, edited)
-    assert store.codebook_by_id(first) == cb  # the old version is kept, unchanged
+    assert resolve_codebook(store, name="small-test") == (second, edited)
+    assert stored_codebook(store, first) == cb  # the old version is kept, unchanged
     # loading the old content again makes the old row current; no third row
-    assert store.save_codebook(cb) == first
-    assert [v["is_current"] for v in store.codebook_versions("small-test")] == [True, False]
+    assert save_codebook(store, cb) == first
+    assert [v.is_current for v in store.codebooks.versions("small-test")] == [True, False]
     rows = store.db.execute("SELECT code_id, parent, label, label_zh, threshold FROM codes WHERE codebook_id = ? "
                             "ORDER BY position", [first]).fetchall()  # fmt: skip
     assert rows[1] == (
@@ -57,19 +64,24 @@ def test_source_keeps_the_file_text(store: Store) -> None:
     assert source == SMALL.read_text(encoding="utf-8")
     assert source.startswith("# A small, valid codebook")  # comments kept
     # a codebook saved without a source gets YAML written from it, which reads back equal
-    other = store.save_codebook(Codebook(name="another", version="1", codes=result.codebook.codes))
-    assert store.codebook_by_id(other).codes == result.codebook.codes
+    other = save_codebook(store, Codebook(name="another", version="1", codes=result.codebook.codes))
+    assert stored_codebook(store, other).codes == result.codebook.codes
+    # the store keeps the codebook as canonical JSON (it never parses YAML)
+    data = store.codebooks.get(other).data
+    assert data["name"] == "another" and [c["id"] for c in data["codes"]] == list(result.codebook.ids)
 
 
 def test_current_codebook_is_the_last_loaded(store: Store, tmp_path: Path) -> None:
-    assert store.current_codebook() is None
+    assert store.codebooks.current() is None
     a = load_codebook_file(store, SMALL)
     b = load_codebook_file(store, edited_copy(tmp_path, "name: small-test", "name: other-test"))
-    assert store.current_codebook()[0] == b.codebook_id
+    assert store.codebooks.current_id() == b.codebook_id
     again = load_codebook_file(store, SMALL)
-    assert again.unchanged and again.codebook_id == a.codebook_id
-    assert store.current_codebook()[0] == a.codebook_id
-    assert store.codebook_names() == ["small-test", "other-test"]
+    # an existing version loaded again becomes current again (it is not "unchanged": B was current)
+    assert not again.is_new_version and not again.unchanged and again.codebook_id == a.codebook_id
+    assert store.codebooks.current_id() == a.codebook_id
+    assert load_codebook_file(store, SMALL).unchanged
+    assert store.codebooks.names() == ["small-test", "other-test"]
 
 
 def test_load_result(store: Store, tmp_path: Path) -> None:
@@ -84,7 +96,7 @@ def test_load_result(store: Store, tmp_path: Path) -> None:
     assert (second.is_new_version, second.previous_version, second.number) == (True, first.codebook_id, 2)
     with pytest.raises(CodebookError):
         load_codebook_file(store, Path(__file__).resolve().parent / "data" / "codebook-broken.yaml")
-    assert len(store.codebook_versions("small-test")) == 2  # nothing stored for the broken file
+    assert len(store.codebooks.versions("small-test")) == 2  # nothing stored for the broken file
 
 
 def _add_passage(store: Store, key: str) -> int:
@@ -128,7 +140,7 @@ def test_counts_and_tree(store: Store, tmp_path: Path) -> None:
     _decide(store, p1, old, "upgrading.functional", "ann", "accepted")
     _decide(store, p1, old, "upgrading.functional", "bob", "accepted")
     _decide(store, p2, old, "upgrading.product", "ann", "rejected")
-    counts = store.code_counts(old)
+    counts = store.codebooks.counts(old)
     assert counts["upgrading.functional"] == {"suggested": 1, "accepted": 2, "rejected": 0}
     assert counts["upgrading.product"] == {"suggested": 1, "accepted": 0, "rejected": 1}
     assert counts["regionalism.institutions"] == {"suggested": 0, "accepted": 0, "rejected": 0}
@@ -157,4 +169,4 @@ def test_tree_without_project_and_missing_codebook(store: Store) -> None:
     with pytest.raises(NotFoundError, match="reviewkit codebook load FILE"):
         codebook_tree(store)
     with pytest.raises(NotFoundError, match="No codebook version 42"):
-        store.codebook_by_id(42)
+        store.codebooks.get(42)

@@ -58,15 +58,15 @@ PAPER = {
 def test_seed_imports_as_one_bilingual_document(store: Store) -> None:
     (report,) = corpus.import_files(store, [SEED])
     assert (report.format, report.records, report.added, report.merged) == ("citation", 1, 1, 0)
-    (doc,) = store.list_documents()
-    full = corpus.get_document(store, doc["id"])
-    assert {full["title"], full["title_alt"]} == {
+    (doc,) = store.documents.page()
+    full = corpus.get_document(store, doc.id)
+    assert {full.document.title, full.document.title_alt} == {
         "从地方到全球全球价值链框架下集群的升级研究",
         "FROM LOCAL TO GLOBAL: THE CLUSTER UPGRADING RESEARCH IN GLOBAL VALUE CHAIN",
     }
-    assert (full["year"], full["volume"], full["issue"], full["pages"]) == (2005, "20", "4", "21-25,18")
+    assert (full.document.year, full.document.volume, full.document.issue, full.document.pages) == (2005, "20", "4", "21-25,18")
     for query in ("价值链", "value chain", "集群升级"[:2]):
-        assert [h["id"] for h in store.search(query)] == [doc["id"]], query
+        assert [h.id for h in store.documents.search(query)] == [doc.id], query
 
 
 def test_reimport_merges_everything(store: Store, tmp_path: Path) -> None:
@@ -75,9 +75,9 @@ def test_reimport_merges_everything(store: Store, tmp_path: Path) -> None:
     second = corpus.import_files(store, [f])[0]
     assert (first.added, first.merged) == (2, 0)
     assert (second.added, second.merged) == (0, 2)
-    assert store.count_documents() == 2
-    stats = store.corpus_stats()
-    assert (stats["records_imported"], stats["duplicates_merged"], stats["imports"]) == (4, 2, 2)
+    assert store.documents.count() == 2
+    stats = store.imports.corpus_stats()
+    assert (stats.records_imported, stats.duplicates_merged, stats.imports) == (4, 2, 2)
 
 
 def test_doi_match_merges_and_richer_record_wins(store: Store, tmp_path: Path) -> None:
@@ -92,11 +92,11 @@ def test_doi_match_merges_and_richer_record_wins(store: Store, tmp_path: Path) -
     (report,) = corpus.import_files(store, [rich])
     assert (report.added, report.merged) == (0, 1)
     assert report.merges[0][1] == "same DOI"
-    (doc,) = store.list_documents()
-    full = corpus.get_document(store, doc["id"])
-    assert full["abstract"].startswith("Clusters inserted")
-    assert (full["volume"], full["pages"]) == ("36", "1017-1027")
-    assert len(full["sources"]) == 2 and [s["duplicate_of_existing"] for s in full["sources"]] == [0, 1]
+    (doc,) = store.documents.page()
+    full = corpus.get_document(store, doc.id)
+    assert full.document.abstract.startswith("Clusters inserted")
+    assert (full.document.volume, full.document.pages) == ("36", "1017-1027")
+    assert len(full.sources) == 2 and [s.duplicate_of_existing for s in full.sources] == [0, 1]
 
 
 def test_fuzzy_title_same_year_merges_but_other_year_does_not(store: Store, tmp_path: Path) -> None:
@@ -119,8 +119,8 @@ def test_near_duplicates_listed_then_kept_or_merged(store: Store, tmp_path: Path
     corpus.keep_distinct(store, pair.a, pair.b)
     assert corpus.near_duplicates(store) == []
     corpus.merge_documents(store, pair.a, pair.b)
-    assert store.count_documents() == 2
-    assert len(store.document_sources(pair.a)) == 2
+    assert store.documents.count() == 2
+    assert len(store.documents.sources(pair.a)) == 2
     with pytest.raises(ReviewkitError):
         corpus.merge_documents(store, pair.a, pair.a)
 
@@ -132,8 +132,8 @@ def test_bad_file_aborts_before_anything_is_written(store: Store, tmp_path: Path
     with pytest.raises(ImportFormatError) as info:
         corpus.import_files(store, [good, bad])
     assert "bad.ris" in str(info.value) and info.value.line == 1
-    assert store.count_documents() == 0
-    assert store.imports() == []
+    assert store.documents.count() == 0
+    assert store.imports.list() == []
 
 
 def test_skip_bad_imports_good_records_and_reports_lines(store: Store, tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_skip_bad_imports_good_records_and_reports_lines(store: Store, tmp_path:
     (report,) = corpus.import_files(store, [f], skip_bad=True)
     assert report.added == 2
     assert [s.line for s in report.skipped] == [2]
-    assert store.imports()[0]["skipped"] == 1
+    assert store.imports.list()[0].skipped == 1
 
 
 def test_interrupt_mid_file_leaves_project_unchanged(store: Store, tmp_path: Path) -> None:
@@ -157,7 +157,7 @@ def test_interrupt_mid_file_leaves_project_unchanged(store: Store, tmp_path: Pat
 
     with pytest.raises(KeyboardInterrupt):
         corpus.import_files(store, [f], progress=interrupt)
-    assert store.count_documents() == 0 and store.imports() == []
+    assert store.documents.count() == 0 and store.imports.list() == []
     assert corpus.import_files(store, [f])[0].added == 50
 
 
@@ -177,7 +177,7 @@ def test_kill_during_import_never_leaves_half_a_file(tmp_path: Path) -> None:
     proc.wait()
     store = Store.open(db)
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert store.count_documents() in (0, 20000)
+    assert store.documents.count() in (0, 20000)
     store.close()
 
 
@@ -189,7 +189,7 @@ def test_make_key_is_readable_and_unique(store: Store, tmp_path: Path) -> None:
         {"title": "Clusters and knowledge in Germany", "authors": ["Bathelt, Harald"], "year": 2004},
     ])  # fmt: skip
     corpus.import_files(store, [f])
-    keys = sorted(d["key"] for d in store.list_documents())
+    keys = sorted(d.key for d in store.documents.page())
     assert keys == ["bathelt2004clusters", "bathelt2004clustersa"]
 
 

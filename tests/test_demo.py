@@ -44,7 +44,7 @@ def test_demo_no_tui_shows_the_shift(tmp_path: Path) -> None:
         directions = {s.code: s.direction for s in shifts}
         assert directions["global.value_chain"] == "rising"
         assert directions["regionalism.trust_social_capital"] == "falling"
-        decisions_before = store.corpus_stats()["codings"]
+        decisions_before = store.imports.corpus_stats().codings
     finally:
         store.close()
     again = CliRunner().invoke(cli, ["demo", "--db", str(db), "--no-tui", "--method", "rules"])

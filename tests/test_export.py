@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import rispy
-from _agreement_fixtures import DOCS, LEAVES, standard_project
+from _agreement_fixtures import DOCS, LEAVES
 from click.testing import CliRunner
 
 from reviewkit.errors import ExportError, NotFoundError, UnknownComponentError
@@ -29,9 +29,8 @@ EXPECTED_LONG = [
 
 
 @pytest.fixture
-def project(store: Any) -> tuple[Any, int, dict[str, list[int]]]:
-    cb, ids = standard_project(store)
-    return store, cb, ids
+def project(agreement_project: Any) -> tuple[Any, int, dict[str, list[int]]]:
+    return agreement_project
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -41,8 +40,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def _accepted(store: Any, cb: int, name: str = "mini") -> list[tuple[Any, ...]]:
     return sorted(
-        (r["document_key"], r["field"], r["start"], r["end"], r["passage_text"], r["code_id"], r["coder"])
-        for r in store.long_rows(name, cb, status="accepted")
+        (r.document_key, r.field, r.start, r.end, r.passage_text, r.code_id, r.coder)
+        for r in store.codings.rows(name, cb, status="accepted")
     )
 
 

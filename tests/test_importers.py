@@ -281,8 +281,7 @@ def test_embase_and_asreview_csv(shared_fixtures: Path) -> None:
 )
 def test_demo_corpus_imports(corpus_dir: Path, name: str, fmt: str, count: int) -> None:
     path = corpus_dir / name
-    if not path.exists():
-        pytest.skip(f"{path} is not there yet")
+    assert path.is_file(), f"the bundled corpus file {path} is missing"
     result = cached_read(path)
     assert (result.format, len(result.records), result.skipped) == (fmt, count, [])
     assert all(r.title and r.abstract and r.year for r in result.records)

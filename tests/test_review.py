@@ -8,19 +8,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from _review_fixtures import build_project
 
 from reviewkit.errors import NotFoundError, StoreError
 from reviewkit.project import review
 from reviewkit.store import Store
-from reviewkit.store.browse import BrowseMixin
-from reviewkit.store.codings import CodingsMixin
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, dict]:
-    path = tmp_path / "review.db"
-    return path, build_project(path)
+def project(review_project: tuple[Path, dict]) -> tuple[Path, dict]:
+    return review_project
 
 
 @pytest.fixture
@@ -36,52 +32,45 @@ def codings(store: Store, coder: str | None = None) -> dict[tuple[int, str], str
     return {(p, c): s for p, c, s in store.db.execute(sql, [coder] if coder else [])}
 
 
-def test_mixin_methods_are_not_shadowed_by_other_mixins() -> None:
-    for mixin in (CodingsMixin, BrowseMixin):
-        for name, fn in vars(mixin).items():
-            if callable(fn) and not name.startswith("__"):
-                assert getattr(Store, name) is fn, f"Store.{name} is not {mixin.__name__}.{name}"
-
-
 def test_decision_writes_coding_and_audit_together(opened) -> None:
     store, info = opened
     cb = info["codebook_id"]
-    cid = store.set_decision(1, "regionalism.collective_learning", "alice", "accepted", codebook_id=cb,
+    cid = store.codings.set(1, "regionalism.collective_learning", "alice", "accepted", codebook_id=cb,
                              origin="suggestion", suggestion_id=1, score=0.71)  # fmt: skip
     assert cid is not None
     row = store.db.execute(
         "SELECT coder, status, origin, suggestion_id, score FROM codings WHERE id = ?", [cid]
     ).fetchone()
     assert row == ("alice", "accepted", "suggestion", 1, 0.71)
-    (audit,) = store.audit_log("alice")
-    assert audit["action"] == "decide" and audit["before"] is None and audit["after"]["status"] == "accepted"
-    assert audit["target"] == {"table": "codings", "passage_id": 1, "codebook_id": cb,
+    (audit,) = store.audit.log("alice")
+    assert audit.action == "decide" and audit.before is None and audit.after["status"] == "accepted"
+    assert audit.target == {"table": "codings", "passage_id": 1, "codebook_id": cb,
                                "code_id": "regionalism.collective_learning", "coder": "alice"}  # fmt: skip
-    store.set_decision(1, "regionalism.collective_learning", "alice", "rejected", codebook_id=cb)
-    latest = store.audit_log("alice")[0]
-    assert latest["before"]["status"] == "accepted" and latest["after"]["status"] == "rejected"
+    store.codings.set(1, "regionalism.collective_learning", "alice", "rejected", codebook_id=cb)
+    latest = store.audit.log("alice")[0]
+    assert latest.before["status"] == "accepted" and latest.after["status"] == "rejected"
     # the same decision again changes nothing and logs nothing
-    store.set_decision(1, "regionalism.collective_learning", "alice", "rejected", codebook_id=cb)
-    assert len(store.audit_log("alice")) == 2
-    assert store.set_decision(1, "regionalism.collective_learning", "alice", None, codebook_id=cb) is None
+    store.codings.set(1, "regionalism.collective_learning", "alice", "rejected", codebook_id=cb)
+    assert len(store.audit.log("alice")) == 2
+    assert store.codings.set(1, "regionalism.collective_learning", "alice", None, codebook_id=cb) is None
     assert codings(store) == {}
-    assert store.audit_log("alice")[0]["after"] is None
+    assert store.audit.log("alice")[0].after is None
 
 
 def test_failed_transaction_leaves_neither_coding_nor_audit(opened) -> None:
     store, info = opened
     with pytest.raises(RuntimeError), store.transaction():
-        store.set_decision(
+        store.codings.set(
             1, "regionalism.collective_learning", "alice", "accepted", codebook_id=info["codebook_id"]
         )
         raise RuntimeError("terminal killed")
-    assert codings(store) == {} and store.audit_log() == []
+    assert codings(store) == {} and store.audit.log() == []
 
 
 def test_unknown_status_is_refused(opened) -> None:
     store, info = opened
     with pytest.raises(StoreError, match="accepted, rejected"):
-        store.set_decision(1, "x", "alice", "maybe", codebook_id=info["codebook_id"])
+        store.codings.set(1, "x", "alice", "maybe", codebook_id=info["codebook_id"])
 
 
 def test_undo_redo_single_and_batch(opened) -> None:
@@ -93,7 +82,7 @@ def test_undo_redo_single_and_batch(opened) -> None:
     assert codings(store)[(1, "regionalism.collective_learning")] == "rejected"
     assert len(codings(store)) == 4
     step = review.undo(store, "alice")
-    assert step is not None and len(step["changes"]) == 3
+    assert step is not None and len(step.changes) == 3
     assert codings(store) == {(1, "regionalism.collective_learning"): "rejected"}
     assert review.undo(store, "alice") is not None
     assert codings(store) == {}
@@ -103,10 +92,10 @@ def test_undo_redo_single_and_batch(opened) -> None:
     assert review.redo(store, "alice") is not None
     assert len(codings(store)) == 4
     assert review.redo(store, "alice") is None
-    actions = [a["action"] for a in store.audit_log("alice", limit=1000)]
+    actions = [a.action for a in store.audit.log("alice", limit=1000)]
     assert actions.count("undo") == 4 and actions.count("redo") == 4
-    undo_rows = [a for a in store.audit_log("alice", limit=1000) if a["action"] == "undo"]
-    assert all(a["undoes"] is not None for a in undo_rows)
+    undo_rows = [a for a in store.audit.log("alice", limit=1000) if a.action == "undo"]
+    assert all(a.undoes is not None for a in undo_rows)
 
 
 def test_new_decision_after_undo_clears_redo(opened) -> None:
@@ -117,7 +106,7 @@ def test_new_decision_after_undo_clears_redo(opened) -> None:
     review.decide(store, 2, "regionalism.collective_learning", "alice", "rejected", codebook_id=cb)
     assert review.redo(store, "alice") is None
     assert codings(store) == {(2, "regionalism.collective_learning"): "rejected"}
-    assert store.undo_state("alice") == (True, False)
+    assert store.audit.state("alice") == (True, False)
 
 
 def test_undo_is_per_coder(opened) -> None:
@@ -153,12 +142,12 @@ def test_two_reviewers_on_one_file_keep_all_decisions(project) -> None:
     try:
         pids = [p for ps in info["passages"].values() for p in ps]
         for pid in pids:  # interleaved writes from two connections
-            a.set_decision(pid, "upgrading.general", "alice", "accepted", codebook_id=cb)
-            b.set_decision(pid, "upgrading.general", "bob", "rejected", codebook_id=cb)
+            a.codings.set(pid, "upgrading.general", "alice", "accepted", codebook_id=cb)
+            b.codings.set(pid, "upgrading.general", "bob", "rejected", codebook_id=cb)
 
         def write(store: Store, coder: str) -> None:
             for pid in pids:
-                store.set_decision(pid, "context.china", coder, "accepted", codebook_id=cb)
+                store.codings.set(pid, "context.china", coder, "accepted", codebook_id=cb)
 
         threads = [threading.Thread(target=write, args=(s, c)) for s, c in ((a, "alice"), (b, "bob"))]
         for t in threads:
@@ -187,7 +176,7 @@ def test_review_queue_is_most_uncertain_first_and_skips_decided(opened) -> None:
     again = review.review_queue(store, "alice", cb, limit=100)
     assert first.suggestion_id not in {q.suggestion_id for q in again} and len(again) == 38
     assert len(review.review_queue(store, "bob", cb, limit=5, offset=2)) == 5
-    assert all(t[1] < t[2] <= len(q.text) for q in queue for t in q.terms)
+    assert all(t[1] < t[2] <= len(q.text) for q in queue for t in q.view.terms)
 
 
 def test_document_view_shows_evidence_and_blind_mode(opened) -> None:
@@ -221,23 +210,23 @@ def test_bad_evidence_offsets_are_dropped(opened) -> None:
 
 def test_screening_is_audited_and_undoable(opened) -> None:
     store, _info = opened
-    store.set_screening(1, "alice", "include", "on topic")
-    store.set_screening(1, "alice", "exclude", "off topic")
-    assert store.screening_decisions("alice")[0]["decision"] == "exclude"
-    store.undo("alice")
-    assert store.screening_decisions("alice")[0]["decision"] == "include"
-    store.undo("alice")
-    assert store.screening_decisions("alice") == []
+    store.screening.set(1, "alice", "include", "on topic")
+    store.screening.set(1, "alice", "exclude", "off topic")
+    assert store.screening.list("alice")[0].decision == "exclude"
+    store.audit.undo("alice")
+    assert store.screening.list("alice")[0].decision == "include"
+    store.audit.undo("alice")
+    assert store.screening.list("alice") == []
     with pytest.raises(StoreError):
-        store.set_screening(1, "alice", "perhaps")
+        store.screening.set(1, "alice", "perhaps")
 
 
 def test_consensus_decision_is_undone_by_its_actor(opened) -> None:
     store, info = opened
     cb = info["codebook_id"]
-    store.set_decision(3, "regionalism.institutions", review.CONSENSUS, "accepted", codebook_id=cb,
+    store.codings.set(3, "regionalism.institutions", review.CONSENSUS, "accepted", codebook_id=cb,
                        origin="consensus", actor="lead")  # fmt: skip
     assert codings(store, review.CONSENSUS) == {(3, "regionalism.institutions"): "accepted"}
-    assert store.audit_log("lead")[0]["target"]["coder"] == review.CONSENSUS
-    store.undo("lead")
+    assert store.audit.log("lead")[0].target["coder"] == review.CONSENSUS
+    store.audit.undo("lead")
     assert codings(store) == {}

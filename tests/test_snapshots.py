@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _review_fixtures import build_project
+from _review_fixtures import build_project, settle
 
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
@@ -23,18 +23,12 @@ def store(tmp_path: Path) -> Iterator[Store]:
     path = tmp_path / "project.db"
     info = build_project(path)
     s = Store.open(path)
-    s.set_decision(1, "regionalism.collective_learning", "alice", "accepted", codebook_id=info["codebook_id"])
-    s.set_decision(5, "global.value_chain", "alice", "rejected", codebook_id=info["codebook_id"])
+    s.codings.set(1, "regionalism.collective_learning", "alice", "accepted", codebook_id=info["codebook_id"])
+    s.codings.set(5, "global.value_chain", "alice", "rejected", codebook_id=info["codebook_id"])
     yield s
     s.close()
 
 
-async def settle(pilot: Any) -> None:
-    """Let the database workers finish and the screen repaint (no timers or clocks are shown)."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_documents_screen(snap_compare: Any, store: Store) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reviewkit.errors import SchemaVersionError, StoreError
-from reviewkit.records import Record
+from reviewkit.records import MATCH_END, MATCH_START, Record
 from reviewkit.store import Store
 from reviewkit.store.documents import fts_query, normalize_title
 
@@ -74,22 +74,22 @@ def test_newer_schema_is_refused(tmp_db: Path) -> None:
 def test_transaction_rolls_back_everything(store: Store) -> None:
     with pytest.raises(KeyboardInterrupt):
         with store.transaction():
-            store.insert_document(SEED, "k1")
+            store.documents.add(SEED, "k1")
             raise KeyboardInterrupt  # Ctrl-C in the middle of a write
-    assert store.count_documents() == 0
-    assert store.search("value chain") == []
+    assert store.documents.count() == 0
+    assert store.documents.search("value chain") == []
 
 
 def test_insert_and_read_document(store: Store) -> None:
     with store.transaction():
-        doc_id = store.insert_document(SEED, "wen2005from")
-        store.add_source(doc_id, SEED, None, duplicate=False)
-    doc = store.get_document("wen2005from")
-    assert doc is not None and doc["id"] == doc_id
-    assert doc["authors_alt"] == ["文嫮", "曾刚"]
-    assert doc["title_alt"] == SEED.title_alt
-    assert store.get_record(doc_id).journal_alt == "人文地理"
-    assert store.document_sources(doc_id)[0]["source_file"] == "seed.txt"
+        doc_id = store.documents.add(SEED, "wen2005from")
+        store.documents.add_source(doc_id, SEED, None, duplicate=False)
+    doc = store.documents.get("wen2005from")
+    assert doc is not None and doc.id == doc_id
+    assert doc.authors_alt == ("文嫮", "曾刚")
+    assert doc.title_alt == SEED.title_alt
+    assert store.documents.record(doc_id).journal_alt == "人文地理"
+    assert store.documents.sources(doc_id)[0].source_file == "seed.txt"
 
 
 @pytest.mark.parametrize(
@@ -98,26 +98,26 @@ def test_insert_and_read_document(store: Store) -> None:
 )
 def test_search_finds_seed_in_both_languages(store: Store, query: str) -> None:
     with store.transaction():
-        store.insert_document(SEED, "wen2005from")
-        store.insert_document(Record(title="Machine learning for traffic", year=2019, abstract="Neural networks."), "ml")
-    hits = store.search(query)
-    assert [h["key"] for h in hits] == ["wen2005from"]
-    assert store.count_search(query) == 1
+        store.documents.add(SEED, "wen2005from")
+        store.documents.add(Record(title="Machine learning for traffic", year=2019, abstract="Neural networks."), "ml")
+    hits = store.documents.search(query)
+    assert [h.key for h in hits] == ["wen2005from"]
+    assert store.documents.count_search(query) == 1
 
 
 @pytest.mark.parametrize("query", ["价值观", "neural chain", '"value global"'])
 def test_search_does_not_overmatch(store: Store, query: str) -> None:
     with store.transaction():
-        store.insert_document(SEED, "wen2005from")
-    assert store.search(query) == []
+        store.documents.add(SEED, "wen2005from")
+    assert store.documents.search(query) == []
 
 
 def test_search_snippet_keeps_chinese_readable(store: Store) -> None:
     rec = Record(title="集群研究", abstract="本文讨论全球价值链下地方产业集群的升级路径。", year=2008, language="zh")
     with store.transaction():
-        store.insert_document(rec, "zh1")
-    (hit,) = store.search("价值链")
-    assert hit["snippet"] == "本文讨论全球[价值链]下地方产业集群的升级路径。"
+        store.documents.add(rec, "zh1")
+    (hit,) = store.documents.search("价值链")
+    assert hit.snippet == f"本文讨论全球{MATCH_START}价值链{MATCH_END}下地方产业集群的升级路径。"
 
 
 def test_fts_query_syntax() -> None:
@@ -131,9 +131,9 @@ def test_fts_query_syntax() -> None:
 
 def test_search_survives_odd_input(store: Store) -> None:
     with store.transaction():
-        store.insert_document(SEED, "wen2005from")
+        store.documents.add(SEED, "wen2005from")
     for q in ['"unbalanced', "AND", "NOT", "(((", "*", "-", "title:chain", "\x00"]:
-        store.search(q)  # must not raise
+        store.documents.search(q)  # must not raise
 
 
 def test_normalize_title() -> None:

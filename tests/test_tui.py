@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _review_fixtures import build_project
+from _review_fixtures import settle
 
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
@@ -24,9 +24,8 @@ SIZE = (120, 40)
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
-    path = tmp_path / "project.db"
-    return path, build_project(path)
+def project(review_project: tuple[Path, dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
+    return review_project
 
 
 @pytest.fixture
@@ -41,11 +40,6 @@ def decisions(store: Store, coder: str = "alice") -> dict[tuple[int, str], str]:
     return {(p, c): s for p, c, s in rows}
 
 
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_document(pilot: Any, row: int = 0) -> ReviewScreen:
@@ -87,7 +81,7 @@ async def test_search_finds_chinese_and_english(store: Store) -> None:
 
 
 async def test_year_code_and_status_filters(store: Store, project: tuple[Path, dict[str, Any]]) -> None:
-    store.set_decision(
+    store.codings.set(
         1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
     )
     app = make_app(store, "alice", cursor_blink=False)
@@ -133,8 +127,8 @@ async def test_accept_and_reject_write_the_database(store: Store) -> None:
         await pilot.press("r")
         await pilot.pause()
         assert decisions(store) == {(1, "regionalism.collective_learning"): "rejected"}
-        audit = store.audit_log("alice")
-        assert [a["action"] for a in audit] == ["decide", "decide"]
+        audit = store.audit.log("alice")
+        assert [a.action for a in audit] == ["decide", "decide"]
 
 
 async def test_j_k_move_between_passages(store: Store) -> None:
@@ -274,7 +268,7 @@ async def test_number_keys_switch_screens(store: Store) -> None:
 async def test_codebook_tree_shows_counts_and_definitions(
     store: Store, project: tuple[Path, dict[str, Any]]
 ) -> None:
-    store.set_decision(
+    store.codings.set(
         1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
     )
     app = make_app(store, "alice", start="codebook", cursor_blink=False)
@@ -294,7 +288,7 @@ async def test_trends_toggles_source_window_and_codes(
 ) -> None:
     from reviewkit.project.trends import trends
 
-    store.set_decision(
+    store.codings.set(
         1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
     )
     app = make_app(store, "alice", start="trends", cursor_blink=False)
@@ -321,7 +315,7 @@ async def test_trends_toggles_source_window_and_codes(
 async def test_disagreements_record_consensus(store: Store, project: tuple[Path, dict[str, Any]]) -> None:
     cb = project[1]["codebook_id"]
     for coder, status in (("alice", "accepted"), ("bob", "rejected")):
-        store.set_decision(1, "regionalism.collective_learning", coder, status, codebook_id=cb)
+        store.codings.set(1, "regionalism.collective_learning", coder, status, codebook_id=cb)
     app = make_app(store, "lead", start="disagreements", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -330,7 +324,7 @@ async def test_disagreements_record_consensus(store: Store, project: tuple[Path,
         await pilot.press("r")
         await settle(pilot)
         assert decisions(store, "consensus") == {(1, "regionalism.collective_learning"): "rejected"}
-        assert store.audit_log("lead")[0]["after"]["origin"] == "consensus"
+        assert store.audit.log("lead")[0].after["origin"] == "consensus"
         await pilot.press("u")
         await settle(pilot)
         assert decisions(store, "consensus") == {}
@@ -339,7 +333,7 @@ async def test_disagreements_record_consensus(store: Store, project: tuple[Path,
 async def test_blind_mode_hides_other_coders_and_scores(
     store: Store, project: tuple[Path, dict[str, Any]]
 ) -> None:
-    store.set_decision(
+    store.codings.set(
         1, "regionalism.collective_learning", "bob", "accepted", codebook_id=project[1]["codebook_id"]
     )
     app = make_app(store, "alice", blind=True, hide_scores=True, cursor_blink=False)

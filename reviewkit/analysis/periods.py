@@ -10,10 +10,14 @@ from typing import Protocol
 class YearRow(Protocol):
     """What a yearly trend row offers (`reviewkit.analysis.trends.TrendRow` has these)."""
 
-    year: int
-    code: str
-    documents: int
-    coded: int
+    @property
+    def year(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def documents(self) -> int: ...
+    @property
+    def coded(self) -> int: ...
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from reviewkit.cli import codebook as _codebook  # noqa: F401,E402  isort: skip
 from reviewkit.cli import coding as _coding  # noqa: F401,E402  isort: skip
 from reviewkit.cli import review as _review  # noqa: F401,E402  isort: skip
 from reviewkit.cli import export as _export  # noqa: F401,E402  isort: skip
+from reviewkit.cli import agreement as _agreement  # noqa: F401,E402  isort: skip
 from reviewkit.cli import demo as _demo  # noqa: F401,E402  isort: skip
 from reviewkit.cli import serve as _serve  # noqa: F401,E402  isort: skip
 from reviewkit.cli import screen as _screen  # noqa: F401,E402  isort: skip

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from reviewkit import __version__
+from reviewkit._version import __version__
 from reviewkit.config import settings
 from reviewkit.errors import ReviewkitError
+
+if TYPE_CHECKING:
+    from reviewkit.project import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +38,23 @@ def db_option(fn: F) -> F:
         show_default="./reviewkit.db or $REVIEWKIT_DB",
         help="Project database file.",
     )(fn)
+
+
+def project_store(db_path: str | Path, *, create: bool = False) -> Store:
+    """Open the project for the running command; click closes it when the command ends.
+
+    The single way a command opens its project: the store is closed by the click context
+    (``ctx.call_on_close``), also when the command fails.
+
+    Args:
+        db_path: the ``--db`` value.
+        create: create the project file when it does not exist.
+    """
+    from reviewkit.project import open_project
+
+    store = open_project(db_path, create=create)
+    click.get_current_context().call_on_close(store.close)
+    return store
 
 
 def json_option(fn: F) -> F:

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from reviewkit.cli.app import cli, db_option, json_option
+from reviewkit.cli.app import cli, db_option, json_option, project_store
 from reviewkit.cli.output import echo_json, warn
 
 if TYPE_CHECKING:
     from reviewkit.codebook import Codebook
     from reviewkit.project.codebooks import CodeRow
-
-
-def _open_store(db_path: str, *, create: bool = False) -> Any:
-    from reviewkit.store import Store
-
-    return Store.open(db_path, create=create)
 
 
 def _summary(codebook: Codebook) -> str:
@@ -74,11 +68,8 @@ def load(file: str, db_path: str) -> None:
     """
     from reviewkit.project.codebooks import load_codebook_file
 
-    store = _open_store(db_path, create=True)
-    try:
-        result = load_codebook_file(store, file)
-    finally:
-        store.close()
+    store = project_store(db_path, create=True)
+    result = load_codebook_file(store, file)
     cb = result.codebook
     if result.unchanged:
         click.echo(f"unchanged: {cb.name} {cb.version} is already version {result.number}")
@@ -138,15 +129,12 @@ def show(file: str | None, version_id: int | None, short: bool, db_path: str, as
         rows = tree_rows(cb)
         title = f"{cb.name} {cb.version} ({file}): {_summary(cb)}"
     else:
-        store = _open_store(db_path)
-        try:
-            codebook_id, cb = resolve_codebook(store, version_id)
-            rows = tree_rows(cb, store.code_counts(codebook_id))
-            number = next(
-                (v["number"] for v in store.codebook_versions(cb.name) if v["id"] == codebook_id), codebook_id
-            )
-        finally:
-            store.close()
+        store = project_store(db_path)
+        codebook_id, cb = resolve_codebook(store, version_id)
+        rows = tree_rows(cb, store.codebooks.counts(codebook_id))
+        number = next(
+            (v.number for v in store.codebooks.versions(cb.name) if v.id == codebook_id), codebook_id
+        )
         title = f"{cb.name} {cb.version} (stored version {number}): {_summary(cb)}"
     if as_json:
         echo_json(tree_json(cb, rows, codebook_id))
@@ -197,11 +185,8 @@ def export(
 
         cb = load_codebook(codebook_file)
     else:
-        store = _open_store(db_path)
-        try:
-            cb = resolve_codebook(store)[1]
-        finally:
-            store.close()
+        store = project_store(db_path)
+        cb = resolve_codebook(store)[1]
     path = export_codebook(cb, out, fmt, force=force, validate=check)
     click.echo(
         f"wrote {path} ({fmt}: {cb.name} {cb.version}, {len(cb.codes)} codes{', valid' if check else ''})"

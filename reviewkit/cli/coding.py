@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from reviewkit.cli.app import cli, db_option, json_option
+from reviewkit.cli.app import cli, db_option, json_option, project_store
 from reviewkit.cli.output import echo_json, echo_table, progress_bar
 
 METHOD_CHOICE = click.Choice(["hybrid", "embeddings", "rules"])
@@ -40,23 +40,19 @@ def code(
         reviewkit code
         reviewkit code --method rules
     """
-    from reviewkit.cli.corpus import open_store
     from reviewkit.project.coding import run_tagger
 
-    store = open_store(db_path)
-    try:
-        with progress_bar("coding") as update:
-            summary = run_tagger(
-                store,
-                codebook_id,
-                method=method,
-                model=model,
-                batch_size=batch_size,
-                progress=update,
-                force=force,
-            )
-    finally:
-        store.close()
+    store = project_store(db_path)
+    with progress_bar("coding") as update:
+        summary = run_tagger(
+            store,
+            codebook_id,
+            method=method,
+            model=model,
+            batch_size=batch_size,
+            progress=update,
+            force=force,
+        )
     seg = summary.segmented
     if seg.documents:
         click.echo(f"Segmented {seg.documents} documents into {seg.added} new passages.")

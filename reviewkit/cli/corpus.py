@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from reviewkit.cli.app import cli, db_option, default_coder, json_option
-from reviewkit.cli.output import echo_json, echo_table, progress_bar, warn
-
-
-def open_store(db_path: str, *, create: bool = False):  # type: ignore[no-untyped-def]
-    """Open the project, creating it only where the command creates projects."""
-    from reviewkit.store import Store
-
-    return Store.open(db_path, create=create)
+from reviewkit.cli.app import cli, db_option, default_coder, json_option, project_store
+from reviewkit.cli.output import Snippet, echo_json, echo_table, plain_snippet, progress_bar, warn
 
 
 @cli.command()
@@ -28,8 +22,7 @@ def init(db_path: str) -> None:
         reviewkit init --db review.db
     """
     existed = Path(db_path).exists()
-    store = open_store(db_path, create=True)
-    store.close()
+    project_store(db_path, create=True)
     click.echo(f"{'Project ready' if existed else 'Created project'}: {db_path}")
 
 
@@ -38,8 +31,14 @@ def init(db_path: str) -> None:
 @click.option("--format", "fmt", help="Force the format (default: detected from the content).")
 @click.option("--encoding", help="Force the text encoding (default: detected; e.g. gb18030, utf-16).")
 @click.option("--skip-bad", is_flag=True, help="Skip malformed records (each reported with its line) instead of failing.")
+@click.option(
+    "--use-codebook",
+    is_flag=True,
+    help="Make the codebook of an imported .qdpx the current one (default: keep the project's current codebook).",
+)
 @db_option
-def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_bad: bool, db_path: str) -> None:
+def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_bad: bool, use_codebook: bool,
+            db_path: str) -> None:  # fmt: skip
     """Import exported records (RIS, BibTeX, WoS, PubMed, Scopus/CSV, JSONL, EndNote, RefWorks,
     NoteExpress, GB/T 7714 citation text, REFI-QDA .qdpx), merging duplicates.
 
@@ -55,31 +54,28 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
     """
     from reviewkit.project import corpus
 
-    store = open_store(db_path, create=True)
-    try:
-        qdpx = [f for f in files if f.lower().endswith(".qdpx")]
-        others = [f for f in files if not f.lower().endswith(".qdpx")]
-        for path in qdpx:
-            from reviewkit.project.qdpx_import import import_qdpx
+    store = project_store(db_path, create=True)
+    qdpx = [f for f in files if f.lower().endswith(".qdpx")]
+    others = [f for f in files if not f.lower().endswith(".qdpx")]
+    for path in qdpx:
+        from reviewkit.project.qdpx_import import import_qdpx
 
-            result = import_qdpx(store, path)
-            click.echo(f"{path}: {result}")
-        if others:
-            for note in corpus.expand_paths(others)[1]:
-                warn(note)
-            with progress_bar("importing") as update:
-                reports = corpus.import_files(store, others, fmt, skip_bad=skip_bad, encoding=encoding, progress=update)
-            for r in reports:
-                click.echo(
-                    f"{r.path} [{r.format}, {r.encoding}]: {r.records} records, {r.added} added, "
-                    f"{r.merged} merged duplicates, {len(r.skipped)} skipped"
-                )
-                for skipped in r.skipped:
-                    warn(f"  skipped: {skipped}")
-            stats = store.corpus_stats()
-            click.echo(f"Project {db_path}: {stats['documents']} documents.")
-    finally:
-        store.close()
+        result = import_qdpx(store, path, use_codebook=use_codebook)
+        click.echo(f"{path}: {result}")
+    if others:
+        for note in corpus.expand_paths(others)[1]:
+            warn(note)
+        with progress_bar("importing") as update:
+            reports = corpus.import_files(store, others, fmt, skip_bad=skip_bad, encoding=encoding, progress=update)
+        for r in reports:
+            click.echo(
+                f"{r.path} [{r.format}, {r.encoding}]: {r.records} records, {r.added} added, "
+                f"{r.merged} merged duplicates, {len(r.skipped)} skipped"
+            )
+            for skipped in r.skipped:
+                warn(f"  skipped: {skipped}")
+        stats = store.imports.corpus_stats()
+        click.echo(f"Project {db_path}: {stats.documents} documents.")
 
 
 @cli.group()
@@ -111,18 +107,15 @@ def docs_list(limit: int, offset: int, year_from: int | None, year_to: int | Non
     \b
         reviewkit docs list --language zh --json
     """
-    store = open_store(db_path)
-    try:
-        rows = store.list_documents(limit=limit, offset=offset, year_from=year_from, year_to=year_to, language=language)
-        total = store.count_documents(year_from=year_from, year_to=year_to, language=language)
-    finally:
-        store.close()
+    store = project_store(db_path)
+    rows = store.documents.page(limit=limit, offset=offset, year_from=year_from, year_to=year_to, language=language)
+    total = store.documents.count(year_from=year_from, year_to=year_to, language=language)
     if as_json:
         echo_json(rows)
         return
     echo_table(
         ["id", "year", "first author", "title", "key"],
-        [(r["id"], r["year"], (r["authors"] or [""])[0], r["title"] or r["title_alt"], r["key"]) for r in rows],
+        [(r.id, r.year, (r.authors or ("",))[0], r.display_title, r.key) for r in rows],
         title=f"{len(rows)} of {total} documents",
     )
 
@@ -142,28 +135,25 @@ def docs_show(ident: str, as_json: bool, db_path: str) -> None:
     """
     from reviewkit.project import corpus
 
-    store = open_store(db_path)
-    try:
-        doc = corpus.get_document(store, ident)
-    finally:
-        store.close()
+    store = project_store(db_path)
+    doc = corpus.get_document(store, ident)
     if as_json:
-        echo_json(doc)
+        echo_json({**asdict(doc.document), "sources": [asdict(s) for s in doc.sources]})
         return
     fields = ["id", "key", "type", "title", "title_alt", "authors", "authors_alt", "year", "journal", "journal_alt",
               "volume", "issue", "pages", "doi", "language", "language_alt", "keywords", "url"]  # fmt: skip
     for name in fields:
-        value = doc.get(name)
-        if value in ("", None, []):
+        value = getattr(doc.document, name)
+        if value in ("", None, ()):
             continue
-        click.echo(f"{name:>13}: {', '.join(value) if isinstance(value, list) else value}")
+        click.echo(f"{name:>13}: {', '.join(value) if isinstance(value, tuple) else value}")
     for name in ("abstract", "abstract_alt"):
-        if doc.get(name):
-            click.echo(f"\n{name}:\n{doc[name]}")
+        if getattr(doc.document, name):
+            click.echo(f"\n{name}:\n{getattr(doc.document, name)}")
     click.echo("\nsources:")
-    for s in doc["sources"]:
-        dup = f" (merged: {s['match_reason']})" if s["duplicate_of_existing"] else ""
-        click.echo(f"  {s['source_format']} {s['source_file']} line {s['source_line']}{dup}")
+    for s in doc.sources:
+        dup = f" (merged: {s.match_reason})" if s.duplicate_of_existing else ""
+        click.echo(f"  {s.source_format} {s.source_file} line {s.source_line}{dup}")
 
 
 @cli.command()
@@ -183,18 +173,15 @@ def search(query: str, limit: int, as_json: bool, db_path: str) -> None:
         reviewkit search 价值链
         reviewkit search "upgrad* AND cluster"
     """
-    store = open_store(db_path)
-    try:
-        rows = store.search(query, limit=limit)
-        total = store.count_search(query)
-    finally:
-        store.close()
+    store = project_store(db_path)
+    rows = store.documents.search(query, limit=limit)
+    total = store.documents.count_search(query)
     if as_json:
-        echo_json(rows)
+        echo_json([{**asdict(r), "snippet": plain_snippet(r.snippet)} for r in rows])
         return
     echo_table(
         ["id", "year", "title", "snippet"],
-        [(r["id"], r["year"], r["title"] or r["title_alt"], r["snippet"]) for r in rows],
+        [(r.id, r.year, r.title or r.title_alt, Snippet(r.snippet)) for r in rows],
         title=f"{total} documents match {query!r}",
     )
 
@@ -210,27 +197,24 @@ def stats(as_json: bool, db_path: str) -> None:
     \b
         reviewkit stats --json
     """
-    store = open_store(db_path)
-    try:
-        s = store.corpus_stats()
-    finally:
-        store.close()
+    store = project_store(db_path)
+    s = store.imports.corpus_stats()
     if as_json:
-        echo_json(s)
+        echo_json(s.to_dict())
         return
-    years = s["years"]
-    click.echo(f"documents:          {s['documents']}")
-    click.echo(f"records imported:   {s['records_imported']} in {s['imports']} import(s)")
-    click.echo(f"duplicates merged:  {s['duplicates_merged']}")
-    click.echo(f"records skipped:    {s['records_skipped']}")
-    click.echo(f"with abstract:      {s['with_abstract']}")
-    click.echo(f"bilingual (zh/en):  {s['bilingual']}")
+    years = s.years
+    click.echo(f"documents:          {s.documents}")
+    click.echo(f"records imported:   {s.records_imported} in {s.imports} import(s)")
+    click.echo(f"duplicates merged:  {s.duplicates_merged}")
+    click.echo(f"records skipped:    {s.records_skipped}")
+    click.echo(f"with abstract:      {s.with_abstract}")
+    click.echo(f"bilingual (zh/en):  {s.bilingual}")
     click.echo(f"years:              {f'{years[0]}-{years[-1]}' if years else '-'}")
-    click.echo("languages:          " + ", ".join(f"{k or '?'} {v}" for k, v in s["by_language"].items()))
-    click.echo("formats:            " + ", ".join(f"{k} {v}" for k, v in s["by_format"].items()))
-    click.echo(f"passages:           {s['passages']}")
-    click.echo(f"suggestions:        {s['suggestions']}")
-    click.echo(f"codings:            {s['codings']}")
+    click.echo("languages:          " + ", ".join(f"{k or '?'} {v}" for k, v in s.by_language.items()))
+    click.echo("formats:            " + ", ".join(f"{k} {v}" for k, v in s.by_format.items()))
+    click.echo(f"passages:           {s.passages}")
+    click.echo(f"suggestions:        {s.suggestions}")
+    click.echo(f"codings:            {s.codings}")
 
 
 @cli.command()
@@ -253,19 +237,16 @@ def dedupe(min_similarity: float, merge: tuple[int, int] | None, keep: tuple[int
     """
     from reviewkit.project import corpus
 
-    store = open_store(db_path)
-    try:
-        if merge:
-            corpus.merge_documents(store, *merge)
-            click.echo(f"Merged document {merge[1]} into {merge[0]}.")
-            return
-        if keep:
-            corpus.keep_distinct(store, *keep, coder=default_coder())
-            click.echo(f"Documents {keep[0]} and {keep[1]} are kept as different papers.")
-            return
-        pairs = corpus.near_duplicates(store, low=min_similarity)
-    finally:
-        store.close()
+    store = project_store(db_path)
+    if merge:
+        corpus.merge_documents(store, *merge)
+        click.echo(f"Merged document {merge[1]} into {merge[0]}.")
+        return
+    if keep:
+        corpus.keep_distinct(store, *keep, coder=default_coder())
+        click.echo(f"Documents {keep[0]} and {keep[1]} are kept as different papers.")
+        return
+    pairs = corpus.near_duplicates(store, low=min_similarity)
     if as_json:
         echo_json([p.__dict__ for p in pairs])
         return

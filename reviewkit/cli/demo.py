@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
-from reviewkit.cli.app import cli, default_coder
+from reviewkit.cli.app import cli, default_coder, project_store
 from reviewkit.cli.output import echo_table, progress_bar
+
+if TYPE_CHECKING:
+    from reviewkit.project import Store
 
 
 @cli.command()
@@ -28,30 +33,26 @@ def demo(db_path: str | None, no_tui: bool, coder: str, method: str) -> None:
         reviewkit demo --db /tmp/demo.db --method rules --no-tui
     """
     from reviewkit.project import demo as demo_service
-    from reviewkit.store import Store
 
     path = demo_service.demo_db_path(db_path)
-    store = Store.open(path)
-    try:
-        with progress_bar("demo") as update:
-            result = demo_service.build_demo(store, method=method, progress=update)
-        for r in result.imports:
-            click.echo(f"imported {r.path}: {r.added} added, {r.merged} merged duplicates", err=True)
-        assert result.codebook is not None and result.tagging is not None
-        cb = result.codebook.codebook
-        click.echo(f"codebook {cb.name} {cb.version}: {len(cb.leaves())} codes in {len(cb.groups())} groups", err=True)
-        click.echo(result.tagging.message(), err=True)
-        if no_tui:
-            _summary(store, result.stats, str(path))
-            return
-        from reviewkit.tui.app import make_app
+    store = project_store(path, create=True)
+    with progress_bar("demo") as update:
+        result = demo_service.build_demo(store, method=method, progress=update)
+    for r in result.imports:
+        click.echo(f"imported {r.path}: {r.added} added, {r.merged} merged duplicates", err=True)
+    assert result.codebook is not None and result.tagging is not None
+    cb = result.codebook.codebook
+    click.echo(f"codebook {cb.name} {cb.version}: {len(cb.leaves())} codes in {len(cb.groups())} groups", err=True)
+    click.echo(result.tagging.message(), err=True)
+    if no_tui:
+        _summary(store, result.stats, str(path))
+        return
+    from reviewkit.tui.app import make_app
 
-        make_app(store, coder).run()
-    finally:
-        store.close()
+    make_app(store, coder).run()
 
 
-def _summary(store, stats: dict, path: str) -> None:  # type: ignore[no-untyped-def]
+def _summary(store: Store, stats: dict[str, Any], path: str) -> None:
     from reviewkit.project import demo as demo_service
 
     langs = ", ".join(f"{n} {k}" for k, n in stats["by_language"].items())

@@ -7,7 +7,7 @@ import io
 
 import click
 
-from reviewkit.cli.app import cli, db_option, default_coder
+from reviewkit.cli.app import cli, db_option, default_coder, project_store
 from reviewkit.cli.output import echo_json, echo_table
 
 SCREENS = ("documents", "queue", "codebook", "trends", "disagreements")
@@ -40,14 +40,10 @@ def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str
         reviewkit review
         reviewkit review --db team.db --coder alice --blind --hide-scores
     """
-    from reviewkit.store import Store
     from reviewkit.tui.app import make_app
 
-    store = Store.open(db_path, create=False)
-    try:
-        make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen).run()
-    finally:
-        store.close()
+    store = project_store(db_path)
+    make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen).run()
 
 
 @cli.command()
@@ -78,13 +74,9 @@ def trends(
         reviewkit trends --codes global.value_chain --plot
     """
     from reviewkit.project.trends import trends as compute
-    from reviewkit.store import Store
 
-    store = Store.open(db_path, create=False)
-    try:
-        rows = compute(store, codes, source=source, window=window, coder=coder)
-    finally:
-        store.close()
+    store = project_store(db_path)
+    rows = compute(store, codes, source=source, window=window, coder=coder)
     if plot:
         click.echo(_chart(rows, source, window), err=fmt != "table")
     if fmt == "json":

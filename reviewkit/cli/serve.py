@@ -92,9 +92,9 @@ def serve(
             f"{db_path} {what}. Create a project with `reviewkit init --db {db_path}` "
             "or choose another with --db / REVIEWKIT_DB."
         )
-    from reviewkit.store import Store
+    from reviewkit.project import open_project
 
-    Store.open(db, create=False).close()  # refuse a file that is not a reviewkit project, now
+    open_project(db, create=False).close()  # refuse a file that is not a reviewkit project, now
     try:
         from textual_serve.server import Server
     except ImportError as exc:

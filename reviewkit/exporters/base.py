@@ -16,6 +16,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from reviewkit.errors import ExportError
+from reviewkit.records import CodingRow, Document
+
+DocumentRow = Document
+"""Exporters write stored documents (`reviewkit.records.Document`); the old name stays as an alias."""
+
+__all__ = ["CodeInfo", "CodingRow", "Document", "DocumentRow", "ExportData", "Exporter", "TrendPoint", "atomic_path", "check_writable"]
 
 
 @dataclass(frozen=True)
@@ -30,54 +36,6 @@ class CodeInfo:
     color: str = ""
     codable: bool = True
     """False for a group whose children carry the codings."""
-
-
-@dataclass(frozen=True)
-class DocumentRow:
-    """One document (bibliographic fields; the texts its passages index into)."""
-
-    id: int
-    key: str
-    title: str = ""
-    abstract: str = ""
-    year: int | None = None
-    doi: str = ""
-    authors: tuple[str, ...] = ()
-    journal: str = ""
-    volume: str = ""
-    issue: str = ""
-    pages: str = ""
-    type: str = ""
-    language: str = ""
-    keywords: tuple[str, ...] = ()
-    url: str = ""
-    title_alt: str = ""
-    abstract_alt: str = ""
-
-
-@dataclass(frozen=True)
-class CodingRow:
-    """One decision of one coder on one passage × code, with its context (the long format)."""
-
-    document_id: int
-    document_key: str
-    doi: str
-    year: int | None
-    title: str
-    passage_id: int
-    field: str
-    start: int
-    end: int
-    passage_text: str
-    code_id: str
-    code_label: str
-    status: str
-    coder: str
-    origin: str = ""
-    score: float | None = None
-    method: str = ""
-    evidence: Any = None
-    decided_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,7 +58,7 @@ class ExportData:
     codebook_name: str
     codebook_version: str
     codes: list[CodeInfo]
-    documents: Callable[[], Iterable[DocumentRow]]
+    documents: Callable[[], Iterable[Document]]
     codings: Callable[[], Iterable[CodingRow]]
     """The codings of the chosen view (coder / consensus / all), filtered by status."""
     coders: list[str] = field(default_factory=list)

@@ -178,7 +178,7 @@ class ReportExporter(Exporter):
         """Write the report (and the chart). Returns {"sections", "figure"}."""
         from datetime import date
 
-        from reviewkit import __version__
+        from reviewkit._version import __version__
 
         info = data.report()
         points = data.trends()

@@ -22,6 +22,7 @@ from reviewkit.analysis.agreement import (
 from reviewkit.codebook.model import Code, Codebook
 from reviewkit.errors import NotFoundError, ReviewkitError
 from reviewkit.project.review import CONSENSUS
+from reviewkit.records import CodeRecord, Coding
 
 if TYPE_CHECKING:
     from reviewkit.store import Store
@@ -93,17 +94,17 @@ class Disagreement:
     applied_by: tuple[str, ...] = ()
 
 
-def codebook_from_rows(name: str, version: str, rows: list[dict[str, Any]]) -> Codebook:
-    """A `Codebook` (ids, parents, labels, definitions, colours) built from stored ``codes`` rows."""
+def codebook_from_rows(name: str, version: str, rows: Sequence[CodeRecord]) -> Codebook:
+    """A `Codebook` (ids, parents, labels, definitions, colours) built from stored codes."""
     codes = tuple(
         Code(
-            id=r["code_id"],
-            label={k: v for k, v in (("en", r.get("label") or ""), ("zh", r.get("label_zh") or "")) if v},
-            parent=r.get("parent") or None,
-            definition=r.get("definition") or "",
-            include=r.get("include") or "",
-            exclude=r.get("exclude") or "",
-            color=r.get("color") or "",
+            id=r.code_id,
+            label={k: v for k, v in (("en", r.label), ("zh", r.label_zh)) if v},
+            parent=r.parent or None,
+            definition=r.definition,
+            include=r.include,
+            exclude=r.exclude,
+            color=r.color,
         )
         for r in rows
     )
@@ -130,15 +131,15 @@ def select(
     Raises:
         NotFoundError: no codebook, an unknown coder or a pattern matching no code (lists the valid ones).
     """
-    info = store.report_codebook(codebook)
+    info = store.codebooks.current(codebook)
     if info is None:
         raise NotFoundError(
             "The project has no codebook"
             + (f" named {codebook!r}" if codebook else "")
             + ". Load one with `reviewkit codebook load FILE`."
         )
-    book = codebook_from_rows(info["name"], info["version"], store.report_codes(info["id"]))
-    known = store.report_coders(info["name"])
+    book = codebook_from_rows(info.name, info.version, store.codebooks.codes(info.id))
+    known = store.codings.coders(info.name)
     if coders:
         unknown = [c for c in coders if c not in known]
         if unknown:
@@ -158,23 +159,23 @@ def select(
             )
     else:
         matched = [c.id for c in book.leaves()]
-    return Selection(info["id"], info["name"], info["version"], book, tuple(chosen), tuple(matched))
+    return Selection(info.id, info.name, info.version, book, tuple(chosen), tuple(matched))
 
 
 def _unit_data(
     store: Store, sel: Selection, unit: str
-) -> tuple[dict[str, set[int]], set[tuple[int, str, str]], list[dict[str, Any]]]:
+) -> tuple[dict[str, set[int]], set[tuple[int, str, str]], list[Coding]]:
     """(reviewed units per coder, accepted (unit, code, coder), the raw decisions)."""
     if unit not in UNITS:
         raise ReviewkitError(f"Unknown unit {unit!r}. Use one of: {', '.join(UNITS)}.")
-    rows = store.decisions(sel.codebook_name, list(sel.coders))
+    rows = store.codings.latest(sel.codebook_name, list(sel.coders))
     key = "passage_id" if unit == "passage" else "document_id"
     reviewed: dict[str, set[int]] = defaultdict(set)
     accepted: set[tuple[int, str, str]] = set()
     for r in rows:
-        reviewed[r["coder"]].add(int(r[key]))
-        if r["status"] == "accepted":
-            accepted.add((int(r[key]), r["code_id"], r["coder"]))
+        reviewed[r.coder].add(int(getattr(r, key)))
+        if r.status == "accepted":
+            accepted.add((int(getattr(r, key)), r.code_id, r.coder))
     return reviewed, accepted, rows
 
 
@@ -240,7 +241,7 @@ def _tagger_rows(
     reviewed: dict[str, set[int]],
     accepted: set[tuple[int, str, str]],
 ) -> list[TaggerAgreement]:
-    suggested_rows = store.suggested(sel.codebook_id)
+    suggested_rows = store.suggestions.suggested(sel.codebook_id)
     if not suggested_rows:
         return []
     idx = 0 if unit == "passage" else 1
@@ -296,11 +297,11 @@ def list_disagreements(
     wanted = set(sel.codes)
     status: dict[tuple[int, str, str], str] = {}
     for r in rows:
-        if r["code_id"] in wanted:
-            k = (int(r[key]), r["code_id"], r["coder"])
+        if r.code_id in wanted:
+            k = (int(getattr(r, key)), r.code_id, r.coder)
             # document unit: any acceptance on a passage of the document wins over rejections
             if status.get(k) != "accepted":
-                status[k] = r["status"]
+                status[k] = r.status
     consensus = _consensus_status(store, sel, key)
     found: list[tuple[int, str, dict[str, str]]] = []
     for u in sorted(set().union(*reviewed.values())):
@@ -314,16 +315,17 @@ def list_disagreements(
                 found.append((u, code, decisions))
     labels = {c.id: c.label_for("en") for c in sel.codebook.codes}
     out: list[Disagreement] = []
-    if unit == "passage":
-        info = store.passages_info([u for u, _, _ in found])
-    else:
-        info = {d["id"]: d for d in store.export_documents(sorted({u for u, _, _ in found}))}
+    contexts = store.passages.with_context([u for u, _, _ in found]) if unit == "passage" else {}
+    documents = {d.id: d for d in store.documents.iter(sorted({u for u, _, _ in found}))} if unit != "passage" else {}
     for u, code, decisions in found:
         cons = consensus.get((u, code))
         if unresolved_only and cons is not None:
             continue
-        i = info.get(u, {})
-        common = {
+        ctx = contexts.get(u)
+        doc = documents.get(u)
+        year = ctx.year if ctx else (doc.year if doc else None)
+        title = ctx.title if ctx else (doc.title if doc else "")
+        common: dict[str, Any] = {
             "unit": unit,
             "unit_id": u,
             "code_id": code,
@@ -331,29 +333,32 @@ def list_disagreements(
             "decisions": decisions,
             "consensus": cons,
             "applied_by": tuple(c for c, v in decisions.items() if v == "accepted"),
-            "year": i.get("year"),
+            "year": year,
         }
+        where: dict[str, Any]
         if unit == "passage":
-            where = {"document_id": int(i.get("document_id", 0)), "document_key": i.get("document_key", "")}
-            where |= {
+            p = ctx.passage if ctx else None
+            where = {
+                "document_id": p.document_id if p else 0,
+                "document_key": ctx.document_key if ctx else "",
                 "passage_id": u,
-                "field": i.get("field", ""),
-                "start": i.get("start"),
-                "end": i.get("end"),
+                "field": p.field if p else "",
+                "start": p.start if p else None,
+                "end": p.end if p else None,
+                "text": p.text if p else "",
             }
-            where |= {"text": i.get("text", "")}
         else:
-            where = {"document_id": u, "document_key": i.get("key", ""), "text": i.get("title", "")}
-        out.append(Disagreement(title=i.get("title", ""), **where, **common))
+            where = {"document_id": u, "document_key": doc.key if doc else "", "text": title}
+        out.append(Disagreement(title=title, **where, **common))
     return out
 
 
 def _consensus_status(store: Store, sel: Selection, key: str) -> dict[tuple[int, str], str]:
     out: dict[tuple[int, str], str] = {}
-    for r in store.decisions(sel.codebook_name, [CONSENSUS]):
-        k = (int(r[key]), r["code_id"])
+    for r in store.codings.latest(sel.codebook_name, [CONSENSUS]):
+        k = (int(getattr(r, key)), r.code_id)
         if out.get(k) != "accepted":
-            out[k] = r["status"]
+            out[k] = r.status
     return out
 
 
@@ -382,12 +387,12 @@ def adjudicate(
     Raises:
         NotFoundError: no codebook, or the code is not in it.
     """
-    info = store.report_codebook() if codebook_id is None else {"id": codebook_id}
-    if info is None:
+    cb_id = store.codebooks.current_id() if codebook_id is None else codebook_id
+    if cb_id is None:
         raise NotFoundError("The project has no codebook. Load one with `reviewkit codebook load FILE`.")
-    ids = [r["code_id"] for r in store.report_codes(info["id"])]
+    ids = [r.code_id for r in store.codebooks.codes(cb_id)]
     if code_id not in ids:
         raise NotFoundError(f"Unknown code {code_id!r}. Codes: {', '.join(ids)}.")
-    return store.set_decision(
-        passage_id, code_id, CONSENSUS, status, codebook_id=info["id"], origin="consensus", actor=lead
+    return store.codings.set(
+        passage_id, code_id, CONSENSUS, status, codebook_id=cb_id, origin="consensus", actor=lead
     )

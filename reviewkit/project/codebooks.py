@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewkit.codebook.convert import codebook_from_dict
 from reviewkit.codebook.model import Code, Codebook
 from reviewkit.codebook.validate import Problem, validate_data
 from reviewkit.codebook.yaml_io import (
@@ -16,6 +17,7 @@ from reviewkit.codebook.yaml_io import (
     write_text_atomic,
 )
 from reviewkit.errors import CodebookError, ExportError, NotFoundError
+from reviewkit.records import CodeRecord
 
 if TYPE_CHECKING:
     from reviewkit.store import Store
@@ -69,12 +71,54 @@ def load_codebook_file(store: Store, path: str | Path) -> LoadResult:
         CodebookError: the file is invalid (every problem listed).
     """
     codebook, text = read_codebook(path)
-    previous = store.current_codebook_id(codebook.name)
-    existing = store.find_codebook(codebook.name, codebook.content_hash())
-    codebook_id = store.save_codebook(codebook, source=text)
-    versions = store.codebook_versions(codebook.name)
-    number = next((v["number"] for v in versions if v["id"] == codebook_id), len(versions))
+    previous = store.codebooks.current_id()
+    existing = store.codebooks.find(codebook.name, codebook.content_hash())
+    codebook_id = save_codebook(store, codebook, source=text)
+    versions = store.codebooks.versions(codebook.name)
+    number = next((v.number for v in versions if v.id == codebook_id), len(versions))
     return LoadResult(codebook_id, codebook, existing is None, previous, number)
+
+
+def save_codebook(store: Store, codebook: Codebook, *, source: str | None = None, make_current: bool = True) -> int:
+    """Store a codebook as a version (new only if its content is new) and, by default, make it current.
+
+    Args:
+        store: the open project.
+        codebook: the (validated) codebook.
+        source: the text it was read from (kept as provenance); None to write it as YAML.
+        make_current: make it the project's current codebook (also when the version existed).
+
+    Returns:
+        The id of the version.
+    """
+    codes = [
+        CodeRecord(
+            0, code.id, code.parent, position, code.label.get("en", ""), code.label.get("zh", ""), code.definition,
+            code.include, code.exclude, dict(code.keywords), dict(code.negative_keywords), dict(code.examples),
+            code.threshold, code.color, codebook.code_hash(code.id),
+        )  # fmt: skip
+        for position, code in enumerate(codebook.codes)
+    ]
+    return store.codebooks.save(
+        name=codebook.name,
+        version=codebook.version,
+        content_hash=codebook.content_hash(),
+        data=codebook_to_dict(codebook),
+        codes=codes,
+        source=source if source is not None else codebook_to_yaml(codebook),
+        path=codebook.path,
+        make_current=make_current,
+    )
+
+
+def stored_codebook(store: Store, codebook_id: int) -> Codebook:
+    """The `Codebook` of a stored version (built from its canonical data).
+
+    Raises:
+        NotFoundError: no such version.
+    """
+    version = store.codebooks.get(codebook_id)
+    return codebook_from_dict(version.data, version.path)
 
 
 def resolve_codebook(
@@ -86,16 +130,16 @@ def resolve_codebook(
         NotFoundError: the project has no such codebook (the message says how to load one).
     """
     if codebook_id is not None:
-        return codebook_id, store.codebook_by_id(codebook_id)
-    found = store.current_codebook(name)
+        return codebook_id, stored_codebook(store, codebook_id)
+    found = store.codebooks.current_id(name)
     if found is None:
-        names = store.codebook_names()
+        names = store.codebooks.names()
         which = f"named {name!r} " if name else ""
         known = f" (stored: {', '.join(names)})" if names else ""
         raise NotFoundError(
             f"No codebook {which}in {store.path}{known}. Load one with `reviewkit codebook load FILE`."
         )
-    return found
+    return found, stored_codebook(store, found)
 
 
 def tree_rows(codebook: Codebook, counts: dict[str, dict[str, int]] | None = None) -> list[CodeRow]:
@@ -144,7 +188,7 @@ def codebook_tree(store: Store, codebook_id: int | None = None) -> list[CodeRow]
         NotFoundError: no codebook is loaded (or no such version).
     """
     codebook_id, codebook = resolve_codebook(store, codebook_id)
-    return tree_rows(codebook, store.code_counts(codebook_id))
+    return tree_rows(codebook, store.codebooks.counts(codebook_id))
 
 
 def tree_json(codebook: Codebook, rows: list[CodeRow], codebook_id: int | None = None) -> dict[str, Any]:

@@ -120,31 +120,28 @@ def segment_documents(
     total = len(document_ids) if document_ids is not None else _count_docs(store, not resegment)
     after = 0
     while True:
-        docs = store.documents_for_segmenting(
+        docs = store.passages.documents_to_segment(
             only_new=not resegment, document_ids=document_ids, after_id=after, limit=page
         )
         if not docs:
             break
         for doc in docs:
-            segs = segment_document(doc)
-            passages = [
-                Passage(doc["id"], s.field, i, s.start, s.end, s.text, s.lang) for i, s in enumerate(segs)
-            ]
-            added, removed = store.save_passages(doc["id"], passages)
+            fields = {"id": doc.id, "title": doc.title, "abstract": doc.abstract, "title_alt": doc.title_alt,
+                      "abstract_alt": doc.abstract_alt}  # fmt: skip
+            segs = segment_document(fields)
+            passages = [Passage(doc.id, s.field, i, s.start, s.end, s.text, s.lang) for i, s in enumerate(segs)]
+            added, removed = store.passages.save(doc.id, passages)
             summary.documents += 1
             summary.added += added
             summary.removed += removed
-        after = docs[-1]["id"]
+        after = docs[-1].id
         if progress:
             progress(summary.documents, max(total, summary.documents), "segmenting")
     return summary
 
 
 def _count_docs(store: Store, only_new: bool) -> int:
-    sql = "SELECT count(*) FROM documents d"
-    if only_new:
-        sql += " WHERE NOT EXISTS (SELECT 1 FROM passages p WHERE p.document_id = d.id)"
-    return int(store.db.execute(sql).fetchone()[0])
+    return store.passages.count_documents_to_segment(only_new)
 
 
 class CachedEncoder:
@@ -172,7 +169,7 @@ class CachedEncoder:
         found: dict[str, np.ndarray] = {h: self.memory[h] for h in hashes if h in self.memory}
         missing = [h for h in dict.fromkeys(hashes) if h not in found]
         if missing and self.store is not None:
-            found.update(self.store.cached_embeddings(self.embedder.name, missing))
+            found.update(self.store.embeddings.get(self.embedder.name, missing))
         todo = {h: t for h, t in zip(hashes, texts, strict=True) if h not in found}
         self.cached += len(texts) - sum(1 for h in hashes if h in todo)
         if todo:
@@ -180,7 +177,7 @@ class CachedEncoder:
             new = dict(zip(todo.keys(), vecs, strict=True))
             self.embedded += len(new)
             if self.store is not None:
-                self.store.cache_embeddings(self.embedder.name, new)
+                self.store.embeddings.put(self.embedder.name, new)
             found.update(new)
         if self.store is None:
             self.memory.update(found)
@@ -217,7 +214,9 @@ def code_fingerprints(codebook: Codebook, config_fingerprint: str) -> dict[str, 
 def _resolve(store: Store, codebook_id: int | None, codebook: Codebook | None) -> tuple[int, Codebook]:
     if codebook is not None:
         if codebook_id is None:
-            codebook_id = store.save_codebook(codebook)
+            from reviewkit.project.codebooks import save_codebook
+
+            codebook_id = save_codebook(store, codebook)
         return codebook_id, codebook
     from reviewkit.project.codebooks import resolve_codebook
 
@@ -286,8 +285,8 @@ def run_tagger(
     if force:
         fps = {c: f"{fp}!{time.time_ns()}" for c, fp in fps.items()}
     summary = TagRunSummary(cb_id, cb.name, method, model_name, segmented=segmented)
-    store.carry_over_suggestions(cb_id, cb.name, fps)
-    n_docs, n_passages = store.count_documents_to_code(cb.name, fps)
+    store.suggestions.carry_over(cb_id, cb.name, fps)
+    n_docs, n_passages = store.suggestions.count_to_code(cb.name, fps)
     if n_passages == 0:
         summary.seconds = time.perf_counter() - started
         return summary
@@ -300,7 +299,7 @@ def run_tagger(
         progress(0, 1, "training")
     tagger = Tagger(cb, config, encoder).fit()
     summary.thresholds = dict(tagger.thresholds)
-    run_id = store.start_tag_run(
+    run_id = store.suggestions.start_run(
         cb_id, TAGGER_VERSION, {**config.as_dict(), "thresholds": tagger.thresholds}, model_name
     )
     summary.run_id = run_id
@@ -310,12 +309,12 @@ def run_tagger(
     if progress:
         progress(0, n_passages, "coding")
     while True:
-        todo_list = store.documents_to_code(cb.name, fps, after_id=after, limit=docs_per_batch)
+        todo_list = store.suggestions.documents_to_code(cb.name, fps, after_id=after, limit=docs_per_batch)
         if not todo_list:
             break
         after = todo_list[-1][0]
         todo = dict(todo_list)
-        passages = store.passages_of(todo)
+        passages = store.passages.of_documents(todo)
         codes = sorted(set().union(*todo.values()), key=tagger.code_ids.index)
         texts = [p.text for p in passages]
         vectors = encoder(texts) if encoder is not None else None
@@ -340,7 +339,7 @@ def run_tagger(
                         "tagger_version": TAGGER_VERSION,
                     }
                 )
-        store.save_tag_results(
+        store.suggestions.save_results(
             run_id=run_id, codebook_id=cb_id, codebook_name=cb.name, todo=todo, fingerprints=fps, rows=rows
         )
         done_codes.update(codes)
@@ -351,7 +350,7 @@ def run_tagger(
     summary.codes = [c for c in tagger.code_ids if c in done_codes]
     if encoder is not None:
         summary.embedded, summary.cached = encoder.embedded, encoder.cached
-    store.finish_tag_run(
+    store.suggestions.finish_run(
         run_id, documents=summary.documents, passages=summary.passages, suggestions=summary.suggestions
     )
     summary.seconds = time.perf_counter() - started

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from reviewkit.errors import ImportFormatError
 from reviewkit.exporters.long_format import read_long
 from reviewkit.project.agreement import select
-from reviewkit.store.codings import new_batch
+from reviewkit.records import Passage
+from reviewkit.store.audit import new_batch
 
 if TYPE_CHECKING:
     from reviewkit.store import Store
@@ -75,17 +76,17 @@ def _int(value: Any) -> int | None:
 class _PassageIndex:
     """Passages of the named documents, findable by offsets or by text."""
 
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
+    def __init__(self, rows: list[Passage]) -> None:
         self.by_span: dict[tuple[int, str, int, int], int] = {}
         self.by_offsets: dict[tuple[int, int, int], list[int]] = defaultdict(list)
         self.by_text: dict[tuple[int, str], list[int]] = defaultdict(list)
         self.text: dict[int, str] = {}
         for r in rows:
-            pid, doc = int(r["id"]), int(r["document_id"])
-            self.by_span[(doc, r["field"], int(r["start"]), int(r["end"]))] = pid
-            self.by_offsets[(doc, int(r["start"]), int(r["end"]))].append(pid)
-            self.by_text[(doc, _norm(r["text"]))].append(pid)
-            self.text[pid] = r["text"]
+            pid, doc = int(r.id or 0), r.document_id
+            self.by_span[(doc, r.field, r.start, r.end)] = pid
+            self.by_offsets[(doc, r.start, r.end)].append(pid)
+            self.by_text[(doc, _norm(r.text))].append(pid)
+            self.text[pid] = r.text
 
     def find(self, doc: int, key: str, row: dict[str, Any]) -> tuple[int | None, str]:
         """(passage id, "") or (None, what is wrong)."""
@@ -144,8 +145,8 @@ def import_codings(
     sel = select(store, None, None, codebook=codebook)
     codes = set(sel.codebook.ids)
     rows = list(read_long(p))
-    docs = store.document_ids_by_key([_norm(r.get("document_key")) for _, r in rows])
-    index = _PassageIndex(store.passages_of_documents(list(docs.values())))
+    docs = store.documents.ids_by_key([_norm(r.get("document_key")) for _, r in rows])
+    index = _PassageIndex(store.passages.of_documents(list(docs.values())))
     problems: list[tuple[int, str]] = []
     wanted: dict[tuple[int, str, str], tuple[str, int]] = {}
     unknown_codes: set[str] = set()
@@ -191,8 +192,8 @@ def import_codings(
         )
     coders = sorted({w for _, _, w in wanted})
     before = {
-        (int(d["passage_id"]), d["code_id"], d["coder"]): d["status"]
-        for d in store.decisions(sel.codebook_name, coders)
+        (d.passage_id, d.code_id, d.coder): d.status
+        for d in store.codings.latest(sel.codebook_name, coders)
     }
     batch = new_batch("import")
     added = changed = unchanged = 0
@@ -204,7 +205,7 @@ def import_codings(
             changed += old is not None and old != status
             unchanged += old == status
             by_status[status] += 1
-            store.set_decision(
+            store.codings.set(
                 pid, code, who, status, codebook_id=sel.codebook_id, origin="import", batch=batch
             )
     return CodingsImportResult(

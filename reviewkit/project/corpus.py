@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from reviewkit import dedupe
 from reviewkit.dedupe import AUTO_MERGE_SIMILARITY, REVIEW_SIMILARITY
 from reviewkit.errors import ImportFormatError, NotFoundError, ReviewkitError
-from reviewkit.records import Record, SkippedRecord
+from reviewkit.records import Document, DocumentSource, Record, SkippedRecord
 from reviewkit.store.documents import normalize_title
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def _unique_key(store: Store, rec: Record, taken: dict[str, set[str]]) -> str:
     base = make_key(rec)
     used = taken.get(base)
     if used is None:
-        used = taken[base] = store.keys_starting_with(base)
+        used = taken[base] = store.documents.keys_starting_with(base)
     key, n = base, 0
     while key in used:
         n += 1
@@ -114,9 +114,9 @@ def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMI
     person must judge (conflicting volume, issue or pages; the same DOI with another title) is
     imported as its own document, and `reviewkit dedupe` lists the pair.
     """
-    doi_id = store.find_by_doi(rec.doi)
+    doi_id = store.documents.find_by_doi(rec.doi)
     if doi_id is not None:
-        decision = dedupe.decide(rec, store.get_record(doi_id), threshold=threshold)
+        decision = dedupe.decide(rec, store.documents.record(doi_id), threshold=threshold)
         if decision.verdict is dedupe.Verdict.AUTO_MERGE:
             return doi_id, decision.reason, decision.similarity
     best: tuple[int, str, float] | None = None
@@ -129,10 +129,10 @@ def find_duplicate(store: Store, rec: Record, threshold: float = AUTO_MERGE_SIMI
             if short is not None:
                 return short, "same short title, year, first author and journal", 100.0
             continue
-        for cand_id, cand_norm in store.title_candidates(rec.year, norm):
+        for cand_id, cand_norm in store.documents.title_candidates(rec.year, norm):
             if cand_id == doi_id or not dedupe.could_match(norm, cand_norm, threshold):
                 continue  # "Part 1" vs "Part 2", "Study 3" vs "Study 13": different papers
-            decision = dedupe.decide(rec, store.get_record(cand_id), threshold=threshold)
+            decision = dedupe.decide(rec, store.documents.record(cand_id), threshold=threshold)
             if decision.verdict is dedupe.Verdict.AUTO_MERGE and (best is None or decision.similarity > best[2]):
                 best = (cand_id, decision.reason, decision.similarity)
     return best
@@ -145,10 +145,10 @@ def _is_short(norm: str) -> bool:
 
 def _same_short_title(store: Store, rec: Record, norm: str) -> int | None:
     """A short title ("Editorial", "Clusters") matches only with the same year, first author and journal."""
-    for cand_id, cand_norm in store.title_candidates(rec.year, norm, prefix_len=len(norm)):
+    for cand_id, cand_norm in store.documents.title_candidates(rec.year, norm, prefix_len=len(norm)):
         if cand_norm != norm:
             continue
-        if dedupe.decide(rec, store.get_record(cand_id)).verdict is dedupe.Verdict.AUTO_MERGE:
+        if dedupe.decide(rec, store.documents.record(cand_id)).verdict is dedupe.Verdict.AUTO_MERGE:
             return cand_id
     return None
 
@@ -229,8 +229,8 @@ def import_files(
         sha = hashlib.sha256(Path(res.path).read_bytes()).hexdigest()
         taken: dict[str, set[str]] = {}
         with store.transaction():
-            import_id = store.start_import(str(res.path), res.format, sha)
-            writer = store.document_writer(import_id)
+            import_id = store.imports.start(str(res.path), res.format, sha)
+            writer = store.documents.writer(import_id)
             for rec in res.records:
                 report.records += 1
                 dup = find_duplicate(store, rec)
@@ -240,7 +240,7 @@ def import_files(
                     report.added += 1
                 else:
                     doc_id, reason, sim = dup
-                    writer.update(doc_id, merge_records(store.get_record(doc_id), rec))
+                    writer.update(doc_id, merge_records(store.documents.record(doc_id), rec))
                     writer.add_source(doc_id, rec, duplicate=True, reason=reason, similarity=sim)
                     report.merged += 1
                     report.merges.append((doc_id, reason))
@@ -248,7 +248,7 @@ def import_files(
                 if progress is not None and (done % 500 == 0 or done == total):
                     progress(done, total, str(res.path))
             writer.flush()
-            store.finish_import(
+            store.imports.finish(
                 import_id,
                 records=report.records + len(report.skipped),
                 added=report.added,
@@ -270,9 +270,9 @@ def near_duplicates(
     """
     from rapidfuzz import fuzz, process
 
-    distinct = store.distinct_pairs()
+    distinct = store.documents.distinct_pairs()
     pairs: list[DuplicatePair] = []
-    for year, docs in store.titles_by_year().items():
+    for year, docs in store.documents.titles_by_year().items():
         docs = [(i, t) for i, t in docs if len(t) >= 8]
         if len(docs) < 2:
             continue
@@ -288,17 +288,17 @@ def near_duplicates(
                 continue
             pairs.append(DuplicatePair(a, b, round(sim, 1), year, titles[i], titles[j], "similar titles"))
     listed = {(p.a, p.b) for p in pairs}
-    docs = {d["id"]: d for d in store.list_documents(limit=store.count_documents()) if d["doi"]}
-    items = [dedupe.BlockItem(i, d["year"], "", d["doi"]) for i, d in docs.items()]
+    docs = {d.id: d for d in store.documents.iter() if d.doi}
+    items = [dedupe.BlockItem(i, d.year, "", d.doi) for i, d in docs.items()]
     for a, b in sorted(dedupe.candidate_pairs(items)):  # here: only documents sharing a DOI
         if (a, b) in listed or (a, b) in distinct:
             continue
-        ta, tb = docs[a]["title"] or docs[a]["title_alt"], docs[b]["title"] or docs[b]["title_alt"]
+        ta, tb = docs[a].title or docs[a].title_alt, docs[b].title or docs[b].title_alt
         sim = dedupe.title_similarity(normalize_title(ta), normalize_title(tb))
-        pairs.append(DuplicatePair(a, b, round(sim, 1), docs[a]["year"], ta, tb, "same DOI"))
+        pairs.append(DuplicatePair(a, b, round(sim, 1), docs[a].year, ta, tb, "same DOI"))
     records: dict[int, Record] = {}
     for i, pair in enumerate(pairs):  # say what differs ("same title and year but volume 2 vs 1")
-        ra, rb = (records.setdefault(x, store.get_record(x)) for x in (pair.a, pair.b))
+        ra, rb = (records.setdefault(x, store.documents.record(x)) for x in (pair.a, pair.b))
         pairs[i] = replace(pair, reason=dedupe.decide(rb, ra).reason)
     return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
 
@@ -311,39 +311,46 @@ def merge_documents(store: Store, keep: int, drop: int) -> None:
         ReviewkitError: `drop` already has reviewer decisions (merge the other way round).
     """
     for ident in (keep, drop):
-        if store.get_document(ident) is None:
+        if store.documents.get(ident) is None:
             raise NotFoundError(f"No document with id {ident}; see `reviewkit docs list`.")
     if keep == drop:
         raise ReviewkitError("Cannot merge a document with itself.")
-    if store.has_codings(drop):
+    if store.codings.exist_for_document(drop):
         raise ReviewkitError(
             f"Document {drop} already has reviewer decisions; merge the other way round "
             f"(`reviewkit dedupe --merge {drop} {keep}`)."
         )
     with store.transaction():
-        merged = merge_records(store.get_record(keep), store.get_record(drop))
-        store.update_document(keep, merged)
-        store.move_sources(drop, keep)
-        store.delete_document(drop)
+        merged = merge_records(store.documents.record(keep), store.documents.record(drop))
+        store.documents.update(keep, merged)
+        store.documents.move_sources(drop, keep)
+        store.documents.delete(drop)
 
 
 def keep_distinct(store: Store, a: int, b: int, coder: str = "") -> None:
     """Record that documents a and b are different papers."""
     for ident in (a, b):
-        if store.get_document(ident) is None:
+        if store.documents.get(ident) is None:
             raise NotFoundError(f"No document with id {ident}; see `reviewkit docs list`.")
     with store.transaction():
-        store.mark_distinct(a, b, coder)
+        store.documents.mark_distinct(a, b, coder)
 
 
-def get_document(store: Store, ident: str | int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DocumentDetail:
+    """A document with every imported record it came from."""
+
+    document: Document
+    sources: list[DocumentSource]
+
+
+def get_document(store: Store, ident: str | int) -> DocumentDetail:
     """A document with its sources, by id or key.
 
     Raises:
         NotFoundError: no such document.
     """
-    doc = store.get_document(ident)
+    doc = store.documents.get(ident)
     if doc is None:
         raise NotFoundError(f"No document {ident!r} (give an id or key from `reviewkit docs list`).")
-    doc["sources"] = store.document_sources(doc["id"])
-    return doc
+    return DocumentDetail(doc, store.documents.sources(doc.id))

@@ -70,11 +70,11 @@ def build_demo(
     from reviewkit.project.corpus import import_files
 
     result = DemoResult()
-    if store.count_documents() == 0:
+    if store.documents.count() == 0:
         result.imports = import_files(store, [corpus or demo_corpus_dir()], progress=progress)
     result.codebook = load_codebook_file(store, codebook or default_codebook_path())
     result.tagging = run_tagger(store, result.codebook.codebook_id, method=method, progress=progress)
-    result.stats = store.corpus_stats()
+    result.stats = store.imports.corpus_stats().to_dict()
     return result
 
 
@@ -97,12 +97,13 @@ def code_shifts(store: Store, source: str = "suggested") -> tuple[tuple[int, int
     Returns:
         ((first year, last year of the early half, last year), shifts per code).
     """
+    from reviewkit.project.codebooks import resolve_codebook
     from reviewkit.project.trends import trends
 
-    cb = store.current_codebook()
-    if cb is None:
+    if store.codebooks.current_id() is None:
         return (0, 0, 0), []
-    rows = trends(store, codes=",".join(c.id for c in cb[1].leaves()), source=source)
+    _cb_id, cb = resolve_codebook(store)
+    rows = trends(store, codes=",".join(c.id for c in cb.leaves()), source=source)
     if not rows:
         return (0, 0, 0), []
     first, last = min(r.year for r in rows), max(r.year for r in rows)

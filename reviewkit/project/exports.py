@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,6 @@ from reviewkit.errors import ExportError, NotFoundError, ReviewkitError
 from reviewkit.exporters.base import (
     CodeInfo,
     CodingRow,
-    DocumentRow,
     ExportData,
     TrendPoint,
     atomic_path,
@@ -35,7 +34,9 @@ from reviewkit.exporters.base import (
 )
 from reviewkit.exporters.trends_figure import FIGURE_SUFFIXES
 from reviewkit.project.agreement import Selection, agreement, select
+from reviewkit.project.codebooks import resolve_codebook
 from reviewkit.project.review import CONSENSUS
+from reviewkit.records import Document
 from reviewkit.registry import exporters
 
 if TYPE_CHECKING:
@@ -71,26 +72,6 @@ class _View:
 def formats() -> list[str]:
     """The registered export formats (short names, e.g. ``csv-long``)."""
     return sorted({name.rsplit(".v", 1)[0] for name in exporters.names()})
-
-
-def _document_row(d: dict[str, Any]) -> DocumentRow:
-    return DocumentRow(
-        id=int(d["id"]), key=d["key"], title=d["title"] or "", abstract=d["abstract"] or "", year=d["year"],
-        doi=d["doi"] or "", authors=tuple(d["authors"]), journal=d["journal"] or "", volume=d["volume"] or "",
-        issue=d["issue"] or "", pages=d["pages"] or "", type=d["type"] or "", language=d["language"] or "",
-        keywords=tuple(d["keywords"]), url=d["url"] or "", title_alt=d["title_alt"] or "",
-        abstract_alt=d["abstract_alt"] or "",
-    )  # fmt: skip
-
-
-def _coding_row(r: dict[str, Any]) -> CodingRow:
-    return CodingRow(
-        document_id=int(r["document_id"]), document_key=r["document_key"], doi=r["doi"] or "", year=r["year"],
-        title=r["title"] or "", passage_id=int(r["passage_id"]), field=r["field"], start=int(r["start"]),
-        end=int(r["end"]), passage_text=r["passage_text"], code_id=r["code_id"], code_label=r["code_label"] or "",
-        status=r["status"], coder=r["coder"], origin=r["origin"] or "", score=r["score"], method=r["method"] or "",
-        evidence=r["evidence"], decided_at=r["decided_at"] or "",
-    )  # fmt: skip
 
 
 def consensus_rows(
@@ -205,7 +186,7 @@ def export(
 
 
 def _resolve_view(store: Store, sel: Selection, coder: str | None, *, merged: bool) -> _View:
-    known = store.report_coders(sel.codebook_name)
+    known = store.codings.coders(sel.codebook_name)
     if coder is not None and coder != CONSENSUS and coder not in known:
         raise NotFoundError(
             f"Unknown coder {coder!r}. Coders with decisions: {', '.join(known) or '(none yet)'}"
@@ -223,14 +204,13 @@ def _resolve_view(store: Store, sel: Selection, coder: str | None, *, merged: bo
 def _codings(store: Store, sel: Selection, view: _View, status: str | None) -> Iterator[CodingRow]:
     if view.mode != "consensus":
         coders = None if view.mode == "all" else view.coders
-        for r in store.long_rows(sel.codebook_name, sel.codebook_id, coders=coders, status=status):
-            yield _coding_row(r)
+        yield from store.codings.rows(sel.codebook_name, sel.codebook_id, coders=coders, status=status)
         return
     reviewers: dict[int, set[str]] = defaultdict(set)
-    for d in store.decisions(sel.codebook_name):
-        if d["coder"] != CONSENSUS:
-            reviewers[int(d["passage_id"])].add(d["coder"])
-    rows = (_coding_row(r) for r in store.long_rows(sel.codebook_name, sel.codebook_id))
+    for d in store.codings.latest(sel.codebook_name):
+        if d.coder != CONSENSUS:
+            reviewers[d.passage_id].add(d.coder)
+    rows = store.codings.rows(sel.codebook_name, sel.codebook_id)
     view.unresolved = 0
     for row in consensus_rows(rows, reviewers, view):
         if status is None or row.status == status:
@@ -268,9 +248,9 @@ def _export_data(
     def codings() -> Iterator[CodingRow]:
         return _codings(store, sel, view, wanted)
 
-    def documents() -> Iterator[DocumentRow]:
-        skip = store.excluded_documents() if screened else set()
-        return (_document_row(d) for d in store.export_documents() if d["id"] not in skip)
+    def documents() -> Iterator[Document]:
+        skip = store.screening.excluded() if screened else set()
+        return (d for d in store.documents.iter() if d.id not in skip)
 
     def trends() -> list[TrendPoint]:
         if source == "suggested":
@@ -285,7 +265,7 @@ def _export_data(
     def report() -> dict[str, Any]:
         return _report_info(store, sel, list(_codings(store, sel, view, "accepted")))
 
-    full = store.current_codebook(sel.codebook_name) if hasattr(store, "current_codebook") else None
+    full = resolve_codebook(store, name=sel.codebook_name)
     return ExportData(
         project=project or (Path(store.path).stem if store.path != ":memory:" else "reviewkit project"),
         codebook_name=sel.codebook_name,
@@ -308,7 +288,7 @@ def _export_data(
 
 
 def _version() -> str:
-    from reviewkit import __version__
+    from reviewkit._version import __version__
 
     return __version__
 
@@ -320,7 +300,7 @@ def _trends(
         raise ReviewkitError(f"--window must be 1 or more (got {window}).")
     leaves = [c.id for c in sel.codebook.leaves()]
     selection = resolve_codes(codes, leaves)
-    years = store.document_years()
+    years = store.documents.years()
     per_year: dict[int, int] = defaultdict(int)
     for y in years.values():
         if y is not None:
@@ -343,8 +323,8 @@ def _trends(
 
 
 def _report_info(store: Store, sel: Selection, rows: list[CodingRow]) -> dict[str, Any]:
-    corpus = store.import_counts()
-    years = sorted({int(y) for y in store.document_years().values() if y is not None})
+    corpus = asdict(store.imports.totals())
+    years = sorted({int(y) for y in store.documents.years().values() if y is not None})
     passages: dict[str, set[int]] = defaultdict(set)
     docs: dict[str, set[int]] = defaultdict(set)
     for r in rows:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from reviewkit.lang import detect_language
 from reviewkit.records import Passage, Record
 from reviewkit.refi.project_read import QdpxCode, QdpxProject, QdpxSource, read_qdpx
-from reviewkit.store.codings import new_batch
+from reviewkit.store.audit import new_batch
 
 if TYPE_CHECKING:
     from reviewkit.codebook.model import Codebook
@@ -138,13 +138,17 @@ def _passage(
     return None
 
 
-def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> QdpxImportResult:
+def import_qdpx(
+    store: Store, path: str | Path, *, coder: str | None = None, use_codebook: bool = False
+) -> QdpxImportResult:
     """Restore the sources, codebook and codings of a REFI-QDA project into `store`.
 
     Args:
         store: the project.
         path: a ``.qdpx`` archive (or a bare ``.qde``).
         coder: record every coding under this coder (default: the coding's user in the project).
+        use_codebook: make the imported codebook the project's current one. Without it the current
+            codebook stays (a project with no codebook yet takes the imported one).
 
     Returns:
         What was imported, and what was skipped.
@@ -152,6 +156,8 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> 
     Raises:
         ImportFormatError: not a readable REFI-QDA project.
     """
+    from reviewkit.project.codebooks import save_codebook
+
     p = Path(path)
     project = read_qdpx(p)
     skipped = list(project.skipped)
@@ -161,15 +167,18 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> 
     added = matched = n_passages = n_codings = 0
     coders: set[str] = set()
     with store.transaction():
-        import_id = store.start_import(str(p), "qdpx")
-        codebook_id = store.save_codebook(book, None) if book is not None else None
+        import_id = store.imports.start(str(p), "qdpx")
+        codebook_id = None
+        if book is not None:
+            make_current = use_codebook or store.codebooks.current_id() is None
+            codebook_id = save_codebook(store, book, make_current=make_current)
         for source in project.sources:
             texts, base, meta = _layout(source)
             record = _record(source, texts, meta, p)
             doc_id, was_there = _document(store, record, source)
             added += not was_there
             matched += was_there
-            store.add_source(
+            store.documents.add_source(
                 doc_id, record, import_id, duplicate=was_there, reason="qdpx" if was_there else ""
             )
             wanted: dict[tuple[str, int, int], Passage] = {}
@@ -194,13 +203,14 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> 
                 continue
             ids = _save_passages(store, doc_id, wanted)
             n_passages += len(wanted)
+            assert codebook_id is not None  # decisions refer to codes of the imported codebook
             for span, code_id, who in dict.fromkeys(decisions):
-                store.set_decision(
+                store.codings.set(
                     ids[span], code_id, who, "accepted", codebook_id=codebook_id, origin="import", batch=batch
                 )
                 coders.add(who)
                 n_codings += 1
-        store.finish_import(
+        store.imports.finish(
             import_id, records=len(project.sources), added=added, merged=matched, skipped=skipped
         )
     return QdpxImportResult(
@@ -219,14 +229,14 @@ def import_qdpx(store: Store, path: str | Path, *, coder: str | None = None) -> 
 def _document(store: Store, record: Record, source: QdpxSource) -> tuple[int, bool]:
     """(document id, True when an identical document with the same key was already there)."""
     key = record.key or _slug_key(source)
-    existing = store.get_document(key) if store.key_exists(key) else None
-    if existing is not None and existing["title"] == record.title and existing["abstract"] == record.abstract:
-        return int(existing["id"]), True
+    existing = store.documents.get(key) if store.documents.key_exists(key) else None
+    if existing is not None and existing.title == record.title and existing.abstract == record.abstract:
+        return existing.id, True
     base, n = key, 2
-    while store.key_exists(key):
+    while store.documents.key_exists(key):
         key = f"{base}-{n}"
         n += 1
-    return store.insert_document(record, key), False
+    return store.documents.add(record, key), False
 
 
 def _slug_key(source: QdpxSource) -> str:
@@ -239,7 +249,7 @@ def _save_passages(
     store: Store, doc_id: int, wanted: dict[tuple[str, int, int], Passage]
 ) -> dict[tuple[str, int, int], int]:
     """Add the selections' passages to the document (keeping its other passages); ids by span."""
-    existing = store.passages_of([doc_id])
+    existing = store.passages.of_documents([doc_id])
     spans = {(q.field, q.start, q.end): q for q in existing}
     for span, passage in wanted.items():
         spans.setdefault(span, passage)
@@ -247,8 +257,8 @@ def _save_passages(
         spans.values(),
         key=lambda q: (FIELD_ORDER.index(q.field) if q.field in FIELD_ORDER else 9, q.start, q.end),
     )
-    store.save_passages(doc_id, order)
-    return {(q.field, q.start, q.end): int(q.id) for q in store.passages_of([doc_id]) if q.id is not None}
+    store.passages.save(doc_id, order)
+    return {(q.field, q.start, q.end): int(q.id) for q in store.passages.of_documents([doc_id]) if q.id is not None}
 
 
 __all__ = ["QdpxCode", "QdpxImportResult", "import_qdpx"]

@@ -1,16 +1,27 @@
 """Provides the review use cases: decisions, accept-all, undo/redo, the review queue, document views.
 
-Both front ends call these; every write goes through `Store.set_decision`, which writes the
+Both front ends call these; every write goes through `store.codings.set`, which writes the
 ``codings`` row and its ``audit`` row in one transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.errors import NotFoundError
-from reviewkit.store.codings import new_batch
+from reviewkit.records import (
+    CodebookVersion,
+    CodeRecord,
+    DocumentFilter,
+    DocumentStatus,
+    Evidence,
+    QueueEntry,
+    StoredSuggestion,
+    UndoStep,
+)
+from reviewkit.store.audit import new_batch
 
 if TYPE_CHECKING:
     from reviewkit.store import Store
@@ -31,13 +42,13 @@ class SuggestionView:
     score: float | None = None
     threshold: float | None = None
     method: str = "manual"
-    terms: list[tuple[str, int, int]] = field(default_factory=list)
+    terms: list[tuple[str, int, int]] = dataclass_field(default_factory=list)
     """Matched keywords as (term, start, end) offsets into the passage text."""
     nearest_example: str = ""
     similarity: float | None = None
     mine: str | None = None
     """This coder's decision: accepted, rejected or None."""
-    others: dict[str, str] = field(default_factory=dict)
+    others: dict[str, str] = dataclass_field(default_factory=dict)
     """Other coders' decisions (empty in blind mode)."""
 
     @property
@@ -57,7 +68,7 @@ class PassageView:
     end: int
     text: str
     lang: str
-    items: list[SuggestionView] = field(default_factory=list)
+    items: list[SuggestionView] = dataclass_field(default_factory=list)
 
 
 @dataclass
@@ -72,35 +83,74 @@ class DocumentView:
     journal: str
     title_alt: str = ""
     abstract_alt: str = ""
-    passages: list[PassageView] = field(default_factory=list)
+    passages: list[PassageView] = dataclass_field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueueItem:
-    """One undecided suggestion of the review queue."""
+    """One undecided suggestion of the review queue: the stored entry and the view the screen shows."""
 
-    suggestion_id: int
-    passage_id: int
-    document_id: int
-    code_id: str
-    label: str
-    score: float
-    threshold: float
-    method: str
-    text: str
-    field: str
-    title: str
-    year: int | None
-    terms: list[tuple[str, int, int]] = field(default_factory=list)
-    nearest_example: str = ""
-    similarity: float | None = None
+    entry: QueueEntry
+    """The suggestion, its passage and document (from `store.suggestions.queue`)."""
+    view: SuggestionView
+    """The suggestion as shown beside the passage (label, evidence, decisions)."""
+
+    @property
+    def suggestion_id(self) -> int:
+        """The stored suggestion's id."""
+        return self.entry.suggestion.id
+
+    @property
+    def passage_id(self) -> int:
+        """The passage it is on."""
+        return self.entry.suggestion.passage_id
+
+    @property
+    def document_id(self) -> int:
+        """The passage's document."""
+        return self.entry.suggestion.document_id
+
+    @property
+    def code_id(self) -> str:
+        """The suggested code."""
+        return self.entry.suggestion.code_id
+
+    @property
+    def score(self) -> float:
+        """The tagger's score."""
+        return self.entry.suggestion.score
+
+    @property
+    def threshold(self) -> float:
+        """The code's threshold."""
+        return self.entry.suggestion.threshold
+
+    @property
+    def text(self) -> str:
+        """The passage text."""
+        return self.entry.passage.text
+
+    @property
+    def title(self) -> str:
+        """The document's title."""
+        return self.entry.title
+
+    @property
+    def year(self) -> int | None:
+        """The document's year."""
+        return self.entry.year
+
+    def passage_view(self) -> PassageView:
+        """The passage with only this suggestion on it."""
+        p = self.entry.passage
+        return PassageView(self.passage_id, p.field, 0, 0, len(p.text), p.text, p.lang, [self.view])
 
 
 def code_labels(store: Store, codebook_id: int | None) -> dict[str, tuple[str, str]]:
     """Code id -> (English label, Chinese label) for a codebook version."""
-    return {
-        r["code_id"]: (r["label"] or r["code_id"], r["label_zh"]) for r in store.browse_codes(codebook_id)
-    }
+    if codebook_id is None:
+        return {}
+    return {r.code_id: (r.label or r.code_id, r.label_zh) for r in store.codebooks.codes(codebook_id)}
 
 
 def decide(
@@ -120,7 +170,7 @@ def decide(
     Returns:
         The ``codings`` row id, or None when the decision was cleared.
     """
-    return store.set_decision(
+    return store.codings.set(
         passage_id,
         code_id,
         coder,
@@ -142,7 +192,7 @@ def add_code(store: Store, passage_id: int, code_id: str, coder: str, *, codeboo
     labels = code_labels(store, codebook_id)
     if code_id not in labels:
         raise NotFoundError(f"Unknown code {code_id!r}. Codes: {', '.join(labels)}")
-    sugg = next((s for s in _suggestions_of(store, passage_id, codebook_id) if s["code_id"] == code_id), None)
+    sugg = next((s for s in _suggestions_of(store, passage_id, codebook_id) if s.code_id == code_id), None)
     return decide(
         store,
         passage_id,
@@ -150,8 +200,8 @@ def add_code(store: Store, passage_id: int, code_id: str, coder: str, *, codeboo
         coder,
         "accepted",
         codebook_id=codebook_id,
-        suggestion_id=sugg["id"] if sugg else None,
-        score=sugg["score"] if sugg else None,
+        suggestion_id=sugg.id if sugg else None,
+        score=sugg.score if sugg else None,
     )
 
 
@@ -163,68 +213,60 @@ def accept_all(store: Store, document_id: int, coder: str, codebook_id: int) -> 
     Returns:
         How many decisions were written.
     """
-    decided = {
-        (c["passage_id"], c["code_id"])
-        for c in store.browse_codings(document_id, codebook_id)
-        if c["coder"] == coder
-    }
+    decided = {(c.passage_id, c.code_id) for c in store.codings.of_document(document_id, codebook_id) if c.coder == coder}
     todo = [
         s
-        for s in store.browse_suggestions(document_id, codebook_id)
-        if s["score"] >= s["threshold"] and (s["passage_id"], s["code_id"]) not in decided
+        for s in store.suggestions.of_document(document_id, codebook_id)
+        if s.suggested and (s.passage_id, s.code_id) not in decided
     ]
     batch = new_batch("all")
     with store.transaction():
         for s in todo:
             decide(
                 store,
-                s["passage_id"],
-                s["code_id"],
+                s.passage_id,
+                s.code_id,
                 coder,
                 "accepted",
                 codebook_id=codebook_id,
-                suggestion_id=s["id"],
-                score=s["score"],
+                suggestion_id=s.id,
+                score=s.score,
                 batch=batch,
             )
     return len(todo)
 
 
-def undo(store: Store, coder: str) -> dict[str, Any] | None:
+def undo(store: Store, coder: str) -> UndoStep | None:
     """Undo the coder's latest step (one decision, or one accept-all); None when there is nothing."""
-    return store.undo(coder)
+    return store.audit.undo(coder)
 
 
-def redo(store: Store, coder: str) -> dict[str, Any] | None:
+def redo(store: Store, coder: str) -> UndoStep | None:
     """Redo the coder's latest undone step; None when there is nothing to redo."""
-    return store.redo(coder)
+    return store.audit.redo(coder)
 
 
 def review_queue(
     store: Store, coder: str, codebook_id: int | None, limit: int = 100, offset: int = 0
 ) -> list[QueueItem]:
     """Undecided suggestions across the corpus, most uncertain first (smallest |score - threshold|)."""
+    if codebook_id is None:
+        return []
     labels = code_labels(store, codebook_id)
     items = []
-    for r in store.browse_queue(coder, codebook_id, limit=limit, offset=offset):
-        ev = _evidence(r["evidence"], len(r["text"]))
-        items.append(
-            QueueItem(
-                suggestion_id=r["id"],
-                passage_id=r["passage_id"],
-                document_id=r["document_id"],
-                code_id=r["code_id"],
-                label=labels.get(r["code_id"], (r["code_id"], ""))[0],
-                score=r["score"],
-                threshold=r["threshold"],
-                method=r["method"],
-                text=r["text"],
-                field=r["field"],
-                title=r["title"],
-                year=r["year"],
-                **ev,
-            )
+    for r in store.suggestions.queue(coder, codebook_id, limit=limit, offset=offset):
+        s = r.suggestion
+        view = SuggestionView(
+            passage_id=s.passage_id,
+            code_id=s.code_id,
+            label=labels.get(s.code_id, (s.code_id, ""))[0],
+            suggestion_id=s.id,
+            score=s.score,
+            threshold=s.threshold,
+            method=s.suggestion.method,
+            **_evidence(s.suggestion.evidence, len(r.passage.text)),
         )
+        items.append(QueueItem(r, view))
     return items
 
 
@@ -243,84 +285,122 @@ def document_view(
     Raises:
         NotFoundError: no such document.
     """
-    doc = store.browse_document(document_id)
+    doc = store.documents.get(document_id)
     if doc is None:
         raise NotFoundError(f"No document with id {document_id}.")
-    cb = codebook_id if codebook_id is not None else store.browse_codebook_id()
+    cb = codebook_id if codebook_id is not None else store.codebooks.current_id()
     labels = code_labels(store, cb) if cb is not None else {}
     view = DocumentView(
-        id=doc["id"],
-        title=doc["title"],
-        abstract=doc["abstract"],
-        year=doc["year"],
-        authors=doc["authors"],
-        journal=doc["journal"],
-        title_alt=doc.get("title_alt", ""),
-        abstract_alt=doc.get("abstract_alt", ""),
+        id=doc.id,
+        title=doc.title,
+        abstract=doc.abstract,
+        year=doc.year,
+        authors=list(doc.authors),
+        journal=doc.journal,
+        title_alt=doc.title_alt,
+        abstract_alt=doc.abstract_alt,
     )
     by_passage: dict[int, PassageView] = {}
-    for p in store.browse_passages(document_id):
-        pv = PassageView(p["id"], p["field"], p["seq"], p["start"], p["end"], p["text"], p["lang"])
+    for p in store.passages.of_document(document_id):
+        pv = PassageView(int(p.id or 0), p.field, p.seq, p.start, p.end, p.text, p.lang)
         by_passage[pv.id] = pv
         view.passages.append(pv)
     items: dict[tuple[int, str], SuggestionView] = {}
-    for s in store.browse_suggestions(document_id, cb) if cb is not None else []:
-        pv = by_passage.get(s["passage_id"])
-        if pv is None:
+    for s in store.suggestions.of_document(document_id, cb) if cb is not None else []:
+        on = by_passage.get(s.passage_id)
+        if on is None:
             continue
+        pv = on
         item = SuggestionView(
             passage_id=pv.id,
-            code_id=s["code_id"],
-            label=labels.get(s["code_id"], (s["code_id"], ""))[0],
-            suggestion_id=s["id"],
-            score=s["score"],
-            threshold=s["threshold"],
-            method=s["method"],
-            **_evidence(s["evidence"], len(pv.text)),
+            code_id=s.code_id,
+            label=labels.get(s.code_id, (s.code_id, ""))[0],
+            suggestion_id=s.id,
+            score=s.score,
+            threshold=s.threshold,
+            method=s.suggestion.method,
+            **_evidence(s.suggestion.evidence, len(pv.text)),
         )
-        items[(pv.id, s["code_id"])] = item
+        items[(pv.id, s.code_id)] = item
         pv.items.append(item)
-    for c in store.browse_codings(document_id, cb) if cb is not None else []:
-        if c["coder"] != coder and blind:
+    for c in store.codings.of_document(document_id, cb) if cb is not None else []:
+        if c.coder != coder and blind:
             continue
-        key = (c["passage_id"], c["code_id"])
-        item = items.get(key)
-        if item is None:
-            pv = by_passage.get(c["passage_id"])
-            if pv is None:
+        key = (c.passage_id, c.code_id)
+        found = items.get(key)
+        if found is None:
+            on = by_passage.get(c.passage_id)
+            if on is None:
                 continue
-            item = SuggestionView(
-                passage_id=pv.id, code_id=c["code_id"], label=labels.get(c["code_id"], (c["code_id"], ""))[0]
-            )
-            items[key] = item
-            pv.items.append(item)
-        if c["coder"] == coder:
-            item.mine = c["status"]
+            found = SuggestionView(passage_id=on.id, code_id=c.code_id, label=labels.get(c.code_id, (c.code_id, ""))[0])
+            items[key] = found
+            on.items.append(found)
+        if c.coder == coder:
+            found.mine = c.status
         else:
-            item.others[c["coder"]] = c["status"]
+            found.others[c.coder] = c.status
     return view
 
 
-def _suggestions_of(store: Store, passage_id: int, codebook_id: int) -> list[dict[str, Any]]:
-    doc = store.browse_passage_document(passage_id)
-    if doc is None:
+def _suggestions_of(store: Store, passage_id: int, codebook_id: int) -> list[StoredSuggestion]:
+    passage = store.passages.get(passage_id)
+    if passage is None:
         raise NotFoundError(f"No passage with id {passage_id}.")
-    return [s for s in store.browse_suggestions(doc, codebook_id) if s["passage_id"] == passage_id]
+    return [s for s in store.suggestions.of_document(passage.document_id, codebook_id) if s.passage_id == passage_id]
 
 
-def _evidence(ev: dict[str, Any], length: int) -> dict[str, Any]:
-    """Read the tagger's evidence JSON defensively: bad or out-of-range term offsets are dropped."""
-    terms: list[tuple[str, int, int]] = []
-    for t in ev.get("terms") or []:
-        try:
-            term, start, end = str(t[0]), int(t[1]), int(t[2])
-        except (TypeError, ValueError, IndexError, KeyError):
-            continue
-        if 0 <= start < end <= length:
-            terms.append((term, start, end))
-    sim = ev.get("similarity")
+def _evidence(ev: Evidence, length: int) -> dict[str, Any]:
+    """The evidence fields a view shows: term offsets outside the passage are dropped."""
     return {
-        "terms": terms,
-        "nearest_example": str(ev.get("nearest_example") or ""),
-        "similarity": float(sim) if isinstance(sim, int | float) else None,
+        "terms": [(t, a, b) for t, a, b in ev.terms if 0 <= a < b <= length],
+        "nearest_example": ev.nearest_example,
+        "similarity": ev.similarity if ev.nearest_example or ev.similarity else None,
     }
+
+
+def document_page(
+    store: Store, coder: str, codebook_id: int | None, filters: DocumentFilter, offset: int = 0, limit: int = 100
+) -> list[DocumentStatus]:
+    """One page of the documents list with the coder's review status (paged: never the whole table)."""
+    return store.documents.status_page(coder=coder, codebook_id=codebook_id, offset=offset, limit=limit, filters=filters)
+
+
+def document_count(store: Store, coder: str, codebook_id: int | None, filters: DocumentFilter) -> int:
+    """How many documents the filtered documents list has."""
+    return store.documents.status_count(coder=coder, codebook_id=codebook_id, filters=filters)
+
+
+def document_position(
+    store: Store, document_id: int, coder: str, codebook_id: int | None, filters: DocumentFilter
+) -> int:
+    """The 0-based index of a document in the filtered documents list."""
+    return store.documents.status_position(document_id, coder=coder, codebook_id=codebook_id, filters=filters)
+
+
+def codebook_codes(store: Store, codebook_id: int | None) -> list[CodeRecord]:
+    """The codes of a codebook version in file order (none without a version)."""
+    return store.codebooks.codes(codebook_id) if codebook_id is not None else []
+
+
+def codebook_counts(store: Store, codebook_id: int | None) -> dict[str, dict[str, int]]:
+    """Per code: suggested, accepted and rejected counts (empty without a version)."""
+    return store.codebooks.counts(codebook_id) if codebook_id is not None else {}
+
+
+def codebook_version(store: Store, codebook_id: int | None) -> CodebookVersion | None:
+    """A stored codebook version (None without an id)."""
+    return store.codebooks.get(codebook_id) if codebook_id is not None else None
+
+
+def current_codebook_id(store: Store) -> int | None:
+    """The project's current codebook version (the one rule every screen and command uses)."""
+    return store.codebooks.current_id()
+
+
+def adjudicate_decision(
+    store: Store, passage_id: int, code_id: str, status: str | None, *, lead: str, codebook_id: int
+) -> int | None:
+    """Record the consensus decision on (passage, code), audited as the lead reviewer."""
+    return store.codings.set(
+        passage_id, code_id, CONSENSUS, status, codebook_id=codebook_id, origin="consensus", actor=lead
+    )

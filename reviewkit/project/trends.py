@@ -21,10 +21,10 @@ def code_choices(store: Store, codebook_id: int | None = None) -> tuple[list[str
     Returns:
         (group prefixes, leaf ids), both in codebook order.
     """
-    cb = codebook_id if codebook_id is not None else store.browse_codebook_id()
-    rows = store.browse_codes(cb) if cb is not None else []
-    parents = {r["parent"] for r in rows if r["parent"]}
-    leaves = [r["code_id"] for r in rows if r["code_id"] not in parents]
+    cb = codebook_id if codebook_id is not None else store.codebooks.current_id()
+    rows = store.codebooks.codes(cb) if cb is not None else []
+    parents = {r.parent for r in rows if r.parent}
+    leaves = [r.code_id for r in rows if r.code_id not in parents]
     groups = list(dict.fromkeys(i.split(".", 1)[0] for i in leaves if "." in i))
     return groups, leaves
 
@@ -62,19 +62,16 @@ def trends(
         raise ReviewkitError(f"Unknown source {source!r}. Use one of: {', '.join(SOURCES)}.")
     if window < 1:
         raise ReviewkitError(f"--window must be 1 or more (got {window}).")
-    cb = codebook_id if codebook_id is not None else store.browse_codebook_id()
+    cb = codebook_id if codebook_id is not None else store.codebooks.current_id()
     if cb is None:
         raise NotFoundError("The project has no codebook yet. Load one with `reviewkit codebook load FILE`.")
     _groups, leaves = code_choices(store, cb)
     selection = resolve_codes(codes, leaves)
-    documents = store.trend_documents()
+    documents = store.documents.count_by_year()
     coded = {
-        label: store.trend_coded(
-            ids,
-            source=source,
-            coder=coder,
-            codebook_id=cb if source == "suggested" else None,
-        )
+        label: store.suggestions.documents_per_year(ids, codebook_id=cb)
+        if source == "suggested"
+        else store.codings.documents_per_year(ids, coder=coder)
         for label, ids in selection.items()
     }
     return trend_rows(documents, coded, window)

@@ -106,7 +106,7 @@ def codebook_element(codebook: Codebook, namespace: str = CODEBOOK_NS) -> etree.
     Returns:
         An lxml element with nested ``<Code>`` elements following the parent links.
     """
-    from reviewkit import __version__
+    from reviewkit._version import __version__
 
     q = f"{{{namespace}}}"
     meta = {"codebook": codebook.name, "version": codebook.version, "languages": ",".join(codebook.languages)}

@@ -1,7 +1,8 @@
-"""Provides `StoreBase`: the connection, pragmas, migrations and write transactions of a project file."""
+"""Provides `StoreBase` (the connection, pragmas, migrations and write transactions of a project file) and `Part`."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -9,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from sqlite_utils import Database
 
@@ -30,14 +31,14 @@ def dumps(value: Any) -> str:
 
 
 class StoreBase:
-    """The open project database. Mixins in `reviewkit.store` add the queries per area."""
+    """The open project database; `reviewkit.store.Store` adds one part object per kind of data."""
 
     def __init__(self, db: Database, path: str) -> None:
         self.db = db
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> Any:
+    def open(cls, path: str | Path, *, create: bool = True) -> Self:
         """Open (and create or upgrade) the project at `path`; ``":memory:"`` for a throwaway one.
 
         Args:
@@ -124,6 +125,53 @@ class StoreBase:
         """Write a project setting to the ``meta`` table."""
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
+
+class Part:
+    """One kind of data of the store (documents, passages, codings ...): owns every query on it."""
+
+    def __init__(self, base: StoreBase) -> None:
+        self._base = base
+        self.db = base.db
+
+    def transaction(self) -> contextlib.AbstractContextManager[Database]:
+        """The store's write transaction (see `StoreBase.transaction`)."""
+        return self._base.transaction()
+
+
+def rows(cursor: Any) -> list[dict[str, Any]]:
+    """The rows of a cursor as column -> value mappings (internal helper of the parts)."""
+    cols = [d[0] for d in cursor.description]
+    return [dict(zip(cols, row, strict=True)) for row in cursor]
+
+
+def json_value(text: Any, default: Any) -> Any:
+    """Decode a JSON column, `default` when it is empty or not JSON."""
+    if not isinstance(text, str) or not text:
+        return default if text is None or text == "" else text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return default
+
+
+def json_list(text: Any) -> tuple[Any, ...]:
+    """Decode a JSON list column as a tuple (a bare string becomes a one-item tuple)."""
+    value = json_value(text, [])
+    if isinstance(value, str):
+        return (value,) if value else ()
+    return tuple(value) if isinstance(value, list) else ()
+
+
+def json_dict(text: Any) -> dict[str, Any]:
+    """Decode a JSON object column ({} when it is not one)."""
+    value = json_value(text, {})
+    return value if isinstance(value, dict) else {}
+
+
+def marks(values: Any) -> str:
+    """``?,?,?`` for an SQL ``IN`` list of `values`."""
+    return ",".join("?" * len(values))
 
 
 def _retry_locked(path: str, fn: Callable[[], Any], attempts: int = 5) -> Any:

@@ -1,77 +1,79 @@
-"""Provides the codebook queries of the store: versions of each codebook and their codes.
+"""Provides `Codebooks`: the stored versions of each codebook, their codes, and the project's current codebook.
 
 A version is identified by (name, content hash). Loading an edited codebook adds a version;
-codings and suggestions keep pointing at the version they were made under.
+codings and suggestions keep pointing at the version they were made under. The codebook itself is
+kept in one canonical form, the JSON of its mapping (`CodebookVersion.data`); the project layer
+builds the `Codebook` from it. The project's current codebook is ONE pointer (``meta``
+``codebook.current_id``), set by `save(..., make_current=True)` or `set_current`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from reviewkit.errors import NotFoundError
-from reviewkit.store.base import dumps, now
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
-
-    from reviewkit.codebook.model import Codebook
+from reviewkit.records import CodebookVersion, CodeRecord
+from reviewkit.store.base import Part, StoreBase, dumps, json_dict, now
 
 CURRENT_KEY = "codebook.current_id"
-"""``meta`` key holding the id of the codebook version loaded last (the default for commands)."""
+"""``meta`` key holding the id of the project's current codebook version."""
 
 _ZERO = ("suggested", "accepted", "rejected")
+_VERSION = "c.id, c.name, c.version, c.content_hash, c.path, c.loaded_at, c.is_current"
 
 
-class CodebooksMixin:
+class Codebooks(Part):
     """Codebooks (one row per version) and their codes."""
 
-    db: Database
-    path: str
+    def __init__(self, base: StoreBase) -> None:
+        super().__init__(base)
+        self._path = base.path
 
-    if TYPE_CHECKING:
-
-        def transaction(self) -> AbstractContextManager[Database]: ...
-
-    def find_codebook(self, name: str, content_hash: str) -> int | None:
+    def find(self, name: str, content_hash: str) -> int | None:
         """The id of the stored version of `name` with this content hash, if any."""
         row = self.db.execute(
             "SELECT id FROM codebooks WHERE name = ? AND content_hash = ?", [name, content_hash]
         ).fetchone()
         return int(row[0]) if row else None
 
-    def save_codebook(self, codebook: Codebook, source: str | None = None) -> int:
-        """Store a codebook version and make it the current one of its name.
-
-        A new row (with its codes) is added only when the content hash is new for that name;
-        otherwise the existing version becomes current again. Older versions stay, with
-        ``is_current = 0``, so codings made under them keep their meaning.
+    def save(
+        self,
+        *,
+        name: str,
+        version: str,
+        content_hash: str,
+        data: dict[str, Any],
+        codes: Sequence[CodeRecord],
+        source: str = "",
+        path: str = "",
+        make_current: bool = True,
+    ) -> int:
+        """Store a codebook version (a new row only when its content is new for its name).
 
         Args:
-            codebook: the (validated) codebook.
-            source: the YAML text it was read from (comments kept); None to write it from the codebook.
+            name: the codebook's name.
+            version: its version label.
+            content_hash: identifies the content.
+            data: the codebook in canonical form (its mapping; stored as JSON).
+            codes: its codes in file order (``codebook_id`` is ignored).
+            source: the text it was read from (kept as provenance, never parsed).
+            path: the file it was read from.
+            make_current: make this version the project's current codebook (and the current
+                version of its name). When False the project's pointer is left alone; the version
+                becomes current for its name only if the name had no version yet.
 
         Returns:
             The id of the version's ``codebooks`` row.
         """
-        from reviewkit.codebook.yaml_io import codebook_to_yaml
-
-        content_hash = codebook.content_hash()
         with self.transaction():
-            codebook_id = self.find_codebook(codebook.name, content_hash)
+            codebook_id = self.find(name, content_hash)
             if codebook_id is None:
+                first = self.db.execute("SELECT 1 FROM codebooks WHERE name = ?", [name]).fetchone() is None
                 cursor = self.db.execute(
-                    "INSERT INTO codebooks (name, version, content_hash, source, path, loaded_at, is_current) "
-                    "VALUES (?, ?, ?, ?, ?, ?, 1)",
-                    [
-                        codebook.name,
-                        codebook.version,
-                        content_hash,
-                        source if source is not None else codebook_to_yaml(codebook),
-                        codebook.path,
-                        now(),
-                    ],
+                    "INSERT INTO codebooks (name, version, content_hash, source, path, loaded_at, is_current, data) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [name, version, content_hash, source, path, now(), int(first or make_current), dumps(data)],
                 )
                 codebook_id = int(cursor.lastrowid or 0)
                 self.db.conn.executemany(
@@ -79,125 +81,95 @@ class CodebooksMixin:
                     "include, exclude, keywords, negative_keywords, examples, threshold, color, code_hash) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (
-                            codebook_id,
-                            code.id,
-                            code.parent,
-                            position,
-                            code.label.get("en", ""),
-                            code.label.get("zh", ""),
-                            code.definition,
-                            code.include,
-                            code.exclude,
-                            dumps(code.keywords),
-                            dumps(code.negative_keywords),
-                            dumps(code.examples),
-                            code.threshold,
-                            code.color,
-                            codebook.code_hash(code.id),
-                        )
-                        for position, code in enumerate(codebook.codes)
+                        (codebook_id, c.code_id, c.parent, position, c.label, c.label_zh, c.definition, c.include,
+                         c.exclude, dumps(c.keywords), dumps(c.negative_keywords), dumps(c.examples), c.threshold,
+                         c.color, c.code_hash)  # fmt: skip
+                        for position, c in enumerate(codes)
                     ],
                 )
-            self.db.execute(
-                "UPDATE codebooks SET is_current = (id = ?) WHERE name = ?", [codebook_id, codebook.name]
-            )
-            self.db.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [CURRENT_KEY, str(codebook_id)]
-            )
+            if make_current:
+                self.set_current(codebook_id)
         return codebook_id
 
-    def current_codebook_id(self, name: str | None = None) -> int | None:
-        """The id of the current version of `name`; with no name, of the codebook loaded last."""
+    def set_current(self, codebook_id: int) -> None:
+        """Make a version the project's current codebook (and the current version of its name)."""
+        with self.transaction():
+            row = self.db.execute("SELECT name FROM codebooks WHERE id = ?", [codebook_id]).fetchone()
+            if row is None:
+                raise NotFoundError(f"No codebook version {codebook_id} in {self._path}.")
+            self.db.execute("UPDATE codebooks SET is_current = (id = ?) WHERE name = ?", [codebook_id, row[0]])
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [CURRENT_KEY, str(codebook_id)])
+
+    def current_id(self, name: str | None = None) -> int | None:
+        """THE rule for "the current codebook": the project's pointer; with a name, that name's current version.
+
+        Projects written before the pointer existed fall back to the newest version marked current.
+        """
         if name is not None:
             row = self.db.execute(
-                "SELECT id FROM codebooks WHERE name = ? AND is_current = 1 ORDER BY id DESC LIMIT 1", [name]
+                "SELECT id FROM codebooks WHERE name = ? ORDER BY is_current DESC, id DESC LIMIT 1", [name]
             ).fetchone()
             return int(row[0]) if row else None
         row = self.db.execute(
-            "SELECT c.id FROM meta m JOIN codebooks c ON c.id = CAST(m.value AS INTEGER) "
-            "WHERE m.key = ? AND c.is_current = 1",
+            "SELECT c.id FROM meta m JOIN codebooks c ON c.id = CAST(m.value AS INTEGER) WHERE m.key = ?",
             [CURRENT_KEY],
         ).fetchone()
         if row is None:
-            row = self.db.execute(
-                "SELECT id FROM codebooks WHERE is_current = 1 ORDER BY loaded_at DESC, id DESC LIMIT 1"
-            ).fetchone()
+            row = self.db.execute("SELECT id FROM codebooks ORDER BY is_current DESC, id DESC LIMIT 1").fetchone()
         return int(row[0]) if row else None
 
-    def current_codebook(self, name: str | None = None) -> tuple[int, Codebook] | None:
-        """The current version of codebook `name` (with no name: the one loaded last).
+    def current(self, name: str | None = None) -> CodebookVersion | None:
+        """The current version (see `current_id`) with its canonical data; None when there is none."""
+        codebook_id = self.current_id(name)
+        return None if codebook_id is None else self.get(codebook_id)
 
-        Args:
-            name: a codebook name, or None.
-
-        Returns:
-            (id, codebook), or None when no such codebook is stored.
-        """
-        codebook_id = self.current_codebook_id(name)
-        return None if codebook_id is None else (codebook_id, self.codebook_by_id(codebook_id))
-
-    def codebook_by_id(self, codebook_id: int) -> Codebook:
-        """The codebook stored as version `codebook_id` (rebuilt from its stored source).
+    def get(self, codebook_id: int) -> CodebookVersion:
+        """Version `codebook_id` with its canonical data.
 
         Raises:
             NotFoundError: there is no such version.
         """
-        import yaml
-
-        from reviewkit.codebook.yaml_io import codebook_from_dict
-
-        cache: dict[int, Codebook] = self.__dict__.setdefault("_codebook_cache", {})
-        if codebook_id in cache:
-            return cache[codebook_id]
-        row = self.db.execute("SELECT source, path FROM codebooks WHERE id = ?", [codebook_id]).fetchone()
+        row = self.db.execute(
+            f"SELECT {_VERSION}, (SELECT COUNT(*) FROM codes k WHERE k.codebook_id = c.id), c.data, "
+            "(SELECT COUNT(*) FROM codebooks o WHERE o.name = c.name AND o.id <= c.id) FROM codebooks c WHERE c.id = ?",
+            [codebook_id],
+        ).fetchone()
         if row is None:
             known = ", ".join(str(r[0]) for r in self.db.execute("SELECT id FROM codebooks ORDER BY id"))
-            raise NotFoundError(
-                f"No codebook version {codebook_id} in {self.path} (stored: {known or 'none'})."
-            )
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        codebook = codebook_from_dict(yaml.load(row[0], Loader=loader) or {}, row[1] or "")
-        cache[codebook_id] = codebook
-        return codebook
+            raise NotFoundError(f"No codebook version {codebook_id} in {self._path} (stored: {known or 'none'}).")
+        return _version(row[:8], number=int(row[9]), data=json_dict(row[8]))
 
-    def codebook_versions(self, name: str) -> list[dict[str, Any]]:
-        """Every stored version of codebook `name`, oldest first.
-
-        Returns:
-            Dicts with id, number (1, 2, ... in load order), name, version, content_hash, path,
-            loaded_at, is_current (bool) and codes (how many).
-        """
-        rows = self.db.execute(
-            "SELECT c.id, c.name, c.version, c.content_hash, c.path, c.loaded_at, c.is_current, "
-            "(SELECT COUNT(*) FROM codes k WHERE k.codebook_id = c.id) "
+    def versions(self, name: str) -> list[CodebookVersion]:
+        """Every stored version of codebook `name`, oldest first (without their data)."""
+        cur = self.db.execute(
+            f"SELECT {_VERSION}, (SELECT COUNT(*) FROM codes k WHERE k.codebook_id = c.id) "
             "FROM codebooks c WHERE c.name = ? ORDER BY c.id",
             [name],
-        ).fetchall()
-        keys = ("id", "name", "version", "content_hash", "path", "loaded_at", "is_current", "codes")
-        out = []
-        for number, row in enumerate(rows, start=1):
-            item = dict(zip(keys, row, strict=True))
-            item["is_current"] = bool(item["is_current"])
-            item["number"] = number
-            out.append(item)
-        return out
+        )
+        return [_version(r, number=n) for n, r in enumerate(cur.fetchall(), start=1)]
 
-    def codebook_names(self) -> list[str]:
+    def names(self) -> list[str]:
         """The names of the stored codebooks, in the order they were first loaded."""
         return [r[0] for r in self.db.execute("SELECT name FROM codebooks GROUP BY name ORDER BY MIN(id)")]
 
-    def code_counts(self, codebook_id: int) -> dict[str, dict[str, int]]:
+    def codes(self, codebook_id: int) -> list[CodeRecord]:
+        """The codes of a version in file order."""
+        cur = self.db.execute(
+            "SELECT codebook_id, code_id, parent, position, label, label_zh, definition, include, exclude, keywords, "
+            "negative_keywords, examples, threshold, color, code_hash FROM codes WHERE codebook_id = ? ORDER BY position",
+            [codebook_id],
+        )
+        return [
+            CodeRecord(int(r[0]), r[1], r[2], int(r[3]), r[4] or "", r[5] or "", r[6] or "", r[7] or "", r[8] or "",
+                       json_dict(r[9]), json_dict(r[10]), json_dict(r[11]), r[12], r[13] or "", r[14] or "")  # fmt: skip
+            for r in cur
+        ]
+
+    def counts(self, codebook_id: int) -> dict[str, dict[str, int]]:
         """Per code of a version: suggested (score reaching the threshold), accepted, rejected.
 
         Accepted and rejected count decisions (one per coder and passage). Every code of the
         version is present, with zeros when nothing refers to it yet.
-
-        Args:
-            codebook_id: the version.
-
-        Returns:
-            {code_id: {"suggested": n, "accepted": n, "rejected": n}}.
         """
         counts: dict[str, dict[str, int]] = {
             code_id: dict.fromkeys(_ZERO, 0)
@@ -217,9 +189,8 @@ class CodebooksMixin:
             counts.setdefault(code_id, dict.fromkeys(_ZERO, 0))[status] = int(n)
         return counts
 
-    def iter_codes(self, codebook_id: int) -> Iterator[dict[str, Any]]:
-        """The ``codes`` rows of a version in file order (JSON columns left as text)."""
-        cursor = self.db.execute("SELECT * FROM codes WHERE codebook_id = ? ORDER BY position", [codebook_id])
-        names = [d[0] for d in cursor.description]
-        for row in cursor:
-            yield dict(zip(names, row, strict=True))
+
+def _version(r: Sequence[Any], *, number: int, data: dict[str, Any] | None = None) -> CodebookVersion:
+    return CodebookVersion(
+        int(r[0]), r[1], r[2], r[3], r[4] or "", r[5], bool(r[6]), int(r[7]), number, data or {}
+    )

@@ -1,39 +1,54 @@
-"""Provides the reviewer-decision queries of the store: codings, screening, the audit log, undo/redo.
+"""Provides `Codings`: every query on coders' decisions (accept/reject a code on a passage).
 
-Every change is written together with its ``audit`` row in one transaction. Undo and redo are
-computed from the audit log alone, so they survive restarts: the log of one actor is replayed as a
-stack of steps (a step = the consecutive audit rows of one batch), where a ``decide``/``screen``
-step pushes onto the done stack and clears the redo stack, ``undo`` moves the top done step to
-the redo stack and ``redo`` moves it back.
+Every change is written together with its ``audit`` row in one transaction (undo: `Audit`).
+Across versions of a codebook (same name), the latest decision of a coder on (passage, code) counts.
 """
 
 from __future__ import annotations
 
-import json
-import uuid
+import builtins
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from reviewkit.errors import StoreError
-from reviewkit.store.base import dumps, now
+from reviewkit.records import Coding, CodingRow
+from reviewkit.store.audit import Audit, State, new_batch
+from reviewkit.store.base import Part, StoreBase, json_value, marks, now
 
 STATUSES = ("accepted", "rejected")
-SCREENING = ("include", "exclude", "maybe")
-_CODING_COLS = ("status", "origin", "suggestion_id", "score", "created_at", "decided_at")
+_COLS = ("status", "origin", "suggestion_id", "score", "created_at", "decided_at")
+_CODING = "c.id, c.passage_id, c.codebook_id, c.code_id, c.coder, c.status, c.origin, c.suggestion_id, c.score, c.created_at, c.decided_at, p.document_id"
+
+_LATEST = """
+latest AS (
+    SELECT * FROM (
+        SELECT c.*, ROW_NUMBER() OVER (
+            PARTITION BY c.passage_id, c.code_id, c.coder ORDER BY c.decided_at DESC, c.id DESC
+        ) AS rn
+        FROM codings c
+        WHERE c.codebook_id IN (SELECT id FROM codebooks WHERE name = ?)
+    ) WHERE rn = 1
+)
+"""
 
 
-def new_batch(prefix: str = "b") -> str:
-    """A fresh batch id for grouping audit rows into one undo step."""
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+def _coding(r: Sequence[Any]) -> Coding:
+    return Coding(
+        passage_id=int(r[1]), code_id=r[3], coder=r[4], status=r[5], origin=r[6] or "", decided_at=r[10] or "",
+        id=int(r[0]), codebook_id=int(r[2]), suggestion_id=r[7], score=r[8], created_at=r[9] or "",
+        document_id=int(r[11]),
+    )  # fmt: skip
 
 
-class CodingsMixin:
-    """Codings, screening decisions and the audit log (with undo/redo)."""
+class Codings(Part):
+    """Codings: one coder's decision on (passage, code) under a codebook version."""
 
-    db: Any
-    transaction: Any
+    def __init__(self, base: StoreBase, audit: Audit) -> None:
+        super().__init__(base)
+        self._audit = audit
+        audit.register("codings", lambda key: _public(self._state(key)), self._apply)
 
-    # ------------------------------------------------------------------ codings
-    def set_decision(
+    def set(
         self,
         passage_id: int,
         code_id: str,
@@ -69,18 +84,12 @@ class CodingsMixin:
         """
         if status is not None and status not in STATUSES:
             raise StoreError(f"Unknown decision status {status!r}. Use one of: accepted, rejected (or none).")
-        key = {
-            "table": "codings",
-            "passage_id": passage_id,
-            "codebook_id": codebook_id,
-            "code_id": code_id,
-            "coder": coder,
-        }
+        key: State = {"table": "codings", "passage_id": passage_id, "codebook_id": codebook_id,
+                      "code_id": code_id, "coder": coder}  # fmt: skip
         with self.transaction():
-            before = self._coding_state(key)
-            if status is None:
-                after = None
-            else:
+            before = self._state(key)
+            after: State | None = None
+            if status is not None:
                 stamp = now()
                 after = {
                     "status": status,
@@ -94,233 +103,161 @@ class CodingsMixin:
                     return int(before["id"])  # nothing changes: no audit row, no undo step
             if before is None and after is None:
                 return None
-            self._apply_coding(key, after)
-            self._audit_write(actor or coder, "decide", key, _public(before), after, batch or new_batch())
-            return self._coding_id(key)
+            self._apply(key, after)
+            self._audit.write(actor or coder, "decide", key, _public(before), after, batch or new_batch())
+            state = self._state(key)
+            return int(state["id"]) if state else None
 
-    def passage_codings(
-        self, passage_ids: list[int], codebook_id: int | None = None, coder: str | None = None
-    ) -> list[dict[str, Any]]:
+    # ------------------------------------------------------------------ reading
+    def for_passages(
+        self, passage_ids: Sequence[int], codebook_id: int | None = None, coder: str | None = None
+    ) -> builtins.list[Coding]:
         """The codings of some passages (all coders unless `coder`)."""
         if not passage_ids:
             return []
-        marks = ",".join("?" * len(passage_ids))
-        sql = f"SELECT * FROM codings WHERE passage_id IN ({marks})"
-        args: list[Any] = list(passage_ids)
+        sql = f"SELECT {_CODING} FROM codings c JOIN passages p ON p.id = c.passage_id WHERE c.passage_id IN ({marks(passage_ids)})"
+        args: builtins.list[Any] = list(passage_ids)
         if codebook_id is not None:
-            sql += " AND codebook_id = ?"
-            args.append(codebook_id)
+            sql, args = sql + " AND c.codebook_id = ?", [*args, codebook_id]
         if coder is not None:
-            sql += " AND coder = ?"
-            args.append(coder)
-        return _rows(self.db.execute(sql + " ORDER BY passage_id, code_id, coder", args))
+            sql, args = sql + " AND c.coder = ?", [*args, coder]
+        return [_coding(r) for r in self.db.execute(sql + " ORDER BY c.passage_id, c.code_id, c.coder", args)]
 
-    def decision_coders(self) -> list[str]:
-        """Every coder with at least one decision, sorted."""
-        return [r[0] for r in self.db.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
+    def of_document(self, document_id: int, codebook_id: int) -> builtins.list[Coding]:
+        """Every coder's decisions on the passages of a document under a version."""
+        cur = self.db.execute(
+            f"SELECT {_CODING} FROM passages p CROSS JOIN codings c ON c.passage_id = p.id "
+            "WHERE p.document_id = ? AND c.codebook_id = ? ORDER BY p.seq, c.code_id, c.coder",
+            [document_id, codebook_id],
+        )
+        return [_coding(r) for r in cur]
 
-    # ---------------------------------------------------------------- screening
-    def set_screening(
-        self, document_id: int, coder: str, decision: str | None, reason: str = "", *, batch: str = ""
-    ) -> None:
-        """Record (or remove, with None) a coder's screening decision on a document, audited.
+    def exist_for_document(self, document_id: int) -> bool:
+        """True when any coder decided on a passage of this document."""
+        sql = "SELECT 1 FROM codings c JOIN passages p ON p.id = c.passage_id WHERE p.document_id = ? LIMIT 1"
+        return self.db.execute(sql, [document_id]).fetchone() is not None
 
-        Raises:
-            StoreError: unknown decision.
-        """
-        if decision is not None and decision not in SCREENING:
-            raise StoreError(f"Unknown screening decision {decision!r}. Use one of: {', '.join(SCREENING)}.")
-        key = {"table": "screening", "document_id": document_id, "coder": coder}
-        with self.transaction():
-            row = self.db.execute(
-                "SELECT decision, reason, decided_at FROM screening WHERE document_id = ? AND coder = ?",
-                [document_id, coder],
-            ).fetchone()
-            before = dict(zip(("decision", "reason", "decided_at"), row, strict=True)) if row else None
-            after = (
-                None if decision is None else {"decision": decision, "reason": reason, "decided_at": now()}
+    def coders(self, codebook_name: str | None = None) -> builtins.list[str]:
+        """Every coder with a decision (under any version of `codebook_name` when given), sorted."""
+        if codebook_name is None:
+            return [r[0] for r in self.db.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT coder FROM codings WHERE codebook_id IN "
+                "(SELECT id FROM codebooks WHERE name = ?) ORDER BY coder",
+                [codebook_name],
             )
-            if before is None and after is None:
-                return
-            self._apply_screening(key, after)
-            self._audit_write(coder, "screen", key, before, after, batch or new_batch())
+        ]
 
-    def screening_decisions(self, coder: str | None = None) -> list[dict[str, Any]]:
-        """All screening decisions (of one coder when given)."""
-        sql, args = "SELECT * FROM screening", []
-        if coder is not None:
-            sql, args = sql + " WHERE coder = ?", [coder]
-        return _rows(self.db.execute(sql + " ORDER BY document_id, coder", args))
+    def latest(self, codebook_name: str, coders: Sequence[str] | None = None) -> builtins.list[Coding]:
+        """The latest decision per (passage, code, coder) across the versions of a codebook."""
+        sql = (
+            f"WITH {_LATEST} SELECT c.id, c.passage_id, c.codebook_id, c.code_id, c.coder, c.status, c.origin, "
+            "c.suggestion_id, c.score, c.created_at, c.decided_at, p.document_id "
+            "FROM latest c JOIN passages p ON p.id = c.passage_id"
+        )
+        args: builtins.list[Any] = [codebook_name]
+        if coders is not None:
+            sql += f" WHERE c.coder IN ({marks(coders)})"
+            args += list(coders)
+        return [_coding(r) for r in self.db.execute(sql + " ORDER BY c.passage_id, c.code_id, c.coder", args)]
 
-    # -------------------------------------------------------------- audit, undo
-    def audit_log(self, coder: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """The latest audit rows, newest first, with JSON columns decoded."""
-        sql, args = "SELECT * FROM audit", []
-        if coder is not None:
-            sql, args = sql + " WHERE coder = ?", [coder]
-        rows = _rows(self.db.execute(sql + " ORDER BY id DESC LIMIT ?", [*args, limit]))
-        for row in rows:
-            for col in ("target", "before", "after"):
-                row[col] = json.loads(row[col]) if row[col] else None
-        return rows
+    def rows(
+        self,
+        codebook_name: str,
+        codebook_id: int,
+        *,
+        coders: Sequence[str] | None = None,
+        status: str | None = None,
+    ) -> Iterator[CodingRow]:
+        """The latest codings joined with their document, passage, code label and suggestion (the long format).
 
-    def undo(self, coder: str) -> dict[str, Any] | None:
-        """Undo the coder's latest step that is not undone yet (a whole batch at once).
+        Args:
+            codebook_name: the codebook (all versions).
+            codebook_id: the current version (its labels are used).
+            coders: only these coders (default all).
+            status: only this status (default both).
 
-        Returns:
-            ``{"action": "undo", "batch", "changes": [{"target", "before", "after"}...]}`` where
-            before/after describe the state the undo moved from/to; None when nothing is left.
+        Yields:
+            Rows ordered by document, passage, code, coder (streamed).
         """
-        return self._undo_step(coder, "undo")
+        sql = (
+            # (ORDER BY with an outer column inside this subquery trips SQLite 3.40: two lookups instead)
+            f"WITH {_LATEST}, linked AS (SELECT l.*, COALESCE(l.suggestion_id, "
+            "(SELECT x.id FROM suggestions x WHERE x.passage_id = l.passage_id AND x.code_id = l.code_id "
+            "AND x.codebook_id = l.codebook_id), (SELECT MAX(x.id) FROM suggestions x "
+            "WHERE x.passage_id = l.passage_id AND x.code_id = l.code_id)) AS sid FROM latest l) "
+            "SELECT d.id, d.key, d.doi, d.year, d.title, p.id, p.field, p.start, p.\"end\", p.text, "
+            "l.code_id, COALESCE(k.label, k0.label, ''), l.status, l.coder, l.origin, "
+            "COALESCE(l.score, s.score), s.method, s.evidence, l.decided_at "
+            "FROM linked l JOIN passages p ON p.id = l.passage_id JOIN documents d ON d.id = p.document_id "
+            "LEFT JOIN codes k ON k.codebook_id = ? AND k.code_id = l.code_id "
+            "LEFT JOIN codes k0 ON k0.codebook_id = l.codebook_id AND k0.code_id = l.code_id "
+            "LEFT JOIN suggestions s ON s.id = l.sid"
+        )
+        args: builtins.list[Any] = [codebook_name, codebook_id]
+        where = []
+        if coders is not None:
+            where.append(f"l.coder IN ({marks(coders)})")
+            args += list(coders)
+        if status is not None:
+            where.append("l.status = ?")
+            args.append(status)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        cur = self.db.conn.cursor()
+        cur.execute(sql + " ORDER BY d.id, p.seq, p.start, l.code_id, l.coder", args)
+        for r in cur:
+            yield CodingRow(
+                document_id=int(r[0]), document_key=r[1], doi=r[2] or "", year=r[3], title=r[4] or "",
+                passage_id=int(r[5]), field=r[6], start=int(r[7]), end=int(r[8]), passage_text=r[9],
+                code_id=r[10], code_label=r[11] or "", status=r[12], coder=r[13], origin=r[14] or "",
+                score=r[15], method=r[16] or "", evidence=json_value(r[17], None), decided_at=r[18] or "",
+            )  # fmt: skip
 
-    def redo(self, coder: str) -> dict[str, Any] | None:
-        """Redo the coder's latest undone step (None when the redo stack is empty)."""
-        return self._undo_step(coder, "redo")
-
-    def undo_state(self, coder: str) -> tuple[bool, bool]:
-        """Whether the coder has something to undo, and something to redo."""
-        done, redo = self._undo_stacks(coder)
-        return bool(done), bool(redo)
+    def documents_per_year(
+        self, code_ids: Sequence[str], *, coder: str | None = None, codebook_id: int | None = None
+    ) -> dict[int, int]:
+        """Per year, how many documents some coder (or `coder`) accepted ANY of `code_ids` on."""
+        if not code_ids:
+            return {}
+        sql = (
+            "SELECT d.year, COUNT(DISTINCT d.id) FROM codings x JOIN passages p ON p.id = x.passage_id "
+            f"JOIN documents d ON d.id = p.document_id WHERE x.code_id IN ({marks(code_ids)}) AND x.status = 'accepted'"
+        )
+        args: builtins.list[Any] = list(code_ids)
+        if coder:
+            sql, args = sql + " AND x.coder = ?", [*args, coder]
+        if codebook_id is not None:
+            sql, args = sql + " AND x.codebook_id = ?", [*args, codebook_id]
+        sql += " AND d.year IS NOT NULL GROUP BY d.year"
+        return {int(y): int(n) for y, n in self.db.execute(sql, args)}
 
     # ---------------------------------------------------------------- internals
-    def _undo_step(self, coder: str, action: str) -> dict[str, Any] | None:
-        with self.transaction():
-            done, redo = self._undo_stacks(coder)
-            stack = done if action == "undo" else redo
-            if not stack:
-                return None
-            step = stack[-1]
-            batch = new_batch(action)
-            changes = []
-            ordered = reversed(step) if action == "undo" else step
-            for row in ordered:
-                key = row["target"]
-                want = row["before"] if action == "undo" else row["after"]
-                current = self._undo_state_of(key)
-                self._undo_apply(key, want)
-                self._audit_write(coder, action, key, current, want, batch, undoes=row["id"])
-                changes.append({"target": key, "before": current, "after": want})
-            return {"action": action, "batch": batch, "changes": changes}
-
-    def _undo_stacks(self, coder: str) -> tuple[list[list[dict[str, Any]]], list[list[dict[str, Any]]]]:
-        """Replay the actor's audit log into (done, redo) stacks of steps."""
-        done: list[list[dict[str, Any]]] = []
-        redo: list[list[dict[str, Any]]] = []
-        steps: list[tuple[str, list[dict[str, Any]]]] = []
-        cur = self.db.execute(
-            "SELECT id, action, target, before, after, batch FROM audit WHERE coder = ? ORDER BY id", [coder]
-        )
-        for id_, action, target, before, after, batch in cur:
-            if action not in ("decide", "screen", "undo", "redo"):
-                continue
-            kind = "do" if action in ("decide", "screen") else action
-            row = {"id": id_, "target": json.loads(target), "before": _load(before), "after": _load(after)}
-            if steps and steps[-1][0] == f"{kind}:{batch}":
-                steps[-1][1].append(row)
-            else:
-                steps.append((f"{kind}:{batch}", [row]))
-        for label, rows in steps:
-            kind = label.split(":", 1)[0]
-            if kind == "do":
-                done.append(rows)
-                redo.clear()
-            elif kind == "undo" and done:
-                redo.append(done.pop())
-            elif kind == "redo" and redo:
-                done.append(redo.pop())
-        return done, redo
-
-    def _audit_write(
-        self,
-        coder: str,
-        action: str,
-        target: dict[str, Any],
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
-        batch: str,
-        undoes: int | None = None,
-    ) -> None:
-        self.db.execute(
-            "INSERT INTO audit (at, coder, action, target, before, after, batch, undoes) VALUES (?,?,?,?,?,?,?,?)",
-            [now(), coder, action, dumps(target), _dump(before), _dump(after), batch, undoes],
-        )
-
-    def _undo_state_of(self, key: dict[str, Any]) -> dict[str, Any] | None:
-        if key["table"] == "screening":
-            row = self.db.execute(
-                "SELECT decision, reason, decided_at FROM screening WHERE document_id = ? AND coder = ?",
-                [key["document_id"], key["coder"]],
-            ).fetchone()
-            return dict(zip(("decision", "reason", "decided_at"), row, strict=True)) if row else None
-        return _public(self._coding_state(key))
-
-    def _undo_apply(self, key: dict[str, Any], state: dict[str, Any] | None) -> None:
-        if key["table"] == "screening":
-            self._apply_screening(key, state)
-        else:
-            self._apply_coding(key, state)
-
-    def _coding_state(self, key: dict[str, Any]) -> dict[str, Any] | None:
+    def _state(self, key: State) -> State | None:
         row = self.db.execute(
-            f"SELECT id, {', '.join(_CODING_COLS)} FROM codings "
+            f"SELECT id, {', '.join(_COLS)} FROM codings "
             "WHERE passage_id = ? AND codebook_id = ? AND code_id = ? AND coder = ?",
             [key["passage_id"], key["codebook_id"], key["code_id"], key["coder"]],
         ).fetchone()
-        return dict(zip(("id", *_CODING_COLS), row, strict=True)) if row else None
+        return dict(zip(("id", *_COLS), row, strict=True)) if row else None
 
-    def _coding_id(self, key: dict[str, Any]) -> int | None:
-        state = self._coding_state(key)
-        return int(state["id"]) if state else None
-
-    def _apply_coding(self, key: dict[str, Any], state: dict[str, Any] | None) -> None:
+    def _apply(self, key: State, state: State | None) -> None:
         where = [key["passage_id"], key["codebook_id"], key["code_id"], key["coder"]]
         if state is None:
             self.db.execute(
-                "DELETE FROM codings WHERE passage_id = ? AND codebook_id = ? AND code_id = ? AND coder = ?",
-                where,
+                "DELETE FROM codings WHERE passage_id = ? AND codebook_id = ? AND code_id = ? AND coder = ?", where
             )
             return
         self.db.execute(
-            f"INSERT INTO codings (passage_id, codebook_id, code_id, coder, {', '.join(_CODING_COLS)}) "
+            f"INSERT INTO codings (passage_id, codebook_id, code_id, coder, {', '.join(_COLS)}) "
             "VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (passage_id, codebook_id, code_id, coder) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in _CODING_COLS),
-            [*where, *(state.get(c) for c in _CODING_COLS)],
-        )
-
-    def _apply_screening(self, key: dict[str, Any], state: dict[str, Any] | None) -> None:
-        if state is None:
-            self.db.execute(
-                "DELETE FROM screening WHERE document_id = ? AND coder = ?",
-                [key["document_id"], key["coder"]],
-            )
-            return
-        self.db.execute(
-            "INSERT OR REPLACE INTO screening (document_id, coder, decision, reason, decided_at) VALUES (?,?,?,?,?)",
-            [
-                key["document_id"],
-                key["coder"],
-                state["decision"],
-                state.get("reason", ""),
-                state["decided_at"],
-            ],
+            + ", ".join(f"{c} = excluded.{c}" for c in _COLS),
+            [*where, *(state.get(c) for c in _COLS)],
         )
 
 
-def _public(state: dict[str, Any] | None) -> dict[str, Any] | None:
+def _public(state: State | None) -> State | None:
     """A codings state without its row id (ids change when a row is deleted and restored)."""
-    if state is None:
-        return None
-    return {k: state[k] for k in _CODING_COLS}
-
-
-def _dump(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else dumps(value)
-
-
-def _load(text: str | None) -> dict[str, Any] | None:
-    return json.loads(text) if text else None
-
-
-def _rows(cursor: Any) -> list[dict[str, Any]]:
-    cols = [d[0] for d in cursor.description]
-    return [dict(zip(cols, row, strict=True)) for row in cursor]
+    return None if state is None else {k: state[k] for k in _COLS}

@@ -1,64 +1,114 @@
-"""Provides the document queries of the store: adding records, sources, imports, full-text search."""
+"""Provides `Documents`: every query on documents, their sources, full-text search and duplicate decisions."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Sequence
+from typing import Any
 
-from reviewkit.records import Record
-from reviewkit.store.base import dumps, now
+from reviewkit.records import (
+    MATCH_END,
+    MATCH_START,
+    Document,
+    DocumentFilter,
+    DocumentSource,
+    DocumentStatus,
+    Record,
+    SearchHit,
+)
+from reviewkit.store.base import Part, json_dict, json_list, marks, now
 from reviewkit.store.text import fts_query, normalize_title, unspace_cjk
 from reviewkit.store.writer import DocumentWriter
 
-__all__ = ["DocumentsMixin", "fts_query", "normalize_title"]
+__all__ = ["Documents", "fts_query", "normalize_title"]
 
-if TYPE_CHECKING:
-    from sqlite_utils import Database
-
-DOC_FIELDS = (
-    "title", "abstract", "year", "journal", "volume", "issue", "pages", "doi", "type", "language",
-    "title_alt", "abstract_alt", "journal_alt", "language_alt", "url",
-)  # fmt: skip
-LIST_FIELDS = ("authors", "authors_alt", "keywords")
+_COLS = (
+    "id, key, title, abstract, authors, year, journal, volume, issue, pages, doi, type, language, title_alt, "
+    "abstract_alt, authors_alt, journal_alt, language_alt, keywords, url, source_format, source_file, imported_at"
+)
 
 
-def _decode(row: dict[str, Any]) -> dict[str, Any]:
-    for name in ("authors", "authors_alt", "keywords", "raw"):
-        if name in row and isinstance(row[name], str):
-            row[name] = json.loads(row[name])
-    return row
+def _document(row: Sequence[Any], raw: dict[str, Any] | None = None) -> Document:
+    (id_, key, title, abstract, authors, year, journal, volume, issue, pages, doi, type_, language, title_alt,
+     abstract_alt, authors_alt, journal_alt, language_alt, keywords, url, fmt, file, imported) = row  # fmt: skip
+    return Document(
+        id=int(id_), key=key, title=title or "", abstract=abstract or "", authors=json_list(authors),
+        year=None if year is None else int(year), journal=journal or "", volume=volume or "", issue=issue or "",
+        pages=pages or "", doi=doi or "", type=type_ or "", language=language or "", title_alt=title_alt or "",
+        abstract_alt=abstract_alt or "", authors_alt=json_list(authors_alt), journal_alt=journal_alt or "",
+        language_alt=language_alt or "", keywords=json_list(keywords), url=url or "", source_format=fmt or "",
+        source_file=file or "", imported_at=imported or "", raw=raw or {},
+    )  # fmt: skip
 
 
-class DocumentsMixin:
-    """Documents, sources, imports, full-text search."""
+class Documents(Part):
+    """Documents, where they came from, full-text search and a person's duplicate decisions."""
 
-    db: Database
+    # -- writing -----------------------------------------------------------------------------
+    def writer(self, import_id: int | None) -> DocumentWriter:
+        """A batching writer for bulk imports (use inside `transaction()`, call `flush()` at the end)."""
+        return DocumentWriter(self.db, import_id)
 
-    # -- imports -----------------------------------------------------------------------------
-    def start_import(self, path: str, fmt: str, sha256: str = "") -> int:
-        """Record the start of an import run (inside the caller's transaction) and return its id."""
-        cur = self.db.execute(
-            "INSERT INTO imports (path, format, sha256, started_at) VALUES (?, ?, ?, ?)",
-            [path, fmt, sha256, now()],
-        )
-        return int(cur.lastrowid or 0)
+    def add(self, record: Record, key: str) -> int:
+        """Insert a new document from `record` (caller holds the transaction); returns its id."""
+        writer = DocumentWriter(self.db, None)
+        doc_id = writer.add(record, key)
+        writer.flush()
+        return doc_id
 
-    def finish_import(self, import_id: int, *, records: int, added: int, merged: int, skipped: list[str]) -> None:
-        """Store the counts of an import run."""
+    def update(self, doc_id: int, record: Record) -> None:
+        """Overwrite a document's bibliographic fields with `record`'s (the merged, richer record)."""
+        DocumentWriter(self.db, None).update(doc_id, record)
+
+    def add_source(
+        self,
+        doc_id: int,
+        record: Record,
+        import_id: int | None,
+        *,
+        duplicate: bool,
+        reason: str = "",
+        similarity: float | None = None,
+    ) -> None:
+        """Remember where a document (or a duplicate of it) came from."""
+        writer = DocumentWriter(self.db, import_id)
+        writer.add_source(doc_id, record, duplicate=duplicate, reason=reason, similarity=similarity)
+        writer.flush()
+
+    def move_sources(self, from_doc: int, to_doc: int) -> None:
+        """Re-point the sources of one document to another (used when merging duplicates)."""
         self.db.execute(
-            "UPDATE imports SET finished_at = ?, records = ?, added = ?, merged = ?, skipped = ?, "
-            "skipped_detail = ? WHERE id = ?",
-            [now(), records, added, merged, len(skipped), dumps(skipped), import_id],
+            "UPDATE document_sources SET document_id = ?, duplicate_of_existing = 1, match_reason = 'merged by hand' "
+            "WHERE document_id = ?",
+            [to_doc, from_doc],
         )
 
-    def imports(self) -> list[dict[str, Any]]:
-        """All import runs, oldest first."""
-        rows = self.db.execute("SELECT * FROM imports ORDER BY id").fetchall()
-        cols = [c[0] for c in self.db.execute("SELECT * FROM imports LIMIT 0").description]
-        return [dict(zip(cols, r, strict=True)) for r in rows]
+    def delete(self, doc_id: int) -> None:
+        """Delete a document, its index entry and (by cascade) its passages and suggestions."""
+        self.db.execute("DELETE FROM documents_fts WHERE rowid = ?", [doc_id])
+        self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
 
-    # -- finding duplicates ------------------------------------------------------------------
+    # -- keys and duplicates -----------------------------------------------------------------
+    def key_exists(self, key: str) -> bool:
+        """True when a document already uses `key`."""
+        return self.db.conn.execute("SELECT 1 FROM documents WHERE key = ?", [key]).fetchone() is not None
+
+    def keys_starting_with(self, base: str) -> set[str]:
+        """Document keys that start with `base` (to pick the next free suffix)."""
+        rows = self.db.conn.execute("SELECT key FROM documents WHERE key >= ? AND key < ?", [base, base + "\U0010ffff"])
+        return {r[0] for r in rows}
+
+    def ids_by_key(self, keys: Sequence[str]) -> dict[str, int]:
+        """Document ids of the given keys (keys that are absent are left out)."""
+        out: dict[str, int] = {}
+        ks = list(dict.fromkeys(keys))
+        for i in range(0, len(ks), 500):
+            chunk = ks[i : i + 500]
+            for key, id_ in self.db.execute(f"SELECT key, id FROM documents WHERE key IN ({marks(chunk)})", chunk):
+                out[str(key)] = int(id_)
+        return out
+
     def find_by_doi(self, doi: str) -> int | None:
         """Id of the document with this DOI, if any."""
         if not doi:
@@ -83,192 +133,6 @@ class DocumentsMixin:
             out.setdefault(year, []).append((int(doc_id), nt))
         return out
 
-    # -- writing -----------------------------------------------------------------------------
-    def key_exists(self, key: str) -> bool:
-        """True when a document already uses `key`."""
-        return self.db.conn.execute("SELECT 1 FROM documents WHERE key = ?", [key]).fetchone() is not None
-
-    def keys_starting_with(self, base: str) -> set[str]:
-        """Document keys that start with `base` (to pick the next free suffix)."""
-        rows = self.db.conn.execute("SELECT key FROM documents WHERE key >= ? AND key < ?", [base, base + "\U0010ffff"])
-        return {r[0] for r in rows}
-
-    def insert_document(self, record: Record, key: str) -> int:
-        """Insert a new document from `record` (caller holds the transaction); returns its id."""
-        writer = DocumentWriter(self.db, None)
-        doc_id = writer.add(record, key)
-        writer.flush()
-        return doc_id
-
-    def update_document(self, doc_id: int, record: Record) -> None:
-        """Overwrite a document's bibliographic fields with `record`'s (the merged, richer record)."""
-        DocumentWriter(self.db, None).update(doc_id, record)
-
-    def add_source(
-        self,
-        doc_id: int,
-        record: Record,
-        import_id: int | None,
-        *,
-        duplicate: bool,
-        reason: str = "",
-        similarity: float | None = None,
-    ) -> None:
-        """Remember where a document (or a duplicate of it) came from."""
-        writer = DocumentWriter(self.db, import_id)
-        writer.add_source(doc_id, record, duplicate=duplicate, reason=reason, similarity=similarity)
-        writer.flush()
-
-    def document_writer(self, import_id: int | None) -> DocumentWriter:
-        """A batching writer for bulk imports (use inside `transaction()`, call `flush()` at the end)."""
-        return DocumentWriter(self.db, import_id)
-
-    # -- reading -----------------------------------------------------------------------------
-    def get_record(self, doc_id: int) -> Record:
-        """The stored document as a `Record` (for merging)."""
-        row = self.get_document(doc_id)
-        assert row is not None
-        kwargs: dict[str, Any] = {name: row[name] for name in DOC_FIELDS}
-        kwargs["year"] = row["year"]
-        for name in LIST_FIELDS:
-            kwargs[name] = tuple(row[name])
-        return Record(**kwargs, raw=row["raw"], source_format=row["source_format"], source_file=row["source_file"])
-
-    def get_document(self, ident: int | str) -> dict[str, Any] | None:
-        """A document by id, or by key (DOI or generated key); None if absent."""
-        cur = self.db.conn.cursor()
-        if isinstance(ident, int) or (isinstance(ident, str) and ident.isdigit()):
-            cur.execute("SELECT * FROM documents WHERE id = ?", [int(ident)])
-        else:
-            cur.execute("SELECT * FROM documents WHERE key = ? OR doi = ? LIMIT 1", [ident, ident.lower()])
-        row = cur.fetchone()
-        if row is None:
-            return None
-        cols = [c[0] for c in cur.description]
-        doc = _decode(dict(zip(cols, row, strict=True)))
-        if not doc["raw"]:  # the raw record is kept once, with the first source
-            src = self.db.conn.execute(
-                "SELECT raw FROM document_sources WHERE document_id = ? ORDER BY id LIMIT 1", [doc["id"]]
-            ).fetchone()
-            doc["raw"] = json.loads(src[0]) if src else {}
-        return doc
-
-    def document_sources(self, doc_id: int) -> list[dict[str, Any]]:
-        """Every imported record that became (or merged into) this document."""
-        cur = self.db.conn.cursor()
-        cur.execute(
-            "SELECT id, source_format, source_file, source_line, source_key, duplicate_of_existing, "
-            "match_reason, similarity, imported_at FROM document_sources WHERE document_id = ? ORDER BY id",
-            [doc_id],
-        )
-        cols = [c[0] for c in cur.description]
-        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-    def list_documents(
-        self,
-        *,
-        limit: int = 50,
-        offset: int = 0,
-        year_from: int | None = None,
-        year_to: int | None = None,
-        language: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """A page of documents ordered by year then id (decoded JSON fields, no raw)."""
-        where, params = self._filters(year_from, year_to, language)
-        cur = self.db.conn.cursor()
-        cur.execute(
-            "SELECT id, key, year, title, title_alt, authors, journal, doi, language FROM documents"
-            f"{where} ORDER BY year IS NULL, year, id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        cols = [c[0] for c in cur.description]
-        return [_decode(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
-
-    def count_documents(
-        self, *, year_from: int | None = None, year_to: int | None = None, language: str | None = None
-    ) -> int:
-        """Number of documents matching the filters."""
-        where, params = self._filters(year_from, year_to, language)
-        return int(self.db.execute(f"SELECT count(*) FROM documents{where}", params).fetchone()[0])
-
-    @staticmethod
-    def _filters(year_from: int | None, year_to: int | None, language: str | None) -> tuple[str, list[Any]]:
-        clauses, params = [], []
-        if year_from is not None:
-            clauses.append("year >= ?")
-            params.append(year_from)
-        if year_to is not None:
-            clauses.append("year <= ?")
-            params.append(year_to)
-        if language:
-            clauses.append("(language = ? OR language_alt = ?)")
-            params += [language, language]
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
-        """Full-text search over title, abstract, keywords and authors, in English and Chinese.
-
-        Returns rows with id, key, year, title, title_alt, authors, rank (lower is better) and a
-        snippet of the abstract with matches in [brackets].
-        """
-        match = fts_query(query)
-        if not match:
-            return []
-        cur = self.db.conn.cursor()
-        try:
-            cur.execute(
-                "SELECT d.id, d.key, d.year, d.title, d.title_alt, d.authors, documents_fts.rank AS rank, "
-                "snippet(documents_fts, 1, '[', ']', '…', 24) AS snippet "
-                "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
-                "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
-                [match, limit, offset],
-            )
-        except sqlite3.OperationalError:
-            return []
-        cols = [c[0] for c in cur.description]
-        rows = [_decode(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
-        for row in rows:
-            row["snippet"] = unspace_cjk(row["snippet"])
-        return rows
-
-    def count_search(self, query: str) -> int:
-        """Number of documents matching a search."""
-        match = fts_query(query)
-        if not match:
-            return 0
-        try:
-            return int(self.db.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", [match]).fetchone()[0])
-        except sqlite3.OperationalError:
-            return 0
-
-    def corpus_stats(self) -> dict[str, Any]:
-        """Counts for `reviewkit stats` and the methods report."""
-        q = self.db.execute
-
-        def scalar(sql: str) -> int:
-            return int(q(sql).fetchone()[0] or 0)
-
-        by_lang = dict(q("SELECT language, count(*) FROM documents GROUP BY language ORDER BY 2 DESC").fetchall())
-        by_year = [(y, n) for y, n in q("SELECT year, count(*) FROM documents GROUP BY year ORDER BY year").fetchall()]
-        by_format = dict(q("SELECT source_format, count(*) FROM document_sources GROUP BY source_format").fetchall())
-        return {
-            "documents": scalar("SELECT count(*) FROM documents"),
-            "records_imported": scalar("SELECT count(*) FROM document_sources"),
-            "duplicates_merged": scalar("SELECT count(*) FROM document_sources WHERE duplicate_of_existing = 1"),
-            "records_skipped": scalar("SELECT coalesce(sum(skipped), 0) FROM imports"),
-            "imports": scalar("SELECT count(*) FROM imports"),
-            "with_abstract": scalar("SELECT count(*) FROM documents WHERE abstract != '' OR abstract_alt != ''"),
-            "bilingual": scalar("SELECT count(*) FROM documents WHERE title_alt != ''"),
-            "years": [y for y, _ in by_year if y is not None],
-            "by_year": by_year,
-            "by_language": by_lang,
-            "by_format": by_format,
-            "passages": scalar("SELECT count(*) FROM passages"),
-            "suggestions": scalar("SELECT count(*) FROM suggestions"),
-            "codings": scalar("SELECT count(*) FROM codings"),
-        }
-
-    # -- duplicates decided by a person -----------------------------------------------------
     def mark_distinct(self, a: int, b: int, coder: str = "") -> None:
         """Record that documents a and b are not duplicates."""
         lo, hi = sorted((a, b))
@@ -281,20 +145,246 @@ class DocumentsMixin:
         """Pairs a person marked as not duplicates."""
         return {(int(a), int(b)) for a, b in self.db.execute("SELECT a, b FROM duplicate_decisions")}
 
-    def has_codings(self, doc_id: int) -> bool:
-        """True when any coder decided on a passage of this document."""
-        sql = "SELECT 1 FROM codings c JOIN passages p ON p.id = c.passage_id WHERE p.document_id = ? LIMIT 1"
-        return self.db.execute(sql, [doc_id]).fetchone() is not None
+    # -- reading -----------------------------------------------------------------------------
+    def get(self, ident: int | str) -> Document | None:
+        """A document by id, or by key (DOI or generated key), with its raw record; None if absent."""
+        cur = self.db.conn.cursor()
+        if isinstance(ident, int) or ident.isdigit():
+            cur.execute(f"SELECT {_COLS}, raw FROM documents WHERE id = ?", [int(ident)])
+        else:
+            cur.execute(f"SELECT {_COLS}, raw FROM documents WHERE key = ? OR doi = ? LIMIT 1", [ident, ident.lower()])
+        row = cur.fetchone()
+        if row is None:
+            return None
+        raw = json_dict(row[-1])
+        if not raw:  # the raw record is kept once, with the first source
+            src = self.db.conn.execute(
+                "SELECT raw FROM document_sources WHERE document_id = ? ORDER BY id LIMIT 1", [row[0]]
+            ).fetchone()
+            raw = json.loads(src[0]) if src else {}
+        return _document(row[:-1], raw)
 
-    def move_sources(self, from_doc: int, to_doc: int) -> None:
-        """Re-point the sources of one document to another (used when merging duplicates)."""
-        self.db.execute(
-            "UPDATE document_sources SET document_id = ?, duplicate_of_existing = 1, match_reason = 'merged by hand' "
-            "WHERE document_id = ?",
-            [to_doc, from_doc],
+    def record(self, doc_id: int) -> Record:
+        """The stored document as a `Record` (for merging); KeyError when absent."""
+        doc = self.get(doc_id)
+        if doc is None:
+            raise KeyError(doc_id)
+        return doc.to_record()
+
+    def iter(self, ids: Sequence[int] | None = None) -> Iterator[Document]:
+        """Documents (all, or `ids`) in id order, without the raw record (streamed, not loaded at once)."""
+        sql, args = f"SELECT {_COLS} FROM documents", []
+        if ids is not None:
+            if not ids:
+                return
+            sql, args = sql + f" WHERE id IN ({marks(ids)})", list(ids)
+        cur = self.db.conn.cursor()
+        cur.execute(sql + " ORDER BY id", args)
+        for row in cur:
+            yield _document(row)
+
+    def sources(self, doc_id: int) -> list[DocumentSource]:
+        """Every imported record that became (or merged into) this document."""
+        cur = self.db.conn.execute(
+            "SELECT id, document_id, import_id, source_format, source_file, source_line, source_key, "
+            "duplicate_of_existing, match_reason, similarity, imported_at FROM document_sources "
+            "WHERE document_id = ? ORDER BY id",
+            [doc_id],
         )
+        return [
+            DocumentSource(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], r[6] or "", bool(r[7]), r[8] or "", r[9], r[10])
+            for r in cur
+        ]
 
-    def delete_document(self, doc_id: int) -> None:
-        """Delete a document, its index entry and (by cascade) its passages and suggestions."""
-        self.db.execute("DELETE FROM documents_fts WHERE rowid = ?", [doc_id])
-        self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+    def page(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        language: str | None = None,
+    ) -> list[Document]:
+        """A page of documents ordered by year then id (no raw record)."""
+        where, params = self._filters(year_from, year_to, language)
+        cur = self.db.conn.execute(
+            f"SELECT {_COLS} FROM documents{where} ORDER BY year IS NULL, year, id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_document(r) for r in cur]
+
+    def count(self, *, year_from: int | None = None, year_to: int | None = None, language: str | None = None) -> int:
+        """Number of documents matching the filters."""
+        where, params = self._filters(year_from, year_to, language)
+        return int(self.db.execute(f"SELECT count(*) FROM documents{where}", params).fetchone()[0])
+
+    @staticmethod
+    def _filters(year_from: int | None, year_to: int | None, language: str | None) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if year_from is not None:
+            clauses.append("year >= ?")
+            params.append(year_from)
+        if year_to is not None:
+            clauses.append("year <= ?")
+            params.append(year_to)
+        if language:
+            clauses.append("(language = ? OR language_alt = ?)")
+            params += [language, language]
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def years(self) -> dict[int, int | None]:
+        """Every document's publication year (None when unknown)."""
+        return {int(i): (None if y is None else int(y)) for i, y in self.db.execute("SELECT id, year FROM documents")}
+
+    def count_by_year(self) -> dict[int, int]:
+        """How many documents each publication year has (documents without a year are left out)."""
+        return {
+            int(y): int(n)
+            for y, n in self.db.execute(
+                "SELECT year, COUNT(*) FROM documents WHERE year IS NOT NULL GROUP BY year ORDER BY year"
+            )
+        }
+
+    # -- full-text search --------------------------------------------------------------------
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Full-text search over title, abstract, keywords and authors, in English and Chinese.
+
+        Returns:
+            Hits by rank; each snippet holds the matched words between `MATCH_START` and `MATCH_END`.
+        """
+        match = fts_query(query)
+        if not match:
+            return []
+        try:
+            cur = self.db.conn.execute(
+                "SELECT d.id, d.key, d.year, d.title, d.title_alt, d.authors, documents_fts.rank AS rank, "
+                f"snippet(documents_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', 24) AS snippet "
+                "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
+                "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+                [match, limit, offset],
+            )
+            found = cur.fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [
+            SearchHit(int(r[0]), r[1], r[2], r[3] or "", r[4] or "", json_list(r[5]), float(r[6]), unspace_cjk(r[7] or ""))
+            for r in found
+        ]
+
+    def count_search(self, query: str) -> int:
+        """Number of documents matching a search."""
+        match = fts_query(query)
+        if not match:
+            return 0
+        try:
+            return int(self.db.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", [match]).fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0
+
+    # -- pages with a coder's review status -------------------------------------------------
+    def status_page(
+        self,
+        *,
+        coder: str,
+        codebook_id: int | None,
+        offset: int = 0,
+        limit: int = 100,
+        filters: DocumentFilter | None = None,
+    ) -> list[DocumentStatus]:
+        """One page of documents (ordered by year, then id) with the coder's review status.
+
+        Args:
+            coder: whose undecided suggestions to count.
+            codebook_id: the codebook version whose suggestions count.
+            offset: rows to skip.
+            limit: rows to return.
+            filters: full text, years, code and status filters.
+        """
+        where, args = _status_filter(coder, codebook_id, filters or DocumentFilter())
+        sql = (
+            "SELECT d.id, d.year, d.authors, d.title, d.title_alt, "
+            "(SELECT COUNT(*) FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
+            f" AND s.codebook_id = ? AND {_SUGGESTED} WHERE p.document_id = d.id) AS suggested, "
+            "(SELECT COUNT(*) FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
+            f" AND s.codebook_id = ? AND {_SUGGESTED} WHERE p.document_id = d.id AND NOT EXISTS "
+            " (SELECT 1 FROM codings c WHERE c.passage_id = s.passage_id AND c.codebook_id = s.codebook_id "
+            "  AND c.code_id = s.code_id AND c.coder = ?)) AS pending "
+            f"FROM documents d{where} ORDER BY d.year, d.id LIMIT ? OFFSET ?"
+        )
+        out = []
+        for id_, year, authors, title, title_alt, suggested, pending in self.db.execute(
+            sql, [codebook_id, codebook_id, coder, *args, limit, offset]
+        ):
+            names = json_list(authors)
+            out.append(
+                DocumentStatus(int(id_), year, str(names[0]) if names else "", title or title_alt or "", int(suggested), int(pending))
+            )
+        return out
+
+    def status_count(self, *, coder: str, codebook_id: int | None, filters: DocumentFilter | None = None) -> int:
+        """How many documents match the filters of `status_page`."""
+        where, args = _status_filter(coder, codebook_id, filters or DocumentFilter())
+        return int(self.db.execute(f"SELECT COUNT(*) FROM documents d{where}", args).fetchone()[0])
+
+    def status_position(
+        self, document_id: int, *, coder: str, codebook_id: int | None, filters: DocumentFilter | None = None
+    ) -> int:
+        """The 0-based index of a document in the order of `status_page` (with the same filters)."""
+        row = self.db.execute("SELECT year, id FROM documents WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            return 0
+        where, args = _status_filter(coder, codebook_id, filters or DocumentFilter())
+        cond = "(ifnull(d.year, -1000000), d.id) < (ifnull(?, -1000000), ?)"
+        where = f"{where} AND {cond}" if where else f" WHERE {cond}"
+        return int(self.db.execute(f"SELECT COUNT(*) FROM documents d{where}", [*args, *row]).fetchone()[0])
+
+
+# Joins are written passages-first (CROSS JOIN fixes the order in SQLite): without statistics the
+# planner would otherwise scan every suggestion of the codebook for each document.
+_SUGGESTED = "s.score >= s.threshold"
+
+
+def _status_filter(coder: str, codebook_id: int | None, f: DocumentFilter) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
+    if f.query.strip():
+        match = fts_query(f.query)
+        if match:
+            where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+            args.append(match)
+    if f.year_min is not None:
+        where.append("d.year >= ?")
+        args.append(f.year_min)
+    if f.year_max is not None:
+        where.append("d.year <= ?")
+        args.append(f.year_max)
+    if f.code:
+        where.append(
+            "EXISTS (SELECT 1 FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
+            f"WHERE p.document_id = d.id AND {_SUGGESTED} AND (s.code_id = ? OR s.code_id LIKE ?) "
+            "UNION ALL SELECT 1 FROM passages p CROSS JOIN codings c ON c.passage_id = p.id "
+            "WHERE p.document_id = d.id AND c.status = 'accepted' AND (c.code_id = ? OR c.code_id LIKE ?))"
+        )
+        args += [f.code, f.code + ".%", f.code, f.code + ".%"]
+    if f.status in ("pending", "done", "none"):
+        pending = (
+            "EXISTS (SELECT 1 FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
+            f"AND s.codebook_id = ? AND {_SUGGESTED} WHERE p.document_id = d.id AND NOT EXISTS "
+            "(SELECT 1 FROM codings c WHERE c.passage_id = s.passage_id AND c.codebook_id = s.codebook_id "
+            "AND c.code_id = s.code_id AND c.coder = ?))"
+        )
+        any_sugg = (
+            "EXISTS (SELECT 1 FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
+            f"AND s.codebook_id = ? AND {_SUGGESTED} WHERE p.document_id = d.id)"
+        )
+        if f.status == "pending":
+            where.append(pending)
+            args += [codebook_id, coder]
+        elif f.status == "done":
+            where.append(f"{any_sugg} AND NOT {pending}")
+            args += [codebook_id, codebook_id, coder]
+        else:
+            where.append(f"NOT {any_sugg}")
+            args.append(codebook_id)
+    return (" WHERE " + " AND ".join(where)) if where else "", args

@@ -290,3 +290,99 @@ def m005_duplicate_decisions(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m006_review_round2(db: Database) -> None:
+    """Screening stages and notes, the screening protocol, memos, assignments, passage reviews,
+    tag-run status, and the codebook kept as canonical JSON (``codebooks.data``)."""
+    import json
+
+    import yaml
+
+    db.execute("ALTER TABLE screening RENAME TO screening_m005")
+    db.execute(
+        """
+        CREATE TABLE screening (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL,
+            stage TEXT NOT NULL DEFAULT 'title_abstract' CHECK (stage IN ('title_abstract', 'full_text')),
+            decision TEXT NOT NULL CHECK (
+                decision IN ('include', 'exclude', 'maybe')
+                OR (stage = 'full_text' AND decision = 'not_retrieved')
+            ),
+            reason TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            decided_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, coder, stage)
+        )
+        """
+    )
+    db.execute(
+        "INSERT INTO screening (document_id, coder, stage, decision, reason, note, decided_at) "
+        "SELECT document_id, coder, 'title_abstract', decision, reason, '', decided_at FROM screening_m005"
+    )
+    db.execute("DROP TABLE screening_m005")
+    db.execute(
+        """
+        CREATE TABLE screening_protocol (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            criteria TEXT NOT NULL DEFAULT '',
+            reasons TEXT NOT NULL DEFAULT '[]',
+            source TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE memos (
+            id INTEGER PRIMARY KEY,
+            target_kind TEXT NOT NULL CHECK (target_kind IN ('passage', 'document', 'code', 'project')),
+            target TEXT NOT NULL DEFAULT '',
+            coder TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            deleted_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_memos_target ON memos(target_kind, target)")
+    db.execute(
+        """
+        CREATE TABLE assignments (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL,
+            overlap INTEGER NOT NULL DEFAULT 0,
+            seed INTEGER,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, coder)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE passage_reviews (
+            passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL,
+            codebook TEXT NOT NULL,
+            reviewed_at TEXT NOT NULL,
+            PRIMARY KEY (passage_id, coder, codebook)
+        )
+        """
+    )
+    db.execute("ALTER TABLE tag_runs ADD COLUMN status TEXT NOT NULL DEFAULT 'finished'")
+    db.execute("ALTER TABLE tag_runs ADD COLUMN decisions INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE codebooks ADD COLUMN data TEXT NOT NULL DEFAULT '{}'")
+    # Earlier versions kept only the YAML text: read it once, here, into the canonical JSON.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for codebook_id, source in db.execute("SELECT id, source FROM codebooks").fetchall():
+        try:
+            data = yaml.load(source or "", Loader=loader) or {}
+        except yaml.YAMLError:
+            data = {}
+        db.execute(
+            "UPDATE codebooks SET data = ? WHERE id = ?",
+            [json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str), codebook_id],
+        )

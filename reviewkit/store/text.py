@@ -29,7 +29,7 @@ def _space_run(match: re.Match[str]) -> str:
 
 
 _CJK_GAP = re.compile(
-    r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\[\]]) (?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\[\]])"
+    r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\[\]\x02\x03]) (?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\[\]\x02\x03])"
 )
 
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
 from reviewkit.project import review as svc
-from reviewkit.store import Store
+from reviewkit.records import UndoStep
 from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.disagreements import DisagreementsScreen
 from reviewkit.tui.screens.documents import DocumentsScreen
 from reviewkit.tui.screens.queue import QueueScreen
 from reviewkit.tui.screens.trends import TrendsScreen
 from reviewkit.tui.session import ReviewSession
+
+if TYPE_CHECKING:
+    from reviewkit.project import Store
 
 SCREENS_BY_MODE = {
     "documents": DocumentsScreen,
@@ -50,12 +53,8 @@ class ReviewApp(App[None]):
         for mode, screen in SCREENS_BY_MODE.items():
             self.add_mode(mode, lambda screen=screen: screen(self.session))  # type: ignore[misc]
         name = Path(session.store.path).name
-        cb = (
-            session.store.browse_codebook_info(session.codebook_id)
-            if session.codebook_id is not None
-            else None
-        )
-        book = f"{cb['name']} {cb['version']}" if cb else "no codebook"
+        cb = svc.codebook_version(session.store, session.codebook_id)
+        book = f"{cb.name} {cb.version}" if cb else "no codebook"
         self.sub_title = f"{name} · coder {session.coder}{' · blind' if session.blind else ''} · {book}"
 
     def on_mount(self) -> None:
@@ -88,12 +87,13 @@ class ReviewApp(App[None]):
         self._refresh_screen()
 
 
-def _describe(step: dict[str, Any], verb: str) -> str:
-    changes = step["changes"]
+def _describe(step: UndoStep, verb: str) -> str:
+    changes = step.changes
     if len(changes) == 1:
-        target = changes[0]["target"]
-        what = target.get("code_id") or target.get("document_id")
-        return f"{verb}: {what} on passage {target.get('passage_id', '')}".rstrip()
+        target = changes[0].target
+        if target.get("table", "codings") != "codings":
+            return f"{verb}: {target['table'].replace('_', ' ')} change"
+        return f"{verb}: {target.get('code_id')} on passage {target.get('passage_id', '')}".rstrip()
     return f"{verb}: {len(changes)} decisions"
 
 
@@ -123,6 +123,6 @@ def make_app(
     """
     if start not in SCREENS_BY_MODE:
         raise ValueError(f"Unknown start screen {start!r}. Use one of: {', '.join(SCREENS_BY_MODE)}")
-    cb = codebook_id if codebook_id is not None else store.browse_codebook_id()
+    cb = codebook_id if codebook_id is not None else svc.current_codebook_id(store)
     session = ReviewSession(store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores)
     return ReviewApp(session, start=start, cursor_blink=cursor_blink)

@@ -6,9 +6,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING
 
-from reviewkit.store import Store
+from reviewkit.project import open_project
+from reviewkit.project import review as svc
+from reviewkit.records import DocumentFilter
+
+if TYPE_CHECKING:
+    from reviewkit.project import Store
 
 PAGE = 100
 """Rows read from the database per page."""
@@ -16,7 +21,7 @@ PAGE = 100
 
 @dataclass
 class DocFilters:
-    """The filters of the documents list (passed through to `Store.browse_documents`)."""
+    """The filters of the documents list (passed to the documents list service)."""
 
     query: str = ""
     year_min: int | None = None
@@ -25,9 +30,9 @@ class DocFilters:
     status: str = ""
     """"", "pending", "done" or "none"."""
 
-    def kwargs(self) -> dict[str, Any]:
-        """The filters as keyword arguments for the store's browse queries."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+    def as_filter(self) -> DocumentFilter:
+        """The filters as the store's `DocumentFilter`."""
+        return DocumentFilter(**{f.name: getattr(self, f.name) for f in fields(self)})
 
     def describe(self) -> str:
         """A short human summary ("all documents" when nothing is filtered)."""
@@ -66,7 +71,7 @@ class ReviewSession:
         """
         with self.lock:
             if self._reader is None:
-                self._reader = self.store if self.store.path == ":memory:" else Store.open(self.store.path)
+                self._reader = self.store if self.store.path == ":memory:" else open_project(self.store.path)
             yield self._reader
 
     def close(self) -> None:
@@ -78,15 +83,11 @@ class ReviewSession:
 
     def position(self, document_id: int, filters: DocFilters) -> int:
         """The 0-based index of a document in the filtered list order (year, id)."""
-        return self.store.browse_position(
-            document_id, coder=self.coder, codebook_id=self.codebook_id, **filters.kwargs()
-        )
+        return svc.document_position(self.store, document_id, self.coder, self.codebook_id, filters.as_filter())
 
     def document_at(self, index: int, filters: DocFilters) -> int | None:
         """The id of the document at `index` of the filtered list (None past either end)."""
         if index < 0:
             return None
-        rows = self.store.browse_documents(
-            coder=self.coder, codebook_id=self.codebook_id, offset=index, limit=1, **filters.kwargs()
-        )
-        return rows[0]["id"] if rows else None
+        rows = svc.document_page(self.store, self.coder, self.codebook_id, filters.as_filter(), offset=index, limit=1)
+        return rows[0].id if rows else None

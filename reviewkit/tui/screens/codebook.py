@@ -11,28 +11,30 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from reviewkit.project import review as svc
+from reviewkit.records import CodeRecord
 from reviewkit.tui.session import ReviewSession
 from reviewkit.tui.widgets.code_tree import CodeTree
 
 
-def code_detail(row: dict[str, Any]) -> Text:
+def code_detail(row: CodeRecord) -> Text:
     """Definition, include/exclude notes and keywords of one code."""
-    text = Text(row["code_id"], style="bold")
-    text.append(f"\n{row['label']}", style="italic")
-    if row.get("label_zh"):
-        text.append(f" · {row['label_zh']}", style="italic")
-    for title, key in (("Definition", "definition"), ("Use when", "include"), ("Do not use when", "exclude")):
-        if row.get(key):
+    text = Text(row.code_id, style="bold")
+    text.append(f"\n{row.label}", style="italic")
+    if row.label_zh:
+        text.append(f" · {row.label_zh}", style="italic")
+    for title, value in (("Definition", row.definition), ("Use when", row.include), ("Do not use when", row.exclude)):
+        if value:
             text.append(f"\n\n{title}\n", style="bold underline")
-            text.append(str(row[key]))
-    keywords = row.get("keywords") or {}
-    if isinstance(keywords, dict) and keywords:
+            text.append(value)
+    keywords = row.keywords
+    if keywords:
         text.append("\n\nKeywords\n", style="bold underline")
         for lang, words in keywords.items():
             text.append(f"{lang}: ", style="dim")
             text.append(", ".join(map(str, words)) + "\n")
-    if row.get("threshold") is not None:
-        text.append(f"\nthreshold {row['threshold']:.2f}", style="dim")
+    if row.threshold is not None:
+        text.append(f"\nthreshold {row.threshold:.2f}", style="dim")
     return text
 
 
@@ -55,7 +57,7 @@ class CodebookScreen(Screen[None]):
         tree = self.query_one(CodeTree)
         tree.focus()
         s = self.session
-        rows = s.store.browse_codes(s.codebook_id) if s.codebook_id is not None else []
+        rows = svc.codebook_codes(s.store, s.codebook_id)
         tree.show(rows)
         if not rows:
             self.query_one("#code-detail", Static).update(
@@ -75,7 +77,7 @@ class CodebookScreen(Screen[None]):
     def _count(self) -> None:
         s = self.session
         with s.read() as store:
-            counts = store.browse_code_counts(s.codebook_id)
+            counts = svc.codebook_counts(store, s.codebook_id)
         self.app.call_from_thread(self._show_counts, counts)
 
     def _show_counts(self, counts: dict[str, dict[str, int]]) -> None:

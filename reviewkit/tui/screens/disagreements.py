@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from reviewkit.errors import ReviewkitError
-from reviewkit.project.review import CONSENSUS
+from reviewkit.project import review as svc
 from reviewkit.tui.session import ReviewSession
 
 SHORT = {"accepted": "✓", "rejected": "✗", "not applied": "–", "not reviewed": " ", None: "?"}
@@ -129,7 +129,6 @@ class DisagreementsScreen(Screen[None]):
         s = self.session
         if r is None or s.codebook_id is None or getattr(r, "passage_id", None) is None:
             return
-        s.store.set_decision(r.passage_id, r.code_id, CONSENSUS, status, codebook_id=s.codebook_id,
-                             origin="consensus", actor=s.coder)  # fmt: skip
+        svc.adjudicate_decision(s.store, r.passage_id, r.code_id, status, lead=s.coder, codebook_id=s.codebook_id)
         self.notify(f"Final decision on {r.code_id}: {status or 'cleared'}.")
         self.reload()

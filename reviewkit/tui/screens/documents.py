@@ -110,7 +110,7 @@ class DocumentsScreen(Screen[None]):
     def _run_tagger(self) -> None:
         """Run the tagger on the project in a worker, reporting progress; the UI stays responsive."""
         try:
-            from reviewkit.project.coding import run_tagger  # type: ignore[import-not-found]
+            from reviewkit.project.coding import run_tagger
         except ImportError:
             self.app.call_from_thread(
                 self.notify, "The tagger is not available in this build.", severity="error"
@@ -118,12 +118,12 @@ class DocumentsScreen(Screen[None]):
             self.app.call_from_thread(self._tagger_done)
             return
         from reviewkit.errors import ReviewkitError
-        from reviewkit.store import Store
+        from reviewkit.project import open_project
 
         def progress(done: int, total: int, stage: str) -> None:
             self.app.call_from_thread(self._progress, done, total, stage)
 
-        store = Store.open(self.session.store.path)
+        store = open_project(self.session.store.path)
         try:
             run_tagger(store, progress=progress)
         except ReviewkitError as exc:

@@ -124,12 +124,8 @@ class QueueScreen(Screen[None]):
             self.query_one(SuggestionList).show([], 0)
             self.query_one(EvidencePanel).show(None)
             return
-        view = svc.SuggestionView(
-            passage_id=item.passage_id, code_id=item.code_id, label=item.label, suggestion_id=item.suggestion_id,
-            score=item.score, threshold=item.threshold, method=item.method, terms=item.terms,
-            nearest_example=item.nearest_example, similarity=item.similarity,
-        )  # fmt: skip
-        pv = svc.PassageView(item.passage_id, item.field, 0, 0, len(item.text), item.text, "", [view])
+        view = item.view
+        pv = item.passage_view()
         head = Text(f"{item.year or 'n.d.'} · {item.title}\n\n", style="bold")
         head.append_text(passage_rich(pv, view, number=False))
         passage.update(head)

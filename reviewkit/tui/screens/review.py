@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 def leaf_choices(session: ReviewSession, groups: bool = False) -> list[tuple[str, str, str]]:
     """(id, English label, Chinese label) of the codebook's codes (leaves; groups too when asked)."""
-    rows = session.store.browse_codes(session.codebook_id) if session.codebook_id is not None else []
-    parents = {r["parent"] for r in rows if r["parent"]}
-    return [(r["code_id"], r["label"], r["label_zh"]) for r in rows if groups or r["code_id"] not in parents]
+    rows = svc.codebook_codes(session.store, session.codebook_id)
+    parents = {r.parent for r in rows if r.parent}
+    return [(r.code_id, r.label, r.label_zh) for r in rows if groups or r.code_id not in parents]
 
 
 class ReviewScreen(Screen[None]):
@@ -185,6 +185,7 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing to decide on this passage.", severity="warning")
             return
         s = self.session
+        assert s.codebook_id is not None
         svc.decide(s.store, item.passage_id, item.code_id, s.coder, status, codebook_id=s.codebook_id,
                    suggestion_id=item.suggestion_id, score=item.score)  # fmt: skip
         item.mine = status

@@ -8,12 +8,15 @@ from typing import Any
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from reviewkit.records import CodeRecord
 
 
-def counts_label(row: dict[str, Any], counts: dict[str, int] | None) -> Text:
+def counts_label(row: CodeRecord, counts: dict[str, int] | None) -> Text:
     """The node label: id, English label, and the counts when known."""
-    text = Text(row["code_id"], style="bold")
-    text.append(f"  {row['label']}", style="")
+    text = Text(row.code_id, style="bold")
+    text.append(f"  {row.label}", style="")
     if counts is not None:
         text.append(
             f"  {counts.get('suggested', 0)} sugg · {counts.get('accepted', 0)} ✓ · {counts.get('rejected', 0)} ✗",
@@ -22,44 +25,44 @@ def counts_label(row: dict[str, Any], counts: dict[str, int] | None) -> Text:
     return text
 
 
-class CodeTree(Tree[dict[str, Any]]):
+class CodeTree(Tree[CodeRecord]):
     """Groups and their codes; highlighting a node announces the code."""
 
     @dataclass
     class CodeHighlighted(Message):
         """The cursor moved to a code."""
 
-        code: dict[str, Any]
+        code: CodeRecord
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("codebook", **kwargs)
         self.show_root = False
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[CodeRecord] = []
 
-    def show(self, rows: list[dict[str, Any]], counts: dict[str, dict[str, int]] | None = None) -> None:
+    def show(self, rows: list[CodeRecord], counts: dict[str, dict[str, int]] | None = None) -> None:
         """Build the tree from the ``codes`` rows (parents before children) with optional counts."""
         self.rows = rows
         self.clear()
-        nodes = {}
+        nodes: dict[str | None, TreeNode[CodeRecord]] = {}
         for row in rows:
-            parent = nodes.get(row["parent"], self.root)
-            total = _sum(rows, row["code_id"], counts) if counts is not None else None
+            parent = nodes.get(row.parent, self.root)
+            total = _sum(rows, row.code_id, counts) if counts is not None else None
             label = counts_label(row, total)
-            if any(r["parent"] == row["code_id"] for r in rows):
-                nodes[row["code_id"]] = parent.add(label, data=row, expand=True)
+            if any(r.parent == row.code_id for r in rows):
+                nodes[row.code_id] = parent.add(label, data=row, expand=True)
             else:
                 parent.add_leaf(label, data=row)
         self.move_cursor_to_line(0)
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[dict[str, Any]]) -> None:
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[CodeRecord]) -> None:
         event.stop()
         if event.node.data is not None:
             self.post_message(self.CodeHighlighted(event.node.data))
 
 
-def _sum(rows: list[dict[str, Any]], code_id: str, counts: dict[str, dict[str, int]]) -> dict[str, int]:
+def _sum(rows: list[CodeRecord], code_id: str, counts: dict[str, dict[str, int]]) -> dict[str, int]:
     """Counts of a code, or of all its descendants for a group."""
-    ids = [r["code_id"] for r in rows if r["code_id"] == code_id or r["code_id"].startswith(code_id + ".")]
+    ids = [r.code_id for r in rows if r.code_id == code_id or r.code_id.startswith(code_id + ".")]
     total = {"suggested": 0, "accepted": 0, "rejected": 0}
     for i in ids:
         for k in total:

@@ -9,6 +9,8 @@ from textual import work
 from textual.message import Message
 from textual.widgets import DataTable
 
+from reviewkit.project import review as svc
+from reviewkit.records import DocumentStatus
 from reviewkit.tui.session import PAGE, DocFilters
 
 if TYPE_CHECKING:
@@ -17,11 +19,11 @@ if TYPE_CHECKING:
 TITLE_WIDTH = 72
 
 
-def status_cell(row: dict[str, Any]) -> str:
+def status_cell(row: DocumentStatus) -> str:
     """The status column: undecided suggestions left, done, or none suggested."""
-    if row["pending"]:
-        return f"{row['pending']} to do"
-    return "✓ done" if row["suggested"] else "–"
+    if row.pending:
+        return f"{row.pending} to do"
+    return "✓ done" if row.suggested else "–"
 
 
 class DocumentTable(DataTable[str]):
@@ -73,30 +75,25 @@ class DocumentTable(DataTable[str]):
     def _fetch(self, offset: int, limit: int, reset: bool, keep_cursor: bool = False) -> None:
         s = self.session
         with s.read() as store:
-            rows = store.browse_documents(
-                coder=s.coder, codebook_id=s.codebook_id, offset=offset, limit=limit, **self.filters.kwargs()
-            )
-            total = (
-                store.browse_count(coder=s.coder, codebook_id=s.codebook_id, **self.filters.kwargs())
-                if reset
-                else self.total
-            )
+            f = self.filters.as_filter()
+            rows = svc.document_page(store, s.coder, s.codebook_id, f, offset=offset, limit=limit)
+            total = svc.document_count(store, s.coder, s.codebook_id, f) if reset else self.total
         self.app.call_from_thread(self._show, rows, total, reset, keep_cursor)
 
-    def _show(self, rows: list[dict[str, Any]], total: int, reset: bool, keep_cursor: bool) -> None:
+    def _show(self, rows: list[DocumentStatus], total: int, reset: bool, keep_cursor: bool) -> None:
         cursor = self.cursor_row
         if reset:
             self.clear()
             self._ids = []
         self.total = total
         for row in rows:
-            title = row["title"] or "(untitled)"
+            title = row.title or "(untitled)"
             if len(title) > TITLE_WIDTH:
                 title = title[: TITLE_WIDTH - 1] + "…"
             self.add_row(
-                str(row["year"] or ""), row["first_author"][:22], title, status_cell(row), key=str(row["id"])
+                str(row.year or ""), row.first_author[:22], title, status_cell(row), key=str(row.id)
             )
-            self._ids.append(row["id"])
+            self._ids.append(row.id)
         if keep_cursor and self._ids:
             self.move_cursor(row=min(cursor, len(self._ids) - 1), scroll=False)
         self._loading = False

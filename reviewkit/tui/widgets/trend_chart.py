@@ -24,6 +24,6 @@ class TrendChart(PlotextPlot):
             plt.plot([r.year for r in series], [r.share for r in series], label=label, marker="braille")
         if rows:
             years = sorted({r.year for r in rows})
-            plt.xticks(years, [str(y) for y in years])
+            plt.xticks([float(y) for y in years], [str(y) for y in years])
             plt.ylim(0, 1)
         self.refresh()
