@@ -66,11 +66,11 @@ def test_accept_in_the_browser_lands_in_the_project_with_its_audit_row(
         assert rows == [(first_passage, "regionalism.collective_learning", "alice", "accepted")]
         store = Store.open(db, create=False)
         try:
-            audit = store.audit_log("alice")
+            audit = store.audit.log("alice")
         finally:
             store.close()
-        assert [a["action"] for a in audit] == ["decide"]
-        assert audit[0]["after"]["status"] == "accepted" and audit[0]["before"] is None
+        assert [a.action for a in audit] == ["decide"]
+        assert audit[0].after is not None and audit[0].after["status"] == "accepted" and audit[0].before is None
 
 
 def test_serve_refuses_a_missing_project(tmp_path: Path) -> None:

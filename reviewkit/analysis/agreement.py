@@ -148,7 +148,7 @@ def cohen_kappa(a: Sequence[int], b: Sequence[int]) -> tuple[float | None, str]:
     Returns:
         (kappa, note): note says why kappa is None ("" otherwise).
     """
-    from sklearn.metrics import cohen_kappa_score  # type: ignore[import-untyped]
+    from sklearn.metrics import cohen_kappa_score
 
     if not a:
         return None, "no units reviewed by both coders"

@@ -15,15 +15,15 @@ _SPACE = re.compile(r"\s+")
 @lru_cache(maxsize=1)
 def _converter() -> Any:
     """A pylatexenc converter that also knows \\mbox, \\url, \\href, \\relax and keeps unknown macros' text."""
-    from pylatexenc.latex2text import (  # type: ignore[import-untyped]
+    from pylatexenc.latex2text import (
         LatexNodes2Text,
         MacroTextSpec,
         get_default_latex_context_db,
     )
-    from pylatexenc.latexwalker import (  # type: ignore[import-untyped]
+    from pylatexenc.latexwalker import (
         get_default_latex_context_db as walker_db,
     )
-    from pylatexenc.macrospec import MacroSpec  # type: ignore[import-untyped]
+    from pylatexenc.macrospec import MacroSpec
 
     text_db = get_default_latex_context_db()
     text_db.add_context_category(

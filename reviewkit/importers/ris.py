@@ -35,7 +35,7 @@ _REPEATED = frozenset({"AB", "N2"})
 
 def _make_parser() -> Any:
     """A rispy parser that also records where each record starts and reports unclosed records."""
-    import rispy  # type: ignore[import-untyped]
+    import rispy
 
     class LineParser(rispy.RisParser):  # type: ignore[misc]
         """rispy's RisParser, keeping line numbers; TY/ER detection tolerant of leading space."""

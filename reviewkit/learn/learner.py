@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import sparse  # type: ignore[import-untyped]
+from scipy import sparse
 
 LEARNERS = ("logistic", "nb", "svm")
 """Names accepted by `make_learner`."""
@@ -69,14 +69,14 @@ class Learner:
         if n1 == 0 or n0 == 0:
             raise ValueError("a learner needs at least one included and one excluded record")
         if self.name == "logistic":
-            from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+            from sklearn.linear_model import LogisticRegression
 
             self._model = LogisticRegression(
                 C=self.c, class_weight="balanced", solver="liblinear", dual=True, max_iter=1000
             )
             self._model.fit(x, y)
         elif self.name == "nb":
-            from sklearn.naive_bayes import ComplementNB  # type: ignore[import-untyped]
+            from sklearn.naive_bayes import ComplementNB
 
             values: Any = x.data if sparse.issparse(x) else x
             lowest = float(np.min(values, initial=0.0))
@@ -85,7 +85,7 @@ class Learner:
             self._model = ComplementNB(alpha=self.alpha)
             self._model.fit(x, y)
         elif self.name == "svm":
-            from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
+            from sklearn.svm import LinearSVC
 
             self._model = LinearSVC(C=self.c, class_weight="balanced")
             self._model.fit(x, y)

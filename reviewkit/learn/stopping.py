@@ -119,7 +119,7 @@ def estimate_relevant_left(
         The sum of the calibrated probabilities of `open_scores`, or None when there are fewer than
         `min_seen` scored decisions or they hold no inclusion or no exclusion.
     """
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression
 
     y = np.asarray(seen_labels, dtype=np.int64)
     if len(y) < min_seen or y.min() == y.max():

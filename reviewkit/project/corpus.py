@@ -288,14 +288,14 @@ def near_duplicates(
                 continue
             pairs.append(DuplicatePair(a, b, round(sim, 1), year, titles[i], titles[j], "similar titles"))
     listed = {(p.a, p.b) for p in pairs}
-    docs = {d.id: d for d in store.documents.iter() if d.doi}
-    items = [dedupe.BlockItem(i, d.year, "", d.doi) for i, d in docs.items()]
+    with_doi = {d.id: d for d in store.documents.iter() if d.doi}
+    items = [dedupe.BlockItem(i, d.year, "", d.doi) for i, d in with_doi.items()]
     for a, b in sorted(dedupe.candidate_pairs(items)):  # here: only documents sharing a DOI
         if (a, b) in listed or (a, b) in distinct:
             continue
-        ta, tb = docs[a].title or docs[a].title_alt, docs[b].title or docs[b].title_alt
+        ta, tb = with_doi[a].title or with_doi[a].title_alt, with_doi[b].title or with_doi[b].title_alt
         sim = dedupe.title_similarity(normalize_title(ta), normalize_title(tb))
-        pairs.append(DuplicatePair(a, b, round(sim, 1), docs[a].year, ta, tb, "same DOI"))
+        pairs.append(DuplicatePair(a, b, round(sim, 1), with_doi[a].year, ta, tb, "same DOI"))
     records: dict[int, Record] = {}
     for i, pair in enumerate(pairs):  # say what differs ("same title and year but volume 2 vs 1")
         ra, rb = (records.setdefault(x, store.documents.record(x)) for x in (pair.a, pair.b))
