@@ -63,6 +63,7 @@ def _f(value: float | None, pct: bool = False) -> str:
     help="trends/report: chart reviewers' accepted codes, or the tagger's suggestions.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option("--raw", is_flag=True, help="CSV formats: write cells verbatim (no ' before = + - @ formulas).")
 @db_option
 def export_cmd(
     fmt: str,
@@ -74,6 +75,7 @@ def export_cmd(
     window: int,
     source: str,
     force: bool,
+    raw: bool,
     db_path: str,
 ) -> None:
     """Export the coded dataset as FORMAT to the file OUT.
@@ -108,6 +110,7 @@ def export_cmd(
             codes=codes,
             window=window,
             source=source,
+            raw=raw,
         )
     finally:
         store.close()

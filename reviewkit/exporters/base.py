@@ -73,6 +73,8 @@ class ExportData:
     figure: Path | None = None
     """Where to draw the trends chart (the trends and report formats)."""
     generator: str = "reviewkit"
+    raw: bool = False
+    """CSV formats: write cells verbatim (no neutralising of spreadsheet formulas)."""
     codebook: Any = None
     """The full `reviewkit.codebook.Codebook` when available (notes and labels for REFI-QDA)."""
 
