@@ -76,6 +76,8 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
                 warn(note)
             with progress_bar("importing") as update:
                 reports = corpus.import_files(store, others, fmt, skip_bad=skip_bad, encoding=encoding, progress=update)
+            with progress_bar("indexing") as update:  # second step: the full-text index (resumable)
+                store.documents.finish_index(lambda done, total: update(done, total, "indexing"))
             for r in reports:
                 click.echo(
                     f"{r.path} [{r.format}, {r.encoding}]: {r.records} records, {r.added} added, "
@@ -83,6 +85,8 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
                 )
                 for skipped in r.skipped:
                     warn(f"  skipped: {skipped}")
+                for note in r.kept:
+                    click.echo(f"  {note[0].upper()}{note[1:]}.")
             stats = store.imports.corpus_stats()
             click.echo(f"Project {db_path}: {stats.documents} documents.")
     finally:
@@ -263,8 +267,10 @@ def dedupe(min_similarity: float, merge: tuple[int, int] | None, keep: tuple[int
     store = open_store(db_path)
     try:
         if merge:
-            corpus.merge_documents(store, *merge)
+            notes = corpus.merge_documents(store, *merge)
             click.echo(f"Merged document {merge[1]} into {merge[0]}.")
+            for note in notes:
+                click.echo(f"{note[0].upper()}{note[1:]}.")
             return
         if keep:
             corpus.keep_distinct(store, *keep, coder=default_coder())

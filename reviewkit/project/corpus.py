@@ -41,6 +41,8 @@ class ImportReport:
     skipped: list[SkippedRecord] = field(default_factory=list)
     merges: list[tuple[int, str]] = field(default_factory=list)
     """(document id, reason) for each record merged into an existing document."""
+    kept: list[str] = field(default_factory=list)
+    """One line per coded text kept when a duplicate brought another one (stored as a version)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,33 @@ def _richness(rec: Record) -> int:
         if value:
             score += 1
     return score * 10_000 + len(rec.abstract) + len(rec.abstract_alt)
+
+
+_FIELD_NAMES = {"title": "title", "abstract": "abstract", "title_alt": "second-language title",
+                "abstract_alt": "second-language abstract"}  # fmt: skip
+
+
+def keep_coded_text(store: Store, doc_id: int, old: Record, merged: Record, source: str) -> tuple[Record, list[str]]:
+    """`merged` with the coded text of document `doc_id` kept; a different new text is stored as a version.
+
+    Codings point at character offsets of a field's text: replacing a coded title or abstract would
+    move them onto other words. Other fields (DOI, journal, keywords ...) are still enriched.
+
+    Returns:
+        (the record to write, one report line per field kept).
+    """
+    notes: list[str] = []
+    for name in sorted(store.codings.coded_fields(doc_id) & set(_FIELD_NAMES)):
+        coded, new = getattr(old, name), getattr(merged, name)
+        if new == coded:
+            continue
+        if new:
+            version = store.versions.add(doc_id, name, new, source)
+            notes.append(
+                f"kept the coded text of document {doc_id}; the new {_FIELD_NAMES[name]} is stored as version {version}"
+            )
+        merged = replace(merged, **{name: coded})
+    return merged, notes
 
 
 def merge_records(old: Record, new: Record) -> Record:
@@ -259,7 +288,10 @@ def import_files(
                     report.added += 1
                 else:
                     doc_id, reason, sim = dup
-                    writer.update(doc_id, merge_records(store.documents.record(doc_id), rec))
+                    old = store.documents.record(doc_id)
+                    merged, kept = keep_coded_text(store, doc_id, old, merge_records(old, rec), f"import of {res.path}")
+                    report.kept += kept
+                    writer.update(doc_id, merged)
                     writer.add_source(doc_id, rec, duplicate=True, reason=reason, similarity=sim)
                     report.merged += 1
                     report.merges.append((doc_id, reason))
@@ -307,8 +339,13 @@ def near_duplicates(
     return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
 
 
-def merge_documents(store: Store, keep: int, drop: int) -> None:
+def merge_documents(store: Store, keep: int, drop: int) -> list[str]:
     """Merge document `drop` into `keep` (a person's decision from `reviewkit dedupe`).
+
+    The coded title/abstract of `keep` stay; `drop`'s different text is stored as a version.
+
+    Returns:
+        One line per coded text kept (see `keep_coded_text`).
 
     Raises:
         NotFoundError: either document does not exist.
@@ -325,10 +362,15 @@ def merge_documents(store: Store, keep: int, drop: int) -> None:
             f"(`reviewkit dedupe --merge {drop} {keep}`)."
         )
     with store.transaction():
-        merged = merge_records(store.documents.record(keep), store.documents.record(drop))
+        old = store.documents.record(keep)
+        merged, notes = keep_coded_text(
+            store, keep, old, merge_records(old, store.documents.record(drop)), f"merge of document {drop}"
+        )
         store.documents.update(keep, merged)
         store.documents.move_sources(drop, keep)
+        store.versions.move(drop, keep)
         store.documents.delete(drop)
+    return notes
 
 
 def keep_distinct(store: Store, a: int, b: int, coder: str = "") -> None:

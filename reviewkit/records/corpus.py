@@ -135,6 +135,21 @@ class DocumentSource:
 
 
 @dataclass(frozen=True)
+class DocumentVersion:
+    """Another text of a coded field, kept aside so that codings stay on the words they were made on."""
+
+    document_id: int
+    field: str
+    """"title", "abstract", "title_alt" or "abstract_alt"."""
+    version: int
+    """2, 3 ...: version 1 is the coded text in the document itself."""
+    text: str
+    source: str
+    """Where the text came from ("import of refs.ris", "merge of document 40")."""
+    created_at: str
+
+
+@dataclass(frozen=True)
 class ImportRun:
     """One run of `reviewkit import` over one file."""
 
