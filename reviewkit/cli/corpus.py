@@ -185,7 +185,8 @@ def docs_show(ident: str, as_json: bool, db_path: str) -> None:
 def search(query: str, limit: int, as_json: bool, db_path: str) -> None:
     """Full-text search over titles, abstracts, keywords and authors, in English and Chinese.
 
-    Words are combined with AND; use "quotes" for phrases, OR/NOT, and a trailing * for prefixes.
+    Words are combined with AND; use "quotes" for phrases, OR, -word (or NOT word) to exclude, and a
+    trailing * for prefixes.
 
     Example:
 
@@ -242,6 +243,8 @@ def stats(as_json: bool, db_path: str) -> None:
     click.echo(f"passages:           {s.passages}")
     click.echo(f"suggestions:        {s.suggestions}")
     click.echo(f"codings:            {s.codings}")
+    if s.killed_runs or s.unindexed:
+        click.echo(f"killed coding runs: {s.killed_runs}; documents not yet indexed: {s.unindexed}")
 
 
 @cli.command()

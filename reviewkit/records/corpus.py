@@ -197,6 +197,10 @@ class CorpusStats:
     passages: int
     suggestions: int
     codings: int
+    killed_runs: int = 0
+    """Tagger runs killed before they finished (`reviewkit code` resumes their work)."""
+    unindexed: int = 0
+    """Documents not in the full-text index yet (the next search indexes them)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The counts as a JSON-ready mapping."""

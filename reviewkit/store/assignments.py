@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 
 from reviewkit.records import Assignment
@@ -30,7 +31,7 @@ class Assignments(Part):
         cur = self.db.execute(sql + " ORDER BY document_id, coder LIMIT ? OFFSET ?", [*args, limit, offset])
         return [Assignment(int(r[0]), r[1], bool(r[2]), r[3], r[4]) for r in cur]
 
-    def coders_of(self, document_id: int) -> list[str]:
+    def coders_of(self, document_id: int) -> builtins.list[str]:
         """The coders a document is assigned to."""
         cur = self.db.execute("SELECT coder FROM assignments WHERE document_id = ? ORDER BY coder", [document_id])
         return [r[0] for r in cur]

@@ -108,7 +108,12 @@ class StoreBase:
             _retry_locked(spath, lambda: migrations.apply(db))
         store = cls(db, spath)
         store.read_only = read_only
+        if not read_only:
+            store.after_open()
         return store
+
+    def after_open(self) -> None:
+        """Housekeeping when a writable project is opened (`reviewkit.store.Store` marks killed runs)."""
 
     def close(self) -> None:
         """Close the connection (WAL content is checkpointed by SQLite)."""

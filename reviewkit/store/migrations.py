@@ -390,7 +390,8 @@ def m006_review_round2(db: Database) -> None:
 
 @migrations()
 def m007_versions_and_index_queue(db: Database) -> None:
-    """Alternative texts of coded documents, and the queue of documents the full-text index still lacks.
+    """Alternative texts of coded documents, the queue of documents the full-text index still lacks,
+    and the process of each tagger run (so that a killed run can be told from a running one).
 
     ``document_versions`` keeps a title/abstract that arrived (by import or merge) for a document whose
     text has codings: the coded text stays in ``documents`` (version 1), the new one is stored here
@@ -418,3 +419,5 @@ def m007_versions_and_index_queue(db: Database) -> None:
         )
         """
     )
+    db.execute("ALTER TABLE tag_runs ADD COLUMN pid INTEGER")
+    db.execute("ALTER TABLE tag_runs ADD COLUMN host TEXT NOT NULL DEFAULT ''")

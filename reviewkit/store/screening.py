@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any
 
@@ -63,14 +64,16 @@ class Screening(Part):
         self, coder: str | None = None, *, stage: str | None = None, document_ids: Sequence[int] | None = None
     ) -> list[ScreeningDecision]:
         """Screening decisions, filtered, ordered by document, coder and stage."""
-        sql, args, where = "SELECT document_id, coder, stage, decision, reason, note, decided_at FROM screening", [], []
+        sql = "SELECT document_id, coder, stage, decision, reason, note, decided_at FROM screening"
+        args: builtins.list[Any] = []
+        where: builtins.list[str] = []
         for col, val in (("coder", coder), ("stage", stage)):
             if val is not None:
                 where.append(f"{col} = ?")
                 args.append(val)
         if document_ids is not None:
             where.append(f"document_id IN ({','.join('?' * len(document_ids))})")
-            args += list(document_ids)
+            args += [*document_ids]
         if where:
             sql += " WHERE " + " AND ".join(where)
         cur = self.db.execute(sql + " ORDER BY document_id, coder, stage", args)
@@ -83,7 +86,7 @@ class Screening(Part):
             for d, n in self.db.execute("SELECT decision, COUNT(*) FROM screening WHERE stage = ? GROUP BY decision", [stage])
         }
 
-    def excluded(self) -> set[int]:
+    def excluded(self) -> builtins.set[int]:
         """Documents screened out: some coder excluded them (at any stage) and no coder included them at that stage."""
         return {
             int(r[0])

@@ -56,3 +56,7 @@ class Store(StoreBase):
         """Documents assigned to coders."""
         self.reviews = Reviews(self, self.audit)
         """Passages marked reviewed (audited)."""
+
+    def after_open(self) -> None:
+        """Mark tagger runs whose process is gone as killed (see `Suggestions.mark_killed_runs`)."""
+        self.suggestions.mark_killed_runs()
