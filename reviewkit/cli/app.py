@@ -24,7 +24,9 @@ class ReviewkitGroup(click.Group):
         except ReviewkitError as exc:
             raise click.ClickException(str(exc)) from exc
         except sqlite3.DatabaseError as exc:  # a damaged or read-only file found mid-command
-            raise click.ClickException(f"The project file cannot be used (SQLite said: {exc}).") from exc
+            raise click.ClickException(
+                f"The project file cannot be used (SQLite said: {exc}); restore it from a backup."
+            ) from exc
 
 
 def db_option(fn: F) -> F:

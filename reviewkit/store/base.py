@@ -78,6 +78,8 @@ class StoreBase:
             # Look before writing anything: a foreign SQLite file must be refused unchanged.
             tables = set(db.table_names())
         except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc):
+                raise StoreError(f"{spath} is damaged (SQLite said: {exc}). Restore it from a backup.") from exc
             raise StoreError(f"{spath} is not a reviewkit project (SQLite said: {exc}).") from exc
         if tables and "_sqlite_migrations" not in tables:
             conn.close()
