@@ -97,3 +97,30 @@ def test_cli_import_builds_the_index(tmp_path: Path) -> None:
         assert store.documents.pending_index() == 0
     finally:
         store.close()
+
+
+def test_big_import_picks_the_same_keys_as_a_small_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reviewkit.project.corpus as corpus
+
+    ris = tmp_path / "same.ris"
+    ris.write_text(
+        "".join(
+            f"TY  - JOUR\nTI  - Clusters {'and districts ' * (i % 3)}revisited part {i}\nAU  - Wen, Mei\nPY  - 2005\n"
+            + (f"DO  - 10.1234/same.{i % 4}\n" if i % 5 == 0 else "")
+            + "ER  - \n\n"
+            for i in range(30)
+        ),
+        encoding="utf-8",
+    )
+    keys = []
+    for big in (10**9, 1):
+        monkeypatch.setattr(corpus, "BIG_IMPORT", big)
+        store = Store.open(tmp_path / f"p{big}.db")
+        try:
+            import_files(store, [ris])
+            import_files(store, [ris])  # all merged: no new keys
+            keys.append([d.key for d in store.documents.iter()])
+        finally:
+            store.close()
+    assert keys[0] == keys[1] and len(set(keys[0])) == len(keys[0]) and "wen2005clusters" in keys[0]
+    assert "wen2005clustersa" in keys[0]

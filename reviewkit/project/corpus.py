@@ -23,6 +23,9 @@ AUTO_MERGE_SIMILARITY = 95.0
 REVIEW_SIMILARITY = 80.0
 """`reviewkit dedupe` lists pairs from this similarity up to the automatic threshold."""
 
+BIG_IMPORT = 1000
+"""From this many records in a file, the import loads every document key once instead of querying per record."""
+
 _NUMBERS = re.compile(r"\d+")
 
 Progress = Callable[[int, int, str], None]
@@ -132,12 +135,17 @@ def make_key(rec: Record) -> str:
     return base
 
 
-def _unique_key(store: Store, rec: Record, taken: dict[str, set[str]]) -> str:
-    """`make_key`, with a suffix (a, b, ... or -1, -2 for DOIs) when the key is already used."""
+def _unique_key(store: Store, rec: Record, taken: dict[str, set[str]], every: set[str] | None = None) -> str:
+    """`make_key`, with a suffix (a, b, ... or -1, -2 for DOIs) when the key is already used.
+
+    `every` (all keys of the project, for big imports) replaces one index query per record.
+    """
     base = make_key(rec)
-    used = taken.get(base)
-    if used is None:
-        used = taken[base] = store.documents.keys_starting_with(base)
+    if every is not None:
+        used = every
+    else:
+        found = taken.get(base)
+        used = taken[base] = store.documents.keys_starting_with(base) if found is None else found
     key, n = base, 0
     while key in used:
         n += 1
@@ -276,6 +284,7 @@ def import_files(
         report = ImportReport(path=str(res.path), format=res.format, encoding=res.encoding, skipped=list(res.skipped))
         sha = hashlib.sha256(Path(res.path).read_bytes()).hexdigest()
         taken: dict[str, set[str]] = {}
+        every = store.documents.all_keys() if len(res.records) >= BIG_IMPORT else None
         with store.transaction():
             import_id = store.imports.start(str(res.path), res.format, sha)
             writer = store.documents.writer(import_id)
@@ -283,7 +292,7 @@ def import_files(
                 report.records += 1
                 dup = find_duplicate(store, rec)
                 if dup is None:
-                    doc_id = writer.add(rec, _unique_key(store, rec, taken))
+                    doc_id = writer.add(rec, _unique_key(store, rec, taken, every))
                     writer.add_source(doc_id, rec, duplicate=False)
                     report.added += 1
                 else:
