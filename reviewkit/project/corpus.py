@@ -127,7 +127,7 @@ def make_key(rec: Record) -> str:
     authors = rec.authors if rec.authors and _slug(rec.authors[0]) else rec.authors_alt
     family = _slug(re.split(r"[,\s]", authors[0].strip())[0]) if authors else ""
     title = rec.title if _slug(rec.title) else rec.title_alt
-    word = next((_slug(w) for w in title.split() if len(_slug(w)) > 3), "")
+    word = next((slug for slug in map(_slug, title.split()) if len(slug) > 3), "")
     base = f"{family}{rec.year or ''}{word}"
     if len(base) < 6:
         digest = hashlib.sha1(f"{rec.title}|{rec.title_alt}|{rec.year}|{rec.authors}".encode()).hexdigest()

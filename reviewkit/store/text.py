@@ -15,6 +15,8 @@ _FTS_OPERATORS = {"AND", "OR", "NOT"}
 
 def normalize_title(title: str) -> str:
     """Lower-case, NFKC, punctuation removed, spaces collapsed: the key for duplicate detection."""
+    if not title:
+        return ""
     text = unicodedata.normalize("NFKC", title or "").casefold()
     return " ".join(_NON_WORD.sub(" ", text).split())
 

@@ -13,8 +13,12 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
+_LIST_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode  # one encoder each: no set-up per row
+
+
 def _jlist(values: tuple[str, ...] | list[str]) -> str:
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":")) if values else "[]"
+    return _LIST_JSON(values) if values else "[]"
 
 
 _INSERT_DOC = (
@@ -92,7 +96,7 @@ class DocumentWriter:
         self, doc_id: int, r: Record, *, duplicate: bool, reason: str = "", similarity: float | None = None
     ) -> None:
         """Remember where a document (or a duplicate merged into it) came from."""
-        raw = json.dumps(r.raw, ensure_ascii=False, default=str) if r.raw else "{}"
+        raw = _RAW_JSON(r.raw) if r.raw else "{}"
         self._sources.append(
             (
                 doc_id,
