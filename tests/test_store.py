@@ -11,6 +11,7 @@ from reviewkit.errors import SchemaVersionError, StoreError
 from reviewkit.records import MATCH_END, MATCH_START, Record
 from reviewkit.store import Store
 from reviewkit.store.documents import fts_query, normalize_title
+from reviewkit.store.text import QuerySyntaxError
 
 SEED = Record(
     title="FROM LOCAL TO GLOBAL: THE CLUSTER UPGRADING RESEARCH IN GLOBAL VALUE CHAIN",
@@ -132,8 +133,11 @@ def test_fts_query_syntax() -> None:
 def test_search_survives_odd_input(store: Store) -> None:
     with store.transaction():
         store.documents.add(SEED, "wen2005from")
-    for q in ['"unbalanced', "AND", "NOT", "(((", "*", "-", "title:chain", "\x00"]:
+    for q in ['"unbalanced', "(((", "*", "-", "title:chain", "\x00"]:
         store.documents.search(q)  # must not raise
+    for q in ["AND", "NOT", "cluster AND", "NOT cluster", "-cluster", "cluster OR OR chain"]:
+        with pytest.raises(QuerySyntaxError, match="Malformed search"):
+            store.documents.search(q)  # said, not shown as "0 documents match"
 
 
 def test_normalize_title() -> None:

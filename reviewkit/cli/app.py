@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -26,6 +27,10 @@ class ReviewkitGroup(click.Group):
             return super().invoke(ctx)
         except ReviewkitError as exc:
             raise click.ClickException(str(exc)) from exc
+        except sqlite3.DatabaseError as exc:  # a damaged or read-only file found mid-command
+            raise click.ClickException(
+                f"The project file cannot be used (SQLite said: {exc}); restore it from a backup."
+            ) from exc
 
 
 def db_option(fn: F) -> F:

@@ -67,6 +67,8 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
             warn(note)
         with progress_bar("importing") as update:
             reports = corpus.import_files(store, others, fmt, skip_bad=skip_bad, encoding=encoding, progress=update)
+        with progress_bar("indexing") as update:  # second step: the full-text index (resumable)
+            store.documents.finish_index(lambda done, total: update(done, total, "indexing"))
         for r in reports:
             click.echo(
                 f"{r.path} [{r.format}, {r.encoding}]: {r.records} records, {r.added} added, "
@@ -74,6 +76,8 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
             )
             for skipped in r.skipped:
                 warn(f"  skipped: {skipped}")
+            for note in r.kept:
+                click.echo(f"  {note[0].upper()}{note[1:]}.")
         stats = store.imports.corpus_stats()
         click.echo(f"Project {db_path}: {stats.documents} documents.")
 
@@ -164,7 +168,8 @@ def docs_show(ident: str, as_json: bool, db_path: str) -> None:
 def search(query: str, limit: int, as_json: bool, db_path: str) -> None:
     """Full-text search over titles, abstracts, keywords and authors, in English and Chinese.
 
-    Words are combined with AND; use "quotes" for phrases, OR/NOT, and a trailing * for prefixes.
+    Words are combined with AND; use "quotes" for phrases, OR, -word (or NOT word) to exclude, and a
+    trailing * for prefixes.
 
     Example:
 
@@ -215,6 +220,8 @@ def stats(as_json: bool, db_path: str) -> None:
     click.echo(f"passages:           {s.passages}")
     click.echo(f"suggestions:        {s.suggestions}")
     click.echo(f"codings:            {s.codings}")
+    if s.killed_runs or s.unindexed:
+        click.echo(f"killed coding runs: {s.killed_runs}; documents not yet indexed: {s.unindexed}")
 
 
 @cli.command()
@@ -239,8 +246,10 @@ def dedupe(min_similarity: float, merge: tuple[int, int] | None, keep: tuple[int
 
     store = project_store(db_path)
     if merge:
-        corpus.merge_documents(store, *merge)
+        notes = corpus.merge_documents(store, *merge)
         click.echo(f"Merged document {merge[1]} into {merge[0]}.")
+        for note in notes:
+            click.echo(f"{note[0].upper()}{note[1:]}.")
         return
     if keep:
         corpus.keep_distinct(store, *keep, coder=default_coder())

@@ -73,6 +73,8 @@ class ExportData:
     figure: Path | None = None
     """Where to draw the trends chart (the trends and report formats)."""
     generator: str = "reviewkit"
+    raw: bool = False
+    """CSV formats: write cells verbatim (no neutralising of spreadsheet formulas)."""
     codebook: Any = None
     """The full `reviewkit.codebook.Codebook` when available (notes and labels for REFI-QDA)."""
 
@@ -129,7 +131,9 @@ def atomic_path(path: Path, *, force: bool = False) -> Iterator[Path]:
     """Yield a temporary path next to `path`; on success rename it over `path`, on failure delete it.
 
     A failed or interrupted export (disk full, no permission, a bug) never leaves a half-written
-    file behind, and never damages an existing file at `path`.
+    file behind, and never damages an existing file at `path`. The temporary name carries the
+    process id, so that the temporary file of a killed export is removed by the next export to
+    the same path (`remove_stale_parts`).
 
     Raises:
         ExportError: `path` exists without `force`, or the folder cannot be written.
@@ -139,8 +143,9 @@ def atomic_path(path: Path, *, force: bool = False) -> Iterator[Path]:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"Cannot write {path}: the folder {folder} does not exist.")
+    remove_stale_parts(path)
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.{os.getpid()}.", suffix=".part")
     except OSError as exc:
         raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
     os.close(fd)
@@ -157,3 +162,42 @@ def atomic_path(path: Path, *, force: bool = False) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def remove_stale_parts(path: Path) -> list[Path]:
+    """Delete temporary files left next to `path` by exports that were killed (their process is gone).
+
+    Returns:
+        The files removed.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    removed: list[Path] = []
+    prefix = f".{path.name}."
+    try:
+        candidates = [c for c in folder.iterdir() if c.name.startswith(prefix) and c.name.endswith(".part")]
+    except OSError:
+        return removed
+    for part in candidates:
+        pid = part.name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and _alive(int(pid)):
+            continue  # an export of the same file running now
+        with contextlib.suppress(OSError):
+            part.unlink()
+            removed.append(part)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """True when a process with this id exists on this machine."""
+    if pid == os.getpid():
+        return False  # this process has no export of the same file in progress
+    if os.name == "nt":  # os.kill(pid, 0) would end the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+

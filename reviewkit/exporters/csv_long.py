@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
 
 from reviewkit.exporters.base import ExportData, Exporter
+from reviewkit.exporters.csvsafe import csv_writer
 from reviewkit.exporters.long_format import LONG_COLUMNS, long_record
 from reviewkit.registry import exporters
 
@@ -24,15 +24,14 @@ class CsvLongExporter(Exporter):
         """Write the long CSV. Returns {"rows": n}."""
         n = 0
         with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=LONG_COLUMNS)
-            writer.writeheader()
+            writer = csv_writer(fh, raw=data.raw)
+            writer.writerow(LONG_COLUMNS)
             for row in data.codings():
                 rec = long_record(row)
                 ev = rec["evidence"]
                 rec["evidence"] = (
                     "" if ev in (None, {}, "") else json.dumps(ev, ensure_ascii=False, sort_keys=True)
                 )
-                rec = {k: ("" if v is None else v) for k, v in rec.items()}
-                writer.writerow(rec)
+                writer.writerow(["" if rec.get(k) is None else rec[k] for k in LONG_COLUMNS])
                 n += 1
         return {"rows": n}

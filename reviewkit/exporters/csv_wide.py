@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from reviewkit.exporters.base import ExportData, Exporter
+from reviewkit.exporters.csvsafe import csv_writer
 from reviewkit.registry import exporters
 
 BASE_COLUMNS = ("key", "year", "title")
@@ -32,7 +32,7 @@ class CsvWideExporter(Exporter):
         codes += extra
         n = 0
         with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
+            writer = csv_writer(fh, raw=data.raw)
             writer.writerow([*BASE_COLUMNS, *codes])
             for doc in data.documents():
                 have = coded.get(doc.id, set())

@@ -17,6 +17,7 @@ from typing import Any
 
 from reviewkit.errors import ImportFormatError
 from reviewkit.exporters.base import CodingRow
+from reviewkit.exporters.csvsafe import unneutralise
 
 LONG_COLUMNS: tuple[str, ...] = (
     "document_key",
@@ -125,5 +126,5 @@ def _read_csv(p: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     start = reader.line_num + 1
     for row in reader:
         if any((v or "").strip() for k, v in row.items() if k is not None):
-            yield start, {k: (v if v is not None else "") for k, v in row.items() if k is not None}
+            yield start, {k: (unneutralise(v) if v is not None else "") for k, v in row.items() if k is not None}
         start = reader.line_num + 1

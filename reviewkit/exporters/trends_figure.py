@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from reviewkit.errors import ExportError
 from reviewkit.exporters.base import ExportData, Exporter, TrendPoint, atomic_path
+from reviewkit.exporters.csvsafe import csv_writer
 from reviewkit.registry import exporters
 
 TREND_COLUMNS = ("year", "code", "documents", "coded", "share")
@@ -92,7 +92,7 @@ class TrendsExporter(Exporter):
         """Write the table (and the figure). Returns {"rows", "figure"}."""
         points = data.trends()
         with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
+            writer = csv_writer(fh, raw=data.raw)
             writer.writerow(TREND_COLUMNS)
             for p in points:
                 writer.writerow([p.year, p.code, p.documents, p.coded, f"{p.share:.6g}"])

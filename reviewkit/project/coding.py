@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from reviewkit.codebook.model import Codebook
-from reviewkit.errors import ReviewkitError
+from reviewkit.errors import EvaluationError, ReviewkitError
 from reviewkit.records import Passage
 from reviewkit.store.passages import text_hash
 from reviewkit.tagger.segment import SEGMENTER_VERSION, segment_document
@@ -77,6 +77,8 @@ class TagRunSummary:
     seconds: float = 0.0
     segmented: SegmentSummary = field(default_factory=SegmentSummary)
     thresholds: dict[str, float] = field(default_factory=dict)
+    killed_runs: list[int] = field(default_factory=list)
+    """Earlier runs killed before they finished (since the last finished run); their work so far is kept."""
 
     @property
     def up_to_date(self) -> bool:
@@ -85,9 +87,13 @@ class TagRunSummary:
 
     def message(self) -> str:
         """One-line human summary."""
+        killed = ""
+        if self.killed_runs:
+            ids = ", ".join(map(str, self.killed_runs))
+            killed = f"Run {ids} was killed before it finished (marked killed; what it saved is kept). "
         if self.up_to_date:
-            return "0 passages to code; up to date."
-        return (
+            return killed + "0 passages to code; up to date."
+        return killed + (
             f"Coded {self.passages} passages of {self.documents} documents for {len(self.codes)} code(s) "
             f"with {self.method}: {self.suggestions} suggestions (+{self.near_misses} near misses) "
             f"in {self.seconds:.1f}s; {self.embedded} texts embedded, {self.cached} from cache."
@@ -285,6 +291,12 @@ def run_tagger(
     if force:
         fps = {c: f"{fp}!{time.time_ns()}" for c, fp in fps.items()}
     summary = TagRunSummary(cb_id, cb.name, method, model_name, segmented=segmented)
+    store.suggestions.mark_killed_runs()
+    for run in store.suggestions.runs():  # newest first: the killed runs since the last finished one
+        if run.status == "finished":
+            break
+        if run.status == "killed":
+            summary.killed_runs.insert(0, run.id)
     store.suggestions.carry_over(cb_id, cb.name, fps)
     n_docs, n_passages = store.suggestions.count_to_code(cb.name, fps)
     if n_passages == 0:
@@ -390,6 +402,11 @@ def evaluate_gold(
 
     cb = load_codebook(codebook_path or default_codebook_path())
     gold = read_gold(gold_path, cb)
+    if not gold:
+        raise EvaluationError(
+            f"{gold_path}: the gold file has no passages. Give one JSON object per line, e.g. "
+            '{"id": "p1", "lang": "en", "text": "Firms upgrade products.", "codes": ["upgrading.product"]}.'
+        )
     encoder = None
     name = ""
     if method != "rules":

@@ -19,6 +19,9 @@ from reviewkit.store.documents import normalize_title
 if TYPE_CHECKING:
     from reviewkit.store import Store
 
+BIG_IMPORT = 1000
+"""From this many records in a file, the import loads every document key once instead of querying per record."""
+
 Progress = Callable[[int, int, str], None]
 
 
@@ -35,6 +38,8 @@ class ImportReport:
     skipped: list[SkippedRecord] = field(default_factory=list)
     merges: list[tuple[int, str]] = field(default_factory=list)
     """(document id, reason) for each record merged into an existing document."""
+    kept: list[str] = field(default_factory=list)
+    """One line per coded text kept when a duplicate brought another one (stored as a version)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,33 @@ class DuplicatePair:
 
 def _richness(rec: Record) -> int:
     return dedupe.richness(rec)
+
+
+_FIELD_NAMES = {"title": "title", "abstract": "abstract", "title_alt": "second-language title",
+                "abstract_alt": "second-language abstract"}  # fmt: skip
+
+
+def keep_coded_text(store: Store, doc_id: int, old: Record, merged: Record, source: str) -> tuple[Record, list[str]]:
+    """`merged` with the coded text of document `doc_id` kept; a different new text is stored as a version.
+
+    Codings point at character offsets of a field's text: replacing a coded title or abstract would
+    move them onto other words. Other fields (DOI, journal, keywords ...) are still enriched.
+
+    Returns:
+        (the record to write, one report line per field kept).
+    """
+    notes: list[str] = []
+    for name in sorted(store.codings.coded_fields(doc_id) & set(_FIELD_NAMES)):
+        coded, new = getattr(old, name), getattr(merged, name)
+        if new == coded:
+            continue
+        if new:
+            version = store.versions.add(doc_id, name, new, source)
+            notes.append(
+                f"kept the coded text of document {doc_id}; the new {_FIELD_NAMES[name]} is stored as version {version}"
+            )
+        merged = replace(merged, **{name: coded})
+    return merged, notes
 
 
 def merge_records(old: Record, new: Record) -> Record:
@@ -76,7 +108,7 @@ def make_key(rec: Record) -> str:
     authors = rec.authors if rec.authors and _slug(rec.authors[0]) else rec.authors_alt
     family = _slug(re.split(r"[,\s]", authors[0].strip())[0]) if authors else ""
     title = rec.title if _slug(rec.title) else rec.title_alt
-    word = next((_slug(w) for w in title.split() if len(_slug(w)) > 3), "")
+    word = next((slug for slug in map(_slug, title.split()) if len(slug) > 3), "")
     base = f"{family}{rec.year or ''}{word}"
     if len(base) < 6:
         digest = hashlib.sha1(f"{rec.title}|{rec.title_alt}|{rec.year}|{rec.authors}".encode()).hexdigest()
@@ -84,12 +116,17 @@ def make_key(rec: Record) -> str:
     return base
 
 
-def _unique_key(store: Store, rec: Record, taken: dict[str, set[str]]) -> str:
-    """`make_key`, with a suffix (a, b, ... or -1, -2 for DOIs) when the key is already used."""
+def _unique_key(store: Store, rec: Record, taken: dict[str, set[str]], every: set[str] | None = None) -> str:
+    """`make_key`, with a suffix (a, b, ... or -1, -2 for DOIs) when the key is already used.
+
+    `every` (all keys of the project, for big imports) replaces one index query per record.
+    """
     base = make_key(rec)
-    used = taken.get(base)
-    if used is None:
-        used = taken[base] = store.documents.keys_starting_with(base)
+    if every is not None:
+        used = every
+    else:
+        found = taken.get(base)
+        used = taken[base] = store.documents.keys_starting_with(base) if found is None else found
     key, n = base, 0
     while key in used:
         n += 1
@@ -228,6 +265,7 @@ def import_files(
         report = ImportReport(path=str(res.path), format=res.format, encoding=res.encoding, skipped=list(res.skipped))
         sha = hashlib.sha256(Path(res.path).read_bytes()).hexdigest()
         taken: dict[str, set[str]] = {}
+        every = store.documents.all_keys() if len(res.records) >= BIG_IMPORT else None
         with store.transaction():
             import_id = store.imports.start(str(res.path), res.format, sha)
             writer = store.documents.writer(import_id)
@@ -235,12 +273,15 @@ def import_files(
                 report.records += 1
                 dup = find_duplicate(store, rec)
                 if dup is None:
-                    doc_id = writer.add(rec, _unique_key(store, rec, taken))
+                    doc_id = writer.add(rec, _unique_key(store, rec, taken, every))
                     writer.add_source(doc_id, rec, duplicate=False)
                     report.added += 1
                 else:
                     doc_id, reason, sim = dup
-                    writer.update(doc_id, merge_records(store.documents.record(doc_id), rec))
+                    old = store.documents.record(doc_id)
+                    merged, kept = keep_coded_text(store, doc_id, old, merge_records(old, rec), f"import of {res.path}")
+                    report.kept += kept
+                    writer.update(doc_id, merged)
                     writer.add_source(doc_id, rec, duplicate=True, reason=reason, similarity=sim)
                     report.merged += 1
                     report.merges.append((doc_id, reason))
@@ -303,8 +344,13 @@ def near_duplicates(
     return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
 
 
-def merge_documents(store: Store, keep: int, drop: int) -> None:
+def merge_documents(store: Store, keep: int, drop: int) -> list[str]:
     """Merge document `drop` into `keep` (a person's decision from `reviewkit dedupe`).
+
+    The coded title/abstract of `keep` stay; `drop`'s different text is stored as a version.
+
+    Returns:
+        One line per coded text kept (see `keep_coded_text`).
 
     Raises:
         NotFoundError: either document does not exist.
@@ -321,10 +367,15 @@ def merge_documents(store: Store, keep: int, drop: int) -> None:
             f"(`reviewkit dedupe --merge {drop} {keep}`)."
         )
     with store.transaction():
-        merged = merge_records(store.documents.record(keep), store.documents.record(drop))
+        old = store.documents.record(keep)
+        merged, notes = keep_coded_text(
+            store, keep, old, merge_records(old, store.documents.record(drop)), f"merge of document {drop}"
+        )
         store.documents.update(keep, merged)
         store.documents.move_sources(drop, keep)
+        store.versions.move(drop, keep)
         store.documents.delete(drop)
+    return notes
 
 
 def keep_distinct(store: Store, a: int, b: int, coder: str = "") -> None:

@@ -120,6 +120,7 @@ def export(
     window: int = 1,
     project: str | None = None,
     source: str = "accepted",
+    raw: bool = False,
 ) -> ExportResult:
     """Export the coded dataset in `fmt` to `out`.
 
@@ -136,6 +137,8 @@ def export(
         source: trends / report: ``accepted`` (the view's accepted codings) or ``suggested``
             (the tagger's suggestions at or above their threshold).
         project: the project name written into qdpx and the report (default: the database file's stem).
+        raw: CSV formats: write cells verbatim; by default a text cell starting with = + - @ tab or CR
+            gets a leading ' so that spreadsheets do not run it as a formula.
 
     Returns:
         What was written.
@@ -171,6 +174,7 @@ def export(
         screened=getattr(exporter, "screened_only", False),
         source=source,
     )
+    data.raw = raw
     for extra in exporter.extra_outputs(data, out_path):
         check_writable(extra, force)
     with atomic_path(out_path, force=force) as tmp:

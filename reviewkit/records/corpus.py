@@ -135,6 +135,21 @@ class DocumentSource:
 
 
 @dataclass(frozen=True)
+class DocumentVersion:
+    """Another text of a coded field, kept aside so that codings stay on the words they were made on."""
+
+    document_id: int
+    field: str
+    """"title", "abstract", "title_alt" or "abstract_alt"."""
+    version: int
+    """2, 3 ...: version 1 is the coded text in the document itself."""
+    text: str
+    source: str
+    """Where the text came from ("import of refs.ris", "merge of document 40")."""
+    created_at: str
+
+
+@dataclass(frozen=True)
 class ImportRun:
     """One run of `reviewkit import` over one file."""
 
@@ -182,6 +197,10 @@ class CorpusStats:
     passages: int
     suggestions: int
     codings: int
+    killed_runs: int = 0
+    """Tagger runs killed before they finished (`reviewkit code` resumes their work)."""
+    unindexed: int = 0
+    """Documents not in the full-text index yet (the next search indexes them)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The counts as a JSON-ready mapping."""

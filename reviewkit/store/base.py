@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +37,8 @@ class StoreBase:
     def __init__(self, db: Database, path: str) -> None:
         self.db = db
         self.path = path
+        self.read_only = False
+        """True when the file is not writable: reading works, `transaction()` raises StoreError."""
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> Self:
@@ -61,19 +64,22 @@ class StoreBase:
                 raise StoreError(f"{spath} is a directory, not a project file.")
             if p.parent and not p.parent.exists():
                 p.parent.mkdir(parents=True, exist_ok=True)
+        read_only = spath != ":memory:" and Path(spath).exists() and _read_only(spath)
+        if spath != ":memory:" and Path(spath).exists():
+            _check_header(spath)
         try:
-            conn = sqlite3.connect(spath, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            if read_only:
+                uri = Path(spath).resolve().as_uri() + "?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(spath, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
             db = Database(conn)
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            db.execute("PRAGMA foreign_keys = ON")
-            if spath != ":memory:":
-                mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if str(mode).lower() != "wal":  # pragma: no cover - e.g. network filesystems
-                    raise StoreError(f"{spath}: could not switch the database to WAL mode (got {mode}).")
-                db.execute("PRAGMA synchronous = NORMAL")
-            db.execute("PRAGMA cache_size = -65536")  # 64 MB of page cache: big imports stay fast
+            # Look before writing anything: a foreign SQLite file must be refused unchanged.
             tables = set(db.table_names())
         except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc):
+                raise StoreError(f"{spath} is damaged (SQLite said: {exc}). Restore it from a backup.") from exc
             raise StoreError(f"{spath} is not a reviewkit project (SQLite said: {exc}).") from exc
         if tables and "_sqlite_migrations" not in tables:
             conn.close()
@@ -86,9 +92,30 @@ class StoreBase:
             raise SchemaVersionError(
                 f"{spath} was written by a newer reviewkit (schema steps {', '.join(sorted(unknown))}); upgrade reviewkit."
             )
+        if read_only and known - applied:
+            conn.close()
+            raise StoreError(f"{spath} is read-only and needs a schema upgrade; make it writable (chmod u+w {spath}).")
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            if spath != ":memory:" and not read_only:
+                mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":  # pragma: no cover - e.g. network filesystems
+                    raise StoreError(f"{spath}: could not switch the database to WAL mode (got {mode}).")
+                db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA cache_size = -65536")  # 64 MB of page cache: big imports stay fast
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{spath} is damaged or cannot be opened (SQLite said: {exc}).") from exc
         if known - applied:
             _retry_locked(spath, lambda: migrations.apply(db))
-        return cls(db, spath)
+        store = cls(db, spath)
+        store.read_only = read_only
+        if not read_only:
+            store.after_open()
+        return store
+
+    def after_open(self) -> None:
+        """Housekeeping when a writable project is opened (`reviewkit.store.Store` marks killed runs)."""
 
     def close(self) -> None:
         """Close the connection (WAL content is checkpointed by SQLite)."""
@@ -102,6 +129,11 @@ class StoreBase:
         (busy timeout) instead of failing; nested use becomes a savepoint.
         """
         conn = self.db.conn
+        if self.read_only:
+            raise StoreError(
+                f"{self.path} is read-only: this command changes the project. "
+                f"Make the file writable (chmod u+w {self.path}) or work on a copy."
+            )
         if conn.in_transaction:
             with self.db.atomic():
                 yield self.db
@@ -186,3 +218,36 @@ def _retry_locked(path: str, fn: Callable[[], Any], attempts: int = 5) -> Any:
                 raise StoreError(f"{path} is locked by another process; try again.") from exc
             time.sleep(0.2 * (attempt + 1))
     return None  # pragma: no cover
+
+
+def _read_only(path: str) -> bool:
+    """True when the file is not writable, or has no owner write bit (chmod 0444 counts even for root)."""
+    return not os.access(path, os.W_OK) or not os.stat(path).st_mode & 0o200
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _check_header(path: str) -> None:
+    """Refuse a file that is not SQLite, or an SQLite file cut short (a truncated copy), before opening it.
+
+    Raises:
+        StoreError: with the reason, and nothing written to the file.
+    """
+    size = os.path.getsize(path)
+    if size == 0:
+        return  # an empty file becomes a new project
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if not head.startswith(_SQLITE_MAGIC) or len(head) < 100:
+        raise StoreError(f"{path} is not a reviewkit project (not an SQLite file). Check --db / REVIEWKIT_DB.")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    counter, valid_for = head[24:28], head[92:96]
+    wal = Path(path + "-wal")
+    if pages and counter == valid_for and not (wal.exists() and wal.stat().st_size) and size < pages * page_size:
+        raise StoreError(
+            f"{path} is damaged: the file is cut short ({size} of {pages * page_size} bytes). "
+            "Restore it from a backup or copy it again."
+        )

@@ -137,6 +137,11 @@ class Codings(Part):
         sql = "SELECT 1 FROM codings c JOIN passages p ON p.id = c.passage_id WHERE p.document_id = ? LIMIT 1"
         return self.db.execute(sql, [document_id]).fetchone() is not None
 
+    def coded_fields(self, document_id: int) -> frozenset[str]:
+        """The fields (title, abstract ...) of a document with any coder's decision on one of their passages."""
+        sql = "SELECT DISTINCT p.field FROM passages p JOIN codings c ON c.passage_id = p.id WHERE p.document_id = ?"
+        return frozenset(str(r[0]) for r in self.db.execute(sql, [document_id]))
+
     def coders(self, codebook_name: str | None = None) -> builtins.list[str]:
         """Every coder with a decision (under any version of `codebook_name` when given), sorted."""
         if codebook_name is None:

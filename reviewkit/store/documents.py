@@ -18,7 +18,8 @@ from reviewkit.records import (
     SearchHit,
 )
 from reviewkit.store.base import Part, json_dict, json_list, marks, now
-from reviewkit.store.text import fts_query, normalize_title, unspace_cjk
+from reviewkit.store.index import IndexProgress, finish_index, pending_count
+from reviewkit.store.text import _HOW, QuerySyntaxError, fts_query, normalize_title, unspace_cjk
 from reviewkit.store.writer import DocumentWriter
 
 __all__ = ["Documents", "fts_query", "normalize_title"]
@@ -58,8 +59,10 @@ class Documents(Part):
         return doc_id
 
     def update(self, doc_id: int, record: Record) -> None:
-        """Overwrite a document's bibliographic fields with `record`'s (the merged, richer record)."""
-        DocumentWriter(self.db, None).update(doc_id, record)
+        """Overwrite a document's bibliographic fields with `record`'s and queue it for the index."""
+        writer = DocumentWriter(self.db, None)
+        writer.update(doc_id, record)
+        writer.flush()
 
     def add_source(
         self,
@@ -98,6 +101,10 @@ class Documents(Part):
         """Document keys that start with `base` (to pick the next free suffix)."""
         rows = self.db.conn.execute("SELECT key FROM documents WHERE key >= ? AND key < ?", [base, base + "\U0010ffff"])
         return {r[0] for r in rows}
+
+    def all_keys(self) -> set[str]:
+        """Every document key (for big imports, which pick new keys without one query each)."""
+        return {str(r[0]) for r in self.db.conn.execute("SELECT key FROM documents")}
 
     def ids_by_key(self, keys: Sequence[str]) -> dict[str, int]:
         """Document ids of the given keys (keys that are absent are left out)."""
@@ -247,15 +254,24 @@ class Documents(Part):
         }
 
     # -- full-text search --------------------------------------------------------------------
+    def finish_index(self, progress: IndexProgress | None = None) -> int:
+        """Index the documents an import queued (see `reviewkit.store.index`); returns how many."""
+        return finish_index(self._base, progress)
+
+    def pending_index(self) -> int:
+        """How many documents are not in the full-text index yet."""
+        return pending_count(self._base)
+
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
         """Full-text search over title, abstract, keywords and authors, in English and Chinese.
 
         Returns:
             Hits by rank; each snippet holds the matched words between `MATCH_START` and `MATCH_END`.
         """
-        match = fts_query(query)
+        match = fts_query(query, strict=True)
         if not match:
             return []
+        self.finish_index()
         try:
             cur = self.db.conn.execute(
                 "SELECT d.id, d.key, d.year, d.title, d.title_alt, d.authors, documents_fts.rank AS rank, "
@@ -265,8 +281,8 @@ class Documents(Part):
                 [match, limit, offset],
             )
             found = cur.fetchall()
-        except sqlite3.OperationalError:
-            return []
+        except sqlite3.OperationalError as exc:
+            raise QuerySyntaxError(f"Cannot run the search {query!r} ({exc}). {_HOW}") from exc
         return [
             SearchHit(int(r[0]), r[1], r[2], r[3] or "", r[4] or "", json_list(r[5]), float(r[6]), unspace_cjk(r[7] or ""))
             for r in found
@@ -274,13 +290,14 @@ class Documents(Part):
 
     def count_search(self, query: str) -> int:
         """Number of documents matching a search."""
-        match = fts_query(query)
+        match = fts_query(query, strict=True)
         if not match:
             return 0
+        self.finish_index()
         try:
             return int(self.db.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", [match]).fetchone()[0])
-        except sqlite3.OperationalError:
-            return 0
+        except sqlite3.OperationalError as exc:
+            raise QuerySyntaxError(f"Cannot run the search {query!r} ({exc}). {_HOW}") from exc
 
     # -- pages with a coder's review status -------------------------------------------------
     def status_page(
@@ -301,6 +318,8 @@ class Documents(Part):
             limit: rows to return.
             filters: full text, years, code and status filters.
         """
+        if filters is not None and filters.query.strip():
+            self.finish_index()
         where, args = _status_filter(coder, codebook_id, filters or DocumentFilter())
         sql = (
             "SELECT d.id, d.year, d.authors, d.title, d.title_alt, "
@@ -324,6 +343,8 @@ class Documents(Part):
 
     def status_count(self, *, coder: str, codebook_id: int | None, filters: DocumentFilter | None = None) -> int:
         """How many documents match the filters of `status_page`."""
+        if filters is not None and filters.query.strip():
+            self.finish_index()
         where, args = _status_filter(coder, codebook_id, filters or DocumentFilter())
         return int(self.db.execute(f"SELECT COUNT(*) FROM documents d{where}", args).fetchone()[0])
 
@@ -349,7 +370,7 @@ def _status_filter(coder: str, codebook_id: int | None, f: DocumentFilter) -> tu
     where: list[str] = []
     args: list[Any] = []
     if f.query.strip():
-        match = fts_query(f.query)
+        match = fts_query(f.query)  # lenient: search-as-you-type drops a dangling AND/OR/NOT
         if match:
             where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
             args.append(match)

@@ -79,4 +79,6 @@ class Imports(Part):
             passages=scalar("SELECT count(*) FROM passages"),
             suggestions=scalar("SELECT count(*) FROM suggestions"),
             codings=scalar("SELECT count(*) FROM codings"),
+            killed_runs=scalar("SELECT count(*) FROM tag_runs WHERE status = 'killed'"),
+            unindexed=scalar("SELECT count(*) FROM fts_pending"),
         )

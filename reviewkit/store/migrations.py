@@ -386,3 +386,38 @@ def m006_review_round2(db: Database) -> None:
             "UPDATE codebooks SET data = ? WHERE id = ?",
             [json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str), codebook_id],
         )
+
+
+@migrations()
+def m007_versions_and_index_queue(db: Database) -> None:
+    """Alternative texts of coded documents, the queue of documents the full-text index still lacks,
+    and the process of each tagger run (so that a killed run can be told from a running one).
+
+    ``document_versions`` keeps a title/abstract that arrived (by import or merge) for a document whose
+    text has codings: the coded text stays in ``documents`` (version 1), the new one is stored here
+    (version 2, 3 ...). ``fts_pending`` lists documents written but not yet in ``documents_fts``:
+    imports commit the records first and index them in a second, resumable step.
+    """
+    db.execute(
+        """
+        CREATE TABLE document_versions (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (document_id, field, version)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fts_pending (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE
+        )
+        """
+    )
+    db.execute("ALTER TABLE tag_runs ADD COLUMN pid INTEGER")
+    db.execute("ALTER TABLE tag_runs ADD COLUMN host TEXT NOT NULL DEFAULT ''")

@@ -22,6 +22,7 @@ from reviewkit.store.passages import Passages
 from reviewkit.store.reviews import Reviews
 from reviewkit.store.screening import Screening
 from reviewkit.store.suggestions import Suggestions
+from reviewkit.store.versions import Versions
 
 
 class Store(StoreBase):
@@ -35,6 +36,8 @@ class Store(StoreBase):
         """Documents, their sources, full-text search, duplicate decisions, pages with review status."""
         self.imports = Imports(self)
         """Import runs and corpus counts."""
+        self.versions = Versions(self)
+        """Alternative texts of coded fields (a richer duplicate's abstract ...)."""
         self.passages = Passages(self)
         """Passages of documents."""
         self.suggestions = Suggestions(self)
@@ -53,3 +56,7 @@ class Store(StoreBase):
         """Documents assigned to coders."""
         self.reviews = Reviews(self, self.audit)
         """Passages marked reviewed (audited)."""
+
+    def after_open(self) -> None:
+        """Mark tagger runs whose process is gone as killed (see `Suggestions.mark_killed_runs`)."""
+        self.suggestions.mark_killed_runs()

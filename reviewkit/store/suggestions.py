@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import builtins
+import os
+import socket
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from reviewkit.records import Evidence, QueueEntry, StoredSuggestion, Suggestion, TagRun
-from reviewkit.store.base import Part, dumps, json_dict, now
+from reviewkit.store.base import Part, dumps, json_dict, marks, now
 from reviewkit.store.passages import passage
 
 _SUGG = "s.id, s.passage_id, s.code_id, s.score, s.threshold, s.method, s.evidence, s.tagger_version, s.codebook_id, p.document_id, s.run_id"
@@ -250,9 +252,9 @@ class Suggestions(Part):
         """Record the start of a tagger run (status running); returns its id."""
         with self.transaction():
             cur = self.db.execute(
-                "INSERT INTO tag_runs (codebook_id, tagger_version, config, model, started_at, status, decisions) "
-                "VALUES (?, ?, ?, ?, ?, 'running', ?)",
-                [codebook_id, tagger_version, dumps(config), model, now(), decisions],
+                "INSERT INTO tag_runs (codebook_id, tagger_version, config, model, started_at, status, decisions, "
+                "pid, host) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+                [codebook_id, tagger_version, dumps(config), model, now(), decisions, os.getpid(), socket.gethostname()],
             )
             return int(cur.lastrowid or 0)
 
@@ -267,6 +269,27 @@ class Suggestions(Part):
                 [now(), documents, passages, suggestions, status, run_id],
             )
 
+    def mark_killed_runs(self) -> builtins.list[int]:
+        """Mark 'running' runs whose process is gone (killed, crashed, machine restarted) as 'killed'.
+
+        A run started on another machine (a shared folder) is left alone: its process cannot be checked.
+
+        Returns:
+            The ids of the runs marked now.
+        """
+        host = socket.gethostname()
+        gone = [
+            int(run_id)
+            for run_id, pid, run_host in self.db.execute("SELECT id, pid, host FROM tag_runs WHERE status = 'running'")
+            if pid is None or (run_host == host and not _alive(int(pid)))
+        ]
+        if gone:
+            with self.transaction():
+                self.db.execute(
+                    f"UPDATE tag_runs SET status = 'killed' WHERE status = 'running' AND id IN ({marks(gone)})", gone
+                )
+        return gone
+
     def runs(self) -> builtins.list[TagRun]:
         """All tagger runs, newest first."""
         cur = self.db.execute(
@@ -278,3 +301,18 @@ class Suggestions(Part):
                    int(r[9]), r[10] or "finished", int(r[11] or 0))  # fmt: skip
             for r in cur
         ]
+
+
+def _alive(pid: int) -> bool:
+    """True when a process with this id exists on this machine."""
+    if pid == os.getpid() or os.name == "nt":  # on Windows os.kill(pid, 0) would end the process
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
