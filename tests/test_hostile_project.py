@@ -269,3 +269,4 @@ def test_a_running_coding_run_is_not_marked_killed(project: Path, live_pid: int)
         assert again.suggestions.runs()[0].status == "running"
     finally:
         again.close()
+

@@ -6,6 +6,7 @@ import shlex
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -46,6 +47,19 @@ def codings(db: Path) -> list[tuple[int, str, str, str]]:
         store.close()
 
 
+def _wait_quiet(browser: Browser, quiet: float = 1.0, timeout: float = 15.0) -> None:
+    """Wait until the app has sent nothing new for `quiet` seconds (its workers are done drawing)."""
+    end = time.monotonic() + timeout
+    size, since = len(browser.raw()), time.monotonic()
+    while time.monotonic() < end:
+        time.sleep(0.1)
+        now = len(browser.raw())
+        if now != size:
+            size, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+
+
 @pytest.mark.slow
 def test_accept_in_the_browser_lands_in_the_project_with_its_audit_row(
     project: tuple[Path, dict[str, Any]], browser: Browser, tmp_path: Path
@@ -60,8 +74,9 @@ def test_accept_in_the_browser_lands_in_the_project_with_its_audit_row(
         browser.press("\n")  # open the first document (2003, Storper)
         browser.wait_drawn("a accept", timeout=10, since=mark)
         browser.wait_drawn("regionalism.collective_learning", timeout=10, since=mark)
+        _wait_quiet(browser)  # the Review screen loads in a worker: press once it has drawn its data
         browser.press("a")
-        rows = wait_for(lambda: codings(db), timeout=10, what="the decision in the project file")
+        rows = wait_for(lambda: codings(db), timeout=15, what="the decision in the project file")
         first_passage = info["passages"][info["documents"][0]][0]
         assert rows == [(first_passage, "regionalism.collective_learning", "alice", "accepted")]
         store = Store.open(db, create=False)
@@ -70,7 +85,9 @@ def test_accept_in_the_browser_lands_in_the_project_with_its_audit_row(
         finally:
             store.close()
         assert [a.action for a in audit] == ["decide"]
-        assert audit[0].after is not None and audit[0].after["status"] == "accepted" and audit[0].before is None
+        assert (
+            audit[0].after is not None and audit[0].after["status"] == "accepted" and audit[0].before is None
+        )
 
 
 def test_serve_refuses_a_missing_project(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -65,7 +66,9 @@ class StoreBase:
             if p.parent and not p.parent.exists():
                 p.parent.mkdir(parents=True, exist_ok=True)
         read_only = spath != ":memory:" and Path(spath).exists() and _read_only(spath)
-        if spath != ":memory:" and Path(spath).exists():
+        if spath != ":memory:" and Path(spath).exists() and _open_here[_key(spath)] == 0:
+            # (reading the file while this process has it open would drop SQLite's POSIX locks on it:
+            # closing any descriptor of the file does; the review app opens a reader beside its writer)
             _check_header(spath)
         try:
             if read_only:
@@ -79,11 +82,15 @@ class StoreBase:
             tables = set(db.table_names())
         except sqlite3.DatabaseError as exc:
             if "malformed" in str(exc):
-                raise StoreError(f"{spath} is damaged (SQLite said: {exc}). Restore it from a backup.") from exc
+                raise StoreError(
+                    f"{spath} is damaged (SQLite said: {exc}). Restore it from a backup."
+                ) from exc
             raise StoreError(f"{spath} is not a reviewkit project (SQLite said: {exc}).") from exc
         if tables and "_sqlite_migrations" not in tables:
             conn.close()
-            raise StoreError(f"{spath} is an SQLite file but not a reviewkit project (tables: {', '.join(sorted(tables))}).")
+            raise StoreError(
+                f"{spath} is an SQLite file but not a reviewkit project (tables: {', '.join(sorted(tables))})."
+            )
         known = {m.name for m in migrations._migrations}
         applied = {m.name for m in migrations.applied(db)} if tables else set()
         unknown = applied - known
@@ -94,7 +101,9 @@ class StoreBase:
             )
         if read_only and known - applied:
             conn.close()
-            raise StoreError(f"{spath} is read-only and needs a schema upgrade; make it writable (chmod u+w {spath}).")
+            raise StoreError(
+                f"{spath} is read-only and needs a schema upgrade; make it writable (chmod u+w {spath})."
+            )
         try:
             db.execute("PRAGMA foreign_keys = ON")
             if spath != ":memory:" and not read_only:
@@ -110,6 +119,8 @@ class StoreBase:
             _retry_locked(spath, lambda: migrations.apply(db))
         store = cls(db, spath)
         store.read_only = read_only
+        if spath != ":memory:":
+            _open_here[_key(spath)] += 1
         if not read_only:
             store.after_open()
         return store
@@ -120,6 +131,9 @@ class StoreBase:
     def close(self) -> None:
         """Close the connection (WAL content is checkpointed by SQLite)."""
         self.db.conn.close()
+        key = _key(self.path)
+        if self.path != ":memory:" and _open_here[key] > 0:
+            _open_here[key] -= 1
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -228,6 +242,14 @@ def _read_only(path: str) -> bool:
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+_open_here: Counter[str] = Counter()
+"""How many connections this process has open on each project file (by real path)."""
+
+
+def _key(path: str) -> str:
+    return os.path.realpath(path)
+
+
 def _check_header(path: str) -> None:
     """Refuse a file that is not SQLite, or an SQLite file cut short (a truncated copy), before opening it.
 
@@ -240,13 +262,20 @@ def _check_header(path: str) -> None:
     with open(path, "rb") as fh:
         head = fh.read(100)
     if not head.startswith(_SQLITE_MAGIC) or len(head) < 100:
-        raise StoreError(f"{path} is not a reviewkit project (not an SQLite file). Check --db / REVIEWKIT_DB.")
+        raise StoreError(
+            f"{path} is not a reviewkit project (not an SQLite file). Check --db / REVIEWKIT_DB."
+        )
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(head[28:32], "big")
     counter, valid_for = head[24:28], head[92:96]
     wal = Path(path + "-wal")
-    if pages and counter == valid_for and not (wal.exists() and wal.stat().st_size) and size < pages * page_size:
+    if (
+        pages
+        and counter == valid_for
+        and not (wal.exists() and wal.stat().st_size)
+        and size < pages * page_size
+    ):
         raise StoreError(
             f"{path} is damaged: the file is cut short ({size} of {pages * page_size} bytes). "
             "Restore it from a backup or copy it again."
