@@ -58,6 +58,8 @@ class EvaluationReport:
     mean_kappa: float
     by_lang: dict[str, dict[str, float]] = field(default_factory=dict)
     """lang -> {n_passages, micro_f1, macro_f1, mean_kappa}."""
+    learning: dict[str, Any] | None = None
+    """With ``--learn-split``: the learning measurement (`reviewkit.tagger.learning_eval.simulate_learning`)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The report as the JSON object printed by ``reviewkit evaluate --json``."""
@@ -78,6 +80,7 @@ class EvaluationReport:
             "macro_f1": self.macro_f1,
             "mean_kappa": self.mean_kappa,
             "by_lang": self.by_lang,
+            **({"learning": self.learning} if self.learning is not None else {}),
         }
 
 
@@ -238,7 +241,7 @@ def score_gold(tagger: Any, gold: Sequence[GoldPassage], batch_size: int = 64) -
     for batch in document_batches(gold, batch_size):
         texts = [gold[i].text for i in batch]
         langs = [gold[i].lang for i in batch]
-        groups: list[str] = [gold[i].doc if gold[i].doc is not None else f"#{i}" for i in batch]
+        groups: list[str] = [str(gold[i].doc) if gold[i].doc is not None else f"#{i}" for i in batch]
         titles: dict[str, str] = {}
         for i in batch:
             if gold[i].doc is not None and gold[i].title:

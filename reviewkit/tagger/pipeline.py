@@ -255,9 +255,7 @@ class Tagger:
                 progress(min(start + ENCODE_CHUNK, len(texts)) - 1, len(texts), "coding")
         return np.concatenate(parts, axis=0)
 
-    def context_boost(
-        self, scores: np.ndarray, groups: Sequence[Hashable]
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def context_boost(self, scores: np.ndarray, groups: Sequence[Hashable]) -> tuple[np.ndarray, np.ndarray]:
         """What document context adds to each (passage, code) score, and which passage gave it.
 
         Args:

@@ -303,10 +303,10 @@ def fit_combiner(
     use_tfidf = method == "hybrid"
     use_emb = encode is not None
     texts = [ex.text for ex in examples]
-    ex_vecs = encode(texts) if use_emb and texts else np.zeros((len(texts), 0), dtype=np.float32)
+    ex_vecs = encode(texts) if encode is not None and texts else np.zeros((len(texts), 0), dtype=np.float32)
     def_vecs = (
         encode([definition_text(codebook, cid) for cid in code_ids])
-        if use_emb
+        if encode is not None
         else np.zeros((0, 0), dtype=np.float32)
     )
     tick(1)
@@ -336,7 +336,11 @@ def fit_combiner(
                 use_tfidf=use_tfidf,
             )
             feats, _ = compute_features(
-                sub, [texts[i] for i in test], [langs[i] for i in test], ex_vecs[test], [hits[i] for i in test]
+                sub,
+                [texts[i] for i in test],
+                [langs[i] for i in test],
+                ex_vecs[test],
+                [hits[i] for i in test],
             )
             oof[test] = feats
         tick(2 + k)
@@ -356,5 +360,13 @@ def fit_combiner(
     )
     tick(total)
     return Fitted(
-        models, combiner, thresholds, oof_f1, OutOfFold(oof, labels, mask, langs), examples, ex_vecs, def_vecs, hits
+        models,
+        combiner,
+        thresholds,
+        oof_f1,
+        OutOfFold(oof, labels, mask, langs),
+        examples,
+        ex_vecs,
+        def_vecs,
+        hits,
     )
