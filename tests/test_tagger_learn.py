@@ -151,3 +151,18 @@ def test_evaluate_learn_split_needs_a_learning_method(tmp_path: Path) -> None:
     assert "--learn-split needs the hybrid or embeddings method" in result.output
     bad = CliRunner().invoke(cli, ["evaluate", str(LEARN_GOLD), "--learn-split", "1.5"])
     assert bad.exit_code == 2
+
+
+def test_training_and_coding_report_progress(st_model: Any) -> None:
+    encoder = CachedEncoder(make_embedder(model_obj=st_model), None, 64)
+    tagger = Tagger(load_codebook(MINI), TaggerConfig(model="all-MiniLM-L6-v2", folds=3), encoder)
+    seen: list[tuple[int, int, str]] = []
+    tagger.fit(progress=lambda done, total, label: seen.append((done, total, label)))
+    training = [s for s in seen if s[2] == "training"]
+    assert len(training) == 3 + 2 and training[0][0] == 0 and training[-1][0] == training[-1][1] == 5
+    assert [d for d, _, _ in training] == sorted(d for d, _, _ in training)
+    coding: list[tuple[int, int, str]] = []
+    texts = [f"Factory {i} adopted lean production." for i in range(300)]
+    tagger.score(texts, ["en"] * 300, progress=lambda d, t, label: coding.append((d, t, label)))
+    assert len(coding) >= 3 and coding[-1] == (300, 300, "coding")
+    assert all(t == 300 for _, t, _ in coding) and coding[0][0] < 300

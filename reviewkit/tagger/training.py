@@ -18,7 +18,8 @@ How the score and the thresholds are set (no human-coded evaluation data is used
    abstracts are longer, more abstract and more hedged than codebook examples, so their
    embedding and TF-IDF similarities are low even where a precise keyword names the code; the
    full combiner then drowns the keyword, while the lexical back-off keeps its evidence (a
-   "GVC participation" sentence is scored by how often a GVC keyword means the code).
+   "GVC participation" sentence is scored by how often a GVC keyword means the code). English only
+   (see `LEXICAL_FEATURES`).
 5. Each code's threshold maximises F1 of the out-of-fold scores of that code, shrunk halfway
    towards the threshold that maximises F1 over all codes together (few examples per code make the
    per-code optimum noisy), and clipped to [0.2, 0.8]. ``threshold:`` in the codebook overrides it.
@@ -81,8 +82,10 @@ def definition_text(codebook: Codebook, code_id: str) -> str:
     return f"{code.label_for('en')}: {code.definition}".strip()
 
 
-LEXICAL_FEATURES: dict[str, tuple[str, ...]] = {"en": ("lex", "lexp", "neg"), "zh": ("lex", "lexp", "neg")}
-"""Features of the lexical back-off combiner."""
+LEXICAL_FEATURES: dict[str, tuple[str, ...]] = {"en": ("lex", "lexp", "neg")}
+"""Features of the lexical back-off combiner, per language. English only: Chinese keywords are found
+as substrings (升级 inside longer words), looser evidence that the Chinese combiner, led by its
+character n-gram features, already weighs (the back-off lowered Chinese F1 on real abstracts)."""
 
 
 @dataclass
@@ -102,7 +105,7 @@ class Combiner:
         out = np.zeros(feats.shape[:2], dtype=np.float32)
         for lang in ("en", "zh"):
             rows = np.array([(x if x in ("en", "zh") else "en") == lang for x in langs], dtype=bool)
-            if not rows.any():
+            if not rows.any() or lang not in self.features:
                 continue
             cols = [F[name] for name in self.features[lang]]
             z = feats[rows][:, :, cols] @ self.coef[lang] + self.intercept[lang]
@@ -168,6 +171,8 @@ def _fit_combiner(
     intercept: dict[str, float] = {}
     lang_arr = np.array([x if x in ("en", "zh") else "en" for x in langs])
     for lang in ("en", "zh"):
+        if lang not in features:
+            continue
         cols = [F[name] for name in features[lang]]
         rows = lang_arr == lang
         if rows.sum() < 4:  # too few examples in this language: borrow the other language's rows
