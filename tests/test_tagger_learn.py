@@ -93,6 +93,9 @@ def test_decisions_move_scores_of_similar_passages_only_through_retraining(mini_
     )
     lower = rejected.tagger.score([similar], ["en"])[0][CODES.index("upgrading.process")].score
     assert lower < after
+    fast = learn_from_decisions(mini_tagger, decisions, folds=0)
+    assert fast.decisions == 5
+    assert fast.tagger.score([similar], ["en"])[0][CODES.index("upgrading.process")].score > before + 0.1
 
 
 def test_context_raises_a_passage_with_some_evidence_and_says_so(mini_tagger: Tagger) -> None:
@@ -145,7 +148,8 @@ def test_evaluate_learn_split_keys(st_model: Any) -> None:
 
 def test_evaluate_learn_split_needs_a_learning_method(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        cli, ["evaluate", str(LEARN_GOLD), "--codebook", str(MINI), "--method", "rules", "--learn-split", "0.5"]
+        cli,
+        ["evaluate", str(LEARN_GOLD), "--codebook", str(MINI), "--method", "rules", "--learn-split", "0.5"],
     )
     assert result.exit_code == 1
     assert "--learn-split needs the hybrid or embeddings method" in result.output
@@ -159,7 +163,7 @@ def test_training_and_coding_report_progress(st_model: Any) -> None:
     seen: list[tuple[int, int, str]] = []
     tagger.fit(progress=lambda done, total, label: seen.append((done, total, label)))
     training = [s for s in seen if s[2] == "training"]
-    assert len(training) == 3 + 2 and training[0][0] == 0 and training[-1][0] == training[-1][1] == 5
+    assert len(training) == 3 + 3 and training[0][0] == 0 and training[-1][0] == training[-1][1] == 5
     assert [d for d, _, _ in training] == sorted(d for d, _, _ in training)
     coding: list[tuple[int, int, str]] = []
     texts = [f"Factory {i} adopted lean production." for i in range(300)]

@@ -13,7 +13,8 @@ reused, so the codebook is never re-embedded or re-cross-validated) and:
 1. adds the decided passages as training passages (their embeddings come from the caller's
    encoder, which caches them), labelled per code as above;
 2. computes out-of-fold features of the decided passages (`folds` folds; each fold's models are
-   fitted on the codebook plus the other folds), so they look to the combiner as unseen passages;
+   fitted on the codebook plus the other folds), so they look to the combiner as unseen passages
+   (``folds=0``: features from the codebook-only models, which never saw them; faster);
 3. refits the combiner on the codebook's and the decisions' out-of-fold features (decisions
    weigh `weight` times a codebook example: they are in the register of the project's own text);
 4. recalibrates each code's threshold: the best-F1 threshold on the decisions' out-of-fold scores,
@@ -125,7 +126,9 @@ def learn_from_decisions(
     Args:
         base: a tagger (hybrid or embeddings) with an encoder; fitted here if it is not yet.
         decisions: the reviewer decisions.
-        folds: cross-validation folds over the decided passages.
+        folds: cross-validation folds over the decided passages; 0 = the fast path, which takes the
+            decided passages' features from the codebook-only models (unseen by them) instead of
+            refitting per fold (one fit instead of ``folds + 1``).
         weight: weight of a decided passage relative to a codebook example in the combiner.
         progress: callback (done, total, "learning").
 
@@ -147,7 +150,7 @@ def learn_from_decisions(
     if not texts:
         learner.install(fitted, base.models, base.combiner, dict(base.calibrated))
         return LearnResult(learner, 0, 0, time.perf_counter() - started)
-    n_folds = max(2, min(folds, len(texts)))
+    n_folds = max(2, min(folds, len(texts))) if folds else 0
     total = n_folds + 2
 
     def tick(done: int) -> None:
@@ -181,7 +184,12 @@ def learn_from_decisions(
 
     oof = np.zeros((len(texts), len(code_ids), fitted.oof.feats.shape[2]), dtype=np.float32)
     rng = np.random.default_rng(base.config.seed)
-    fold_of = rng.permutation(len(texts)) % n_folds
+    fold_of = rng.permutation(len(texts)) % max(n_folds, 1)
+    if folds == 0:
+        # Fast path: the codebook-only models never saw the decided passages, so their features are
+        # out-of-sample already (no fold refits; the final models are the only fit).
+        oof, _ = compute_features(base.models, texts, langs, vecs, hits)
+        n_folds = 0
     for k in range(n_folds):
         test = np.flatnonzero(fold_of == k)
         train = np.flatnonzero(fold_of != k)
