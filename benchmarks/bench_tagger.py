@@ -7,12 +7,15 @@ reports, in one run:
 - hybrid coding from cold into a real temporary project via `run_tagger` (segment, embed, train, score, store);
 - bare ``model.encode`` of the same passages, and the ratio hybrid / bare encode (goal >= 0.85);
 - re-coding after editing one code (goal >= 20x faster than cold);
-- peak memory (ru_maxrss; goal < 1.5 GB).
+- peak memory (ru_maxrss; goal < 1.5 GB);
+- learning from decisions: retraining on 1,000 reviewer decisions (goal < 5 s) and re-scoring 10,000
+  undecided passages from cached embeddings (``--learn-only`` runs just this part).
 
 Usage::
 
     python benchmarks/bench_tagger.py            # 10,000 abstracts
     python benchmarks/bench_tagger.py --n 2000
+    python benchmarks/bench_tagger.py --learn-only
 """
 
 from __future__ import annotations
@@ -102,12 +105,59 @@ def make_documents(n: int, codebook, seed: int = 7) -> list[dict]:  # type: igno
     return docs
 
 
+def bench_learning(
+    codebook, embedder, docs: list[dict], n_decisions: int = 1000, n_rescore: int = 10_000
+) -> None:  # type: ignore[no-untyped-def]
+    """Retrain on `n_decisions` decisions and re-score `n_rescore` passages from cached vectors."""
+    from reviewkit.lang import detect_language
+    from reviewkit.project.coding import CachedEncoder
+    from reviewkit.tagger.learn import Decision, learn_from_decisions, uncertainty_order
+    from reviewkit.tagger.pipeline import Tagger, TaggerConfig
+    from reviewkit.tagger.segment import segment_document
+
+    rng = random.Random(11)
+    encoder = CachedEncoder(embedder, None, 64)
+    t0 = time.perf_counter()
+    tagger = Tagger(codebook, TaggerConfig(model=embedder.name), encoder).fit()
+    print(f"codebook training: {time.perf_counter() - t0:.1f}s")
+    texts = list(dict.fromkeys(s.text for d in docs for s in segment_document(d)))
+    rng.shuffle(texts)
+    decided = texts[:n_decisions]
+    undecided = texts[n_decisions : n_decisions + n_rescore]
+    statuses = ("accepted", "rejected", "added", "absent")
+    decisions = [Decision(t, rng.choice(tagger.code_ids), rng.choice(statuses)) for t in decided]
+    t1 = time.perf_counter()
+    encoder(decided + undecided)  # the project's cache holds these vectors already
+    print(
+        f"(encoding {len(decided) + len(undecided)} passages for the cache: {time.perf_counter() - t1:.1f}s)"
+    )
+    t2 = time.perf_counter()
+    result = learn_from_decisions(tagger, decisions)
+    t_learn = time.perf_counter() - t2
+    print(
+        f"retrain on {result.decisions} decisions ({result.passages} passages): {t_learn:.2f}s  (goal < 5 s)"
+    )
+    langs = [detect_language(t) or "en" for t in undecided]
+    vecs = encoder(undecided)
+    t3 = time.perf_counter()
+    rows = result.tagger.score(undecided, langs, vecs)
+    order = uncertainty_order(rows)
+    t_score = time.perf_counter() - t3
+    print(
+        f"re-score {len(undecided)} undecided passages from cached embeddings + queue order: {t_score:.2f}s "
+        f"= {len(undecided) / t_score:,.0f} passages/s ({len(order)} (passage, code) pairs ordered)"
+    )
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="number of abstracts")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--codebook", default=None, help="YAML codebook (default: the bundled one)")
+    parser.add_argument("--learn-only", action="store_true", help="only the learning-from-decisions figures")
+    parser.add_argument("--decisions", type=int, default=1000, help="decisions to retrain on")
+    parser.add_argument("--rescore", type=int, default=10_000, help="undecided passages to re-score")
     args = parser.parse_args()
 
     from reviewkit.codebook import load_codebook
@@ -121,6 +171,10 @@ def main() -> None:
 
     codebook = load_codebook(args.codebook or default_codebook_path())
     docs = make_documents(args.n, codebook)
+    if args.learn_only:
+        docs = make_documents(max(args.n, (args.decisions + args.rescore) // 3), codebook)
+        bench_learning(codebook, make_embedder(), docs, args.decisions, args.rescore)
+        return
     print(
         f"{args.n} abstracts, codebook {codebook.name} {codebook.version} ({len(codebook.leaves())} leaf codes)"
     )
@@ -192,6 +246,7 @@ def main() -> None:
         none = run_tagger(store, cb2, codebook=edited, embedder=embedder)
         print(f"second run: {none.message()} ({time.perf_counter() - t5:.2f}s)")
         store.close()
+    bench_learning(codebook, embedder, docs, args.decisions, args.rescore)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: {peak:,.0f} MB  (goal < 1,536 MB)")
 

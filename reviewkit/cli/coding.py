@@ -71,8 +71,31 @@ def code(
     "--method", type=METHOD_CHOICE, default="hybrid", show_default=True, help="How passages are scored."
 )
 @click.option("--model", help="Embedding model name or folder (default: the bundled all-MiniLM-L6-v2).")
+@click.option(
+    "--learn-split",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Also measure learning: this share of the abstracts (`doc`) plays the reviewer's decisions, "
+    "the rest is scored before and after retraining.",
+)
+@click.option("--seeds", type=click.IntRange(1, 20), default=3, show_default=True, help="Splits averaged.")
+@click.option(
+    "--order",
+    type=click.Choice(["active", "random"]),
+    default="active",
+    show_default=True,
+    help="Order of the decisions: most uncertain first (as the queue) or random.",
+)
 @json_option
-def evaluate(gold: str, codebook_path: str | None, method: str, model: str | None, as_json: bool) -> None:
+def evaluate(
+    gold: str,
+    codebook_path: str | None,
+    method: str,
+    model: str | None,
+    learn_split: float | None,
+    seeds: int,
+    order: str,
+    as_json: bool,
+) -> None:
     """Score the tagger against human-coded passages: precision, recall, F1, kappa per code.
 
     GOLD is a JSONL file with one passage per line: {"id", "lang", "text", "codes": [...]}.
@@ -83,10 +106,13 @@ def evaluate(gold: str, codebook_path: str | None, method: str, model: str | Non
     \b
         reviewkit evaluate ../shared/eval/dev.jsonl
         reviewkit evaluate gold.jsonl --method rules --json
+        reviewkit evaluate gold.jsonl --learn-split 0.5 --seeds 3 --order active --json
     """
     from reviewkit.project.coding import evaluate_gold
 
-    report = evaluate_gold(gold, codebook_path, method=method, model=model)
+    report = evaluate_gold(
+        gold, codebook_path, method=method, model=model, learn_split=learn_split, seeds=seeds, order=order
+    )
     if as_json:
         echo_json(report.as_dict())
         return
@@ -106,4 +132,12 @@ def evaluate(gold: str, codebook_path: str | None, method: str, model: str | Non
         click.echo(
             f"  {lang}: {int(figs['n_passages'])} passages, micro F1 {figs['micro_f1']:.3f}, "
             f"macro F1 {figs['macro_f1']:.3f}, mean kappa {figs['mean_kappa']:.3f}"
+        )
+    if report.learning is not None:
+        learning = report.learning
+        before, after = learning["before"], learning["after"]
+        click.echo(
+            f"learning ({learning['order']}, {learning['seeds']} seed(s), {learning['decisions']} decisions on "
+            f"{learning['passages']} passages): macro F1 {before['macro_f1']:.3f} -> {after['macro_f1']:.3f}, "
+            f"mean kappa {before['mean_kappa']:.3f} -> {after['mean_kappa']:.3f}"
         )

@@ -307,9 +307,7 @@ def run_tagger(
         if progress:
             progress(0, 1, "loading model")
         encoder = CachedEncoder(embedder or make_embedder(model), store, batch_size)
-    if progress:
-        progress(0, 1, "training")
-    tagger = Tagger(cb, config, encoder).fit()
+    tagger = Tagger(cb, config, encoder).fit(progress)
     summary.thresholds = dict(tagger.thresholds)
     run_id = store.suggestions.start_run(
         cb_id, TAGGER_VERSION, {**config.as_dict(), "thresholds": tagger.thresholds}, model_name
@@ -329,8 +327,21 @@ def run_tagger(
         passages = store.passages.of_documents(todo)
         codes = sorted(set().union(*todo.values()), key=tagger.code_ids.index)
         texts = [p.text for p in passages]
-        vectors = encoder(texts) if encoder is not None else None
-        scored = tagger.score(texts, [p.lang for p in passages], vectors, codes=codes, below=NEAR_MISS)
+        base = summary.passages
+
+        def batch_progress(done: int, total: int, label: str, base: int = base) -> None:
+            if progress:
+                progress(min(base + done, n_passages), n_passages, "coding")
+
+        scored = tagger.score(
+            texts,
+            [p.lang for p in passages],
+            None,
+            codes=codes,
+            below=NEAR_MISS,
+            groups=[p.document_id for p in passages],
+            progress=batch_progress,
+        )
         rows: list[dict[str, Any]] = []
         for p, row in zip(passages, scored, strict=True):
             for cs in row:
@@ -377,6 +388,10 @@ def evaluate_gold(
     model: str | None = None,
     embedder: Embedder | None = None,
     batch_size: int = 64,
+    learn_split: float | None = None,
+    seeds: int = 3,
+    order: str = "active",
+    progress: Progress | None = None,
 ) -> EvaluationReport:
     """Score the tagger against a gold JSONL file (no project needed).
 
@@ -387,12 +402,18 @@ def evaluate_gold(
         model: embedding model name or folder (default: bundled).
         embedder: an embedder to use instead of loading `model`.
         batch_size: model batch size.
+        learn_split: when given, also measure learning from decisions: this share of the abstracts
+            (``doc``) plays the reviewer's decisions and the rest is scored (report key ``learning``).
+        seeds: random splits averaged when measuring learning.
+        order: "active" (the queue's most-uncertain-first order) or "random".
+        progress: callback (done, total, label) for training and learning.
 
     Returns:
         The evaluation report.
 
     Raises:
-        EvaluationError: malformed gold file or a code unknown to the codebook.
+        EvaluationError: malformed gold file, a code unknown to the codebook, or a learn split that
+            cannot be made (rules method, fewer than two abstracts).
         CodebookError: invalid codebook.
     """
     from reviewkit.codebook import load_codebook
@@ -413,5 +434,15 @@ def evaluate_gold(
         emb = embedder or make_embedder(model)
         encoder = CachedEncoder(emb, None, batch_size)
         name = emb.name
-    tagger = Tagger(cb, TaggerConfig(method=method, model=name), encoder).fit()
-    return evaluate_tagger(tagger, gold)
+    tagger = Tagger(cb, TaggerConfig(method=method, model=name), encoder).fit(progress)
+    report = evaluate_tagger(tagger, gold)
+    if learn_split is not None:
+        from reviewkit.errors import EvaluationError
+        from reviewkit.tagger.learning_eval import simulate_learning
+
+        if method == "rules":
+            raise EvaluationError("--learn-split needs the hybrid or embeddings method.")
+        report.learning = simulate_learning(
+            tagger, gold, split=learn_split, seeds=seeds, order=order, progress=progress
+        )
+    return report

@@ -38,6 +38,9 @@ class Evidence:
     """Cosine similarity to that example (or to the definition)."""
     parts: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
     """Component scores (lexical, semantic, classifier ...) that made the final score."""
+    context: tuple[str, ...] = ()
+    """Passages of the same document (title, neighbouring sentences) whose evidence raised the score
+    (empty when the passage's own words carried it alone); ``parts["context"]`` is the amount."""
 
 
 @dataclass(frozen=True)

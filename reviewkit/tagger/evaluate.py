@@ -1,7 +1,10 @@
 """Provides evaluation of the tagger against human-coded passages (gold JSONL): P, R, F1, kappa per code.
 
 A gold file has one JSON object per line, ``{"id": ..., "lang": "en"|"zh", "text": ..., "codes": [...]}``;
-each line is one passage (it is not re-segmented). Blank lines are skipped.
+each line is one passage (it is not re-segmented). Blank lines are skipped. Optional keys ``doc``
+(the abstract the passage came from; passages of one abstract in reading order) and ``title`` (that
+abstract's title, on any of its lines) let the evaluation rebuild each abstract, so every passage is
+scored with its document around it, as `reviewkit code` scores a project's passages.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ class GoldPassage:
     lang: str
     codes: frozenset[str]
     line: int
+    doc: str | None = None
+    """The abstract this passage belongs to (None: a passage on its own)."""
+    title: str = ""
+    """That abstract's title, when the gold file gives one."""
 
 
 @dataclass
@@ -51,6 +58,8 @@ class EvaluationReport:
     mean_kappa: float
     by_lang: dict[str, dict[str, float]] = field(default_factory=dict)
     """lang -> {n_passages, micro_f1, macro_f1, mean_kappa}."""
+    learning: dict[str, Any] | None = None
+    """With ``--learn-split``: the learning measurement (`reviewkit.tagger.learning_eval.simulate_learning`)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The report as the JSON object printed by ``reviewkit evaluate --json``."""
@@ -71,6 +80,7 @@ class EvaluationReport:
             "macro_f1": self.macro_f1,
             "mean_kappa": self.mean_kappa,
             "by_lang": self.by_lang,
+            **({"learning": self.learning} if self.learning is not None else {}),
         }
 
 
@@ -117,7 +127,19 @@ def read_gold(path: str | Path, codebook: Codebook) -> list[GoldPassage]:
                 )
         text = obj["text"]
         lang = str(obj.get("lang") or detect_language(text) or "en")
-        out.append(GoldPassage(str(obj.get("id", n)), text, lang, frozenset(codes), n))
+        doc = obj.get("doc")
+        title = obj.get("title")
+        out.append(
+            GoldPassage(
+                str(obj.get("id", n)),
+                text,
+                lang,
+                frozenset(codes),
+                n,
+                None if doc is None else str(doc),
+                title if isinstance(title, str) else "",
+            )
+        )
     return out
 
 
@@ -189,8 +211,53 @@ def _metrics(
     )
 
 
+def document_batches(gold: Sequence[GoldPassage], batch_size: int) -> list[list[int]]:
+    """Indices of `gold` in batches of about `batch_size` that never split an abstract (``doc``)."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i, g in enumerate(gold):
+        same_doc = current and g.doc is not None and gold[current[-1]].doc == g.doc
+        if len(current) >= batch_size and not same_doc:
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def score_gold(tagger: Any, gold: Sequence[GoldPassage], batch_size: int = 64) -> list[list[Any]]:
+    """Score gold passages with their documents around them (``doc`` groups, ``title`` as context).
+
+    Args:
+        tagger: a fitted `reviewkit.tagger.pipeline.Tagger`.
+        gold: the gold passages.
+        batch_size: passages per scoring batch (an abstract is never split).
+
+    Returns:
+        Per gold passage, its `CodeScore` list (all codes, in `tagger.code_ids` order).
+    """
+    out: list[list[Any]] = [[] for _ in gold]
+    for batch in document_batches(gold, batch_size):
+        texts = [gold[i].text for i in batch]
+        langs = [gold[i].lang for i in batch]
+        groups: list[str] = [str(gold[i].doc) if gold[i].doc is not None else f"#{i}" for i in batch]
+        titles: dict[str, str] = {}
+        for i in batch:
+            if gold[i].doc is not None and gold[i].title:
+                titles.setdefault(gold[i].doc or "", gold[i].title)
+        for doc, title in titles.items():
+            texts.append(title)
+            langs.append(detect_language(title) or "en")
+            groups.append(doc)
+        rows = tagger.score(texts, langs, groups=groups)
+        for k, i in enumerate(batch):
+            out[i] = rows[k]
+    return out
+
+
 def evaluate_tagger(tagger: Any, gold: Sequence[GoldPassage], batch_size: int = 64) -> EvaluationReport:
-    """Run a fitted `Tagger` on gold passages and compare.
+    """Run a fitted `Tagger` on gold passages (with their documents' context) and compare.
 
     Args:
         tagger: a `reviewkit.tagger.pipeline.Tagger`.
@@ -200,9 +267,6 @@ def evaluate_tagger(tagger: Any, gold: Sequence[GoldPassage], batch_size: int = 
     Returns:
         The report.
     """
-    predicted: list[set[str]] = []
-    for start in range(0, len(gold), batch_size):
-        chunk = gold[start : start + batch_size]
-        rows = tagger.score([g.text for g in chunk], [g.lang for g in chunk])
-        predicted += [{s.code_id for s in row if s.suggested} for row in rows]
+    rows = score_gold(tagger, gold, batch_size)
+    predicted = [{s.code_id for s in row if s.suggested} for row in rows]
     return compute_metrics(tagger.config.method, gold, predicted, tagger.code_ids)
