@@ -437,7 +437,6 @@ def evaluate_gold(
     tagger = Tagger(cb, TaggerConfig(method=method, model=name), encoder).fit(progress)
     report = evaluate_tagger(tagger, gold)
     if learn_split is not None:
-        from reviewkit.errors import EvaluationError
         from reviewkit.tagger.learning_eval import simulate_learning
 
         if method == "rules":

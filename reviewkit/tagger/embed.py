@@ -79,11 +79,8 @@ class SentenceTransformerEmbedder:
                 ) from exc
         self.model = model_obj
         self.name = name or model_name(model)
-        self.dim = int(
-            model_obj.get_embedding_dimension()
-            if hasattr(model_obj, "get_embedding_dimension")
-            else model_obj.get_sentence_embedding_dimension()
-        )
+        getter = getattr(model_obj, "get_embedding_dimension", None) or model_obj.get_sentence_embedding_dimension
+        self.dim = int(getter() or 0)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """Encode `texts` in batches into normalised float32 vectors."""
@@ -104,8 +101,8 @@ def _quiet_transformers() -> None:
     try:
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
     except Exception:  # noqa: BLE001 - cosmetic only  # pragma: no cover
         pass
 
@@ -147,7 +144,8 @@ class HashingEmbedder:
                 out[i, h % self.dim] += 1.0 if h & 1 << 31 else -1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return out / norms
+        normalised: np.ndarray = out / norms
+        return normalised
 
 
 @embedders.register("reviewkit.sentence_transformer.v1")

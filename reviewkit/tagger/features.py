@@ -196,7 +196,7 @@ def _max_by_code(
         sub = sims[:, idx]
         ok = lang_ok[:, idx]
         # Fall back to every example of the code for passages with no example in their language.
-        none_ok = ~ok.any(axis=1)
+        none_ok = np.asarray(~ok.any(axis=1))
         ok = ok | none_ok[:, None]
         masked = np.where(ok, sub, -1.0)
         k = min(3, idx.size)
@@ -268,7 +268,7 @@ def compute_features(
         rows = np.flatnonzero(lang_arr == lang)
         if rows.size == 0:
             continue
-        mat = space.vectorizer.transform([texts[i] for i in rows])
+        mat = space.vectorizer.transform([texts[int(i)] for i in rows])
         sims = (mat @ space.matrix.T).toarray().astype(np.float32)
         members = [np.flatnonzero(np.isin(space.rows, m)) for m in models.members]
         best, _, arg = _max_by_code(sims, members, np.ones_like(sims, dtype=bool))

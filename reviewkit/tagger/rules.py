@@ -53,7 +53,7 @@ def _norm_nlp() -> Any:
     from spacy.attrs import NORM
 
     nlp = spacy.blank("en")
-    nlp.vocab.lex_attr_getters[NORM] = normalize_word
+    nlp.vocab.lex_attr_getters[NORM] = normalize_word  # type: ignore[attr-defined]
     return nlp
 
 
