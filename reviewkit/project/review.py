@@ -6,17 +6,19 @@ Both front ends call these; every write goes through `store.codings.set`, which 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewkit.errors import NotFoundError
 from reviewkit.records import (
     CodebookVersion,
     CodeRecord,
+    Document,
     DocumentFilter,
     DocumentStatus,
     Evidence,
+    Passage,
     QueueEntry,
     StoredSuggestion,
     UndoStep,
@@ -32,24 +34,65 @@ CONSENSUS = "consensus"
 
 @dataclass
 class SuggestionView:
-    """A code shown beside a passage: a tagger suggestion, or a code a coder added by hand."""
+    """A code shown beside a passage: a stored tagger suggestion, or a code a coder added by hand.
+
+    A thin wrapper: the suggestion's own fields are read from `stored`; the view adds only what the
+    screen needs besides (the label and the decisions taken).
+    """
 
     passage_id: int
     code_id: str
     label: str
-    suggestion_id: int | None = None
-    """None for a code added by hand."""
-    score: float | None = None
-    threshold: float | None = None
-    method: str = "manual"
-    terms: list[tuple[str, int, int]] = dataclass_field(default_factory=list)
-    """Matched keywords as (term, start, end) offsets into the passage text."""
-    nearest_example: str = ""
-    similarity: float | None = None
+    stored: StoredSuggestion | None = None
+    """The tagger's suggestion; None for a code added by hand."""
+    passage_length: int = 0
+    """Length of the passage text (evidence offsets beyond it are not shown)."""
     mine: str | None = None
     """This coder's decision: accepted, rejected or None."""
     others: dict[str, str] = dataclass_field(default_factory=dict)
     """Other coders' decisions (empty in blind mode)."""
+
+    @property
+    def suggestion_id(self) -> int | None:
+        """The stored suggestion's id (None for a code added by hand)."""
+        return self.stored.id if self.stored is not None else None
+
+    @property
+    def score(self) -> float | None:
+        """The tagger's calibrated score."""
+        return self.stored.score if self.stored is not None else None
+
+    @property
+    def threshold(self) -> float | None:
+        """The code's threshold when the suggestion was made."""
+        return self.stored.threshold if self.stored is not None else None
+
+    @property
+    def method(self) -> str:
+        """How the score was made (``manual`` for a code added by hand)."""
+        return self.stored.suggestion.method if self.stored is not None else "manual"
+
+    @property
+    def evidence(self) -> Evidence:
+        """The suggestion's evidence (empty for a code added by hand)."""
+        return self.stored.suggestion.evidence if self.stored is not None else Evidence()
+
+    @property
+    def terms(self) -> list[tuple[str, int, int]]:
+        """Matched keywords as (term, start, end) offsets into the passage text."""
+        length = self.passage_length
+        return [(t, a, b) for t, a, b in self.evidence.terms if 0 <= a < b <= length]
+
+    @property
+    def nearest_example(self) -> str:
+        """The codebook example most similar to the passage."""
+        return self.evidence.nearest_example
+
+    @property
+    def similarity(self) -> float | None:
+        """Cosine similarity to that example (None when there is none)."""
+        ev = self.evidence
+        return ev.similarity if ev.nearest_example or ev.similarity else None
 
     @property
     def suggested(self) -> bool:
@@ -59,31 +102,93 @@ class SuggestionView:
 
 @dataclass
 class PassageView:
-    """A passage with the codes to review on it."""
+    """A passage (the stored record) with the codes to review on it."""
 
-    id: int
-    field: str
-    seq: int
-    start: int
-    end: int
-    text: str
-    lang: str
+    passage: Passage
     items: list[SuggestionView] = dataclass_field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        """The passage's id."""
+        return int(self.passage.id or 0)
+
+    @property
+    def field(self) -> str:
+        """title, abstract, title_alt or abstract_alt."""
+        return self.passage.field
+
+    @property
+    def seq(self) -> int:
+        """Order within the document."""
+        return self.passage.seq
+
+    @property
+    def start(self) -> int:
+        """Offset of the first character in the field's text."""
+        return self.passage.start
+
+    @property
+    def end(self) -> int:
+        """Offset one past the last character."""
+        return self.passage.end
+
+    @property
+    def text(self) -> str:
+        """The passage text."""
+        return self.passage.text
+
+    @property
+    def lang(self) -> str:
+        """The passage's language."""
+        return self.passage.lang
 
 
 @dataclass
 class DocumentView:
-    """Everything the review screen shows about one document."""
+    """Everything the review screen shows about one document: the stored record and its passages."""
 
-    id: int
-    title: str
-    abstract: str
-    year: int | None
-    authors: list[str]
-    journal: str
-    title_alt: str = ""
-    abstract_alt: str = ""
+    document: Document
     passages: list[PassageView] = dataclass_field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        """The document's id."""
+        return self.document.id
+
+    @property
+    def title(self) -> str:
+        """Title in the document's main language."""
+        return self.document.title
+
+    @property
+    def abstract(self) -> str:
+        """Abstract in the document's main language."""
+        return self.document.abstract
+
+    @property
+    def title_alt(self) -> str:
+        """Second-language title."""
+        return self.document.title_alt
+
+    @property
+    def abstract_alt(self) -> str:
+        """Second-language abstract."""
+        return self.document.abstract_alt
+
+    @property
+    def year(self) -> int | None:
+        """Publication year."""
+        return self.document.year
+
+    @property
+    def authors(self) -> list[str]:
+        """Authors as written in the source."""
+        return list(self.document.authors)
+
+    @property
+    def journal(self) -> str:
+        """Journal or source title."""
+        return self.document.journal
 
 
 @dataclass(frozen=True)
@@ -143,7 +248,7 @@ class QueueItem:
     def passage_view(self) -> PassageView:
         """The passage with only this suggestion on it."""
         p = self.entry.passage
-        return PassageView(self.passage_id, p.field, 0, 0, len(p.text), p.text, p.lang, [self.view])
+        return PassageView(replace(p, seq=0, start=0, end=len(p.text)), [self.view])
 
 
 def code_labels(store: Store, codebook_id: int | None) -> dict[str, tuple[str, str]]:
@@ -213,7 +318,11 @@ def accept_all(store: Store, document_id: int, coder: str, codebook_id: int) -> 
     Returns:
         How many decisions were written.
     """
-    decided = {(c.passage_id, c.code_id) for c in store.codings.of_document(document_id, codebook_id) if c.coder == coder}
+    decided = {
+        (c.passage_id, c.code_id)
+        for c in store.codings.of_document(document_id, codebook_id)
+        if c.coder == coder
+    }
     todo = [
         s
         for s in store.suggestions.of_document(document_id, codebook_id)
@@ -260,11 +369,8 @@ def review_queue(
             passage_id=s.passage_id,
             code_id=s.code_id,
             label=labels.get(s.code_id, (s.code_id, ""))[0],
-            suggestion_id=s.id,
-            score=s.score,
-            threshold=s.threshold,
-            method=s.suggestion.method,
-            **_evidence(s.suggestion.evidence, len(r.passage.text)),
+            stored=s,
+            passage_length=len(r.passage.text),
         )
         items.append(QueueItem(r, view))
     return items
@@ -290,19 +396,10 @@ def document_view(
         raise NotFoundError(f"No document with id {document_id}.")
     cb = codebook_id if codebook_id is not None else store.codebooks.current_id()
     labels = code_labels(store, cb) if cb is not None else {}
-    view = DocumentView(
-        id=doc.id,
-        title=doc.title,
-        abstract=doc.abstract,
-        year=doc.year,
-        authors=list(doc.authors),
-        journal=doc.journal,
-        title_alt=doc.title_alt,
-        abstract_alt=doc.abstract_alt,
-    )
+    view = DocumentView(doc)
     by_passage: dict[int, PassageView] = {}
     for p in store.passages.of_document(document_id):
-        pv = PassageView(int(p.id or 0), p.field, p.seq, p.start, p.end, p.text, p.lang)
+        pv = PassageView(p)
         by_passage[pv.id] = pv
         view.passages.append(pv)
     items: dict[tuple[int, str], SuggestionView] = {}
@@ -315,11 +412,8 @@ def document_view(
             passage_id=pv.id,
             code_id=s.code_id,
             label=labels.get(s.code_id, (s.code_id, ""))[0],
-            suggestion_id=s.id,
-            score=s.score,
-            threshold=s.threshold,
-            method=s.suggestion.method,
-            **_evidence(s.suggestion.evidence, len(pv.text)),
+            stored=s,
+            passage_length=len(pv.text),
         )
         items[(pv.id, s.code_id)] = item
         pv.items.append(item)
@@ -332,7 +426,9 @@ def document_view(
             on = by_passage.get(c.passage_id)
             if on is None:
                 continue
-            found = SuggestionView(passage_id=on.id, code_id=c.code_id, label=labels.get(c.code_id, (c.code_id, ""))[0])
+            found = SuggestionView(
+                passage_id=on.id, code_id=c.code_id, label=labels.get(c.code_id, (c.code_id, ""))[0]
+            )
             items[key] = found
             on.items.append(found)
         if c.coder == coder:
@@ -346,23 +442,25 @@ def _suggestions_of(store: Store, passage_id: int, codebook_id: int) -> list[Sto
     passage = store.passages.get(passage_id)
     if passage is None:
         raise NotFoundError(f"No passage with id {passage_id}.")
-    return [s for s in store.suggestions.of_document(passage.document_id, codebook_id) if s.passage_id == passage_id]
-
-
-def _evidence(ev: Evidence, length: int) -> dict[str, Any]:
-    """The evidence fields a view shows: term offsets outside the passage are dropped."""
-    return {
-        "terms": [(t, a, b) for t, a, b in ev.terms if 0 <= a < b <= length],
-        "nearest_example": ev.nearest_example,
-        "similarity": ev.similarity if ev.nearest_example or ev.similarity else None,
-    }
+    return [
+        s
+        for s in store.suggestions.of_document(passage.document_id, codebook_id)
+        if s.passage_id == passage_id
+    ]
 
 
 def document_page(
-    store: Store, coder: str, codebook_id: int | None, filters: DocumentFilter, offset: int = 0, limit: int = 100
+    store: Store,
+    coder: str,
+    codebook_id: int | None,
+    filters: DocumentFilter,
+    offset: int = 0,
+    limit: int = 100,
 ) -> list[DocumentStatus]:
     """One page of the documents list with the coder's review status (paged: never the whole table)."""
-    return store.documents.status_page(coder=coder, codebook_id=codebook_id, offset=offset, limit=limit, filters=filters)
+    return store.documents.status_page(
+        coder=coder, codebook_id=codebook_id, offset=offset, limit=limit, filters=filters
+    )
 
 
 def document_count(store: Store, coder: str, codebook_id: int | None, filters: DocumentFilter) -> int:
