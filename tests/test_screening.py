@@ -286,3 +286,49 @@ def test_import_asreview_csv_matches_by_doi_then_title(project: str, tmp_path: P
     nolabel.write_text("title,year\nSomething,2000\n", encoding="utf-8")
     code, out = run("screen", "import", str(nolabel), "--reviewer", "eve", "--db", project)
     assert code == 1 and "no inclusion labels" in out
+
+
+def test_scope_coding_and_exports_work_on_included_documents(project: str, tmp_path: Path) -> None:
+    total = _doc_count(project)
+    assert (
+        run("codebook", "load", str(ROOT / "codebooks" / "cluster-upgrading.yaml"), "--db", project)[0] == 0
+    )
+    ids = sorted(_ids(project).values())
+    keys = {
+        int(r["id"]): r["key"]
+        for r in json.loads(run("docs", "list", "--json", "--limit", "1000", "--db", project)[1])
+    }
+    run("screen", "decide", str(ids[0]), "include", "--coder", "alice", "--db", project)
+    run("screen", "decide", str(ids[1]), "include", "--coder", "alice", "--db", project)
+    run(
+        "screen",
+        "decide",
+        str(ids[2]),
+        "exclude",
+        "--reason",
+        "wrong topic",
+        "--coder",
+        "alice",
+        "--db",
+        project,
+    )
+    run("screen", "decide", str(ids[3]), "maybe", "--coder", "alice", "--db", project)
+    code, out = run("code", "--method", "rules", "--db", project)
+    assert code == 0, out
+    assert (
+        f"Coding the 2 included of {total} documents (screening has begun; --all for every document)." in out
+    )
+    assert "of 2 documents" in out
+    code, out = run("code", "--method", "rules", "--all", "--db", project)
+    assert (
+        code == 0 and f"Coding all {total} documents (--all)." in out and f"of {total - 2} documents" in out
+    )
+    wide = tmp_path / "wide.csv"
+    code, out = run("export", "csv-wide", str(wide), "--db", project)
+    assert code == 0 and f"exported the 2 included of {total} documents" in out
+    assert sorted(r["key"] for r in csv.DictReader(wide.open(encoding="utf-8"))) == sorted(
+        keys[i] for i in ids[:2]
+    )
+    code, out = run("export", "csv-wide", str(wide), "--all", "--force", "--db", project)
+    assert code == 0 and f"exported all {total} documents (--all)" in out
+    assert len(list(csv.DictReader(wide.open(encoding="utf-8")))) == total

@@ -42,6 +42,7 @@ FORMATS_HELP = "csv-long, jsonl, csv-wide, qdpx, ris, trends, report"
     help="trends/report: chart reviewers' accepted codes, or the tagger's suggestions.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option("--all", "all_documents", is_flag=True, help="Once screening has begun: every document, not only the included.")
 @db_option
 def export_cmd(
     fmt: str,
@@ -53,6 +54,7 @@ def export_cmd(
     window: int,
     source: str,
     force: bool,
+    all_documents: bool,
     db_path: str,
 ) -> None:
     """Export the coded dataset as FORMAT to the file OUT.
@@ -86,6 +88,7 @@ def export_cmd(
         codes=codes,
         window=window,
         source=source,
+        all_documents=all_documents,
     )
     counts = ", ".join(f"{k} {v}" for k, v in result.counts.items() if k not in ("figure",) and v != "")
     click.echo(f"Wrote {result.path} ({result.format}; {result.view}; {counts}).")

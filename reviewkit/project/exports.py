@@ -36,6 +36,7 @@ from reviewkit.exporters.trends_figure import FIGURE_SUFFIXES
 from reviewkit.project.agreement import Selection, agreement, select
 from reviewkit.project.codebooks import resolve_codebook
 from reviewkit.project.review import CONSENSUS
+from reviewkit.project.scope import documents_in_scope, scope_note
 from reviewkit.records import Document
 from reviewkit.registry import exporters
 
@@ -120,6 +121,7 @@ def export(
     window: int = 1,
     project: str | None = None,
     source: str = "accepted",
+    all_documents: bool = False,
 ) -> ExportResult:
     """Export the coded dataset in `fmt` to `out`.
 
@@ -136,6 +138,8 @@ def export(
         source: trends / report: ``accepted`` (the view's accepted codings) or ``suggested``
             (the tagger's suggestions at or above their threshold).
         project: the project name written into qdpx and the report (default: the database file's stem).
+        all_documents: once screening has begun, export every document, not only the included
+            (`reviewkit.project.scope`); the result's warnings name the scope either way.
 
     Returns:
         What was written.
@@ -159,6 +163,7 @@ def export(
     check_writable(out_path, force)
     sel = select(store, None, None)
     view = _resolve_view(store, sel, coder, merged=getattr(exporter, "merged_view", False))
+    scope = documents_in_scope(store, all_documents=all_documents)
     data = _export_data(
         store,
         sel,
@@ -170,12 +175,15 @@ def export(
         project,
         screened=getattr(exporter, "screened_only", False),
         source=source,
+        scope=scope,
     )
     for extra in exporter.extra_outputs(data, out_path):
         check_writable(extra, force)
     with atomic_path(out_path, force=force) as tmp:
         counts = exporter.write(data, tmp)
     warnings = list(view.warnings)
+    if note := scope_note(store, scope):
+        warnings.insert(0, f"exported {note}.")
     if view.unresolved:
         warnings.append(
             f"{view.unresolved} passage × code decision(s) on which the coders disagree were left out; "
@@ -228,6 +236,7 @@ def _export_data(
     project: str | None,
     screened: bool = False,
     source: str = "accepted",
+    scope: set[int] | None = None,
 ) -> ExportData:
     book = sel.codebook
     parents = {c.parent for c in book.codes if c.parent}
@@ -246,11 +255,11 @@ def _export_data(
     wanted = None if status == "all" else status
 
     def codings() -> Iterator[CodingRow]:
-        return _codings(store, sel, view, wanted)
+        return (r for r in _codings(store, sel, view, wanted) if scope is None or r.document_id in scope)
 
     def documents() -> Iterator[Document]:
         skip = store.screening.excluded() if screened else set()
-        return (d for d in store.documents.iter() if d.id not in skip)
+        return (d for d in store.documents.iter() if d.id not in skip and (scope is None or d.id in scope))
 
     def trends() -> list[TrendPoint]:
         if source == "suggested":
@@ -260,10 +269,13 @@ def _export_data(
                 store, codes, source="suggested", window=window, codebook_id=sel.codebook_id
             )
             return [TrendPoint(t.year, t.code, t.documents, t.coded, t.share) for t in rows]
-        return _trends(store, sel, list(_codings(store, sel, view, "accepted")), codes, window)
+        return _trends(store, sel, list(codings_accepted()), codes, window, scope)
+
+    def codings_accepted() -> Iterator[CodingRow]:
+        return (r for r in _codings(store, sel, view, "accepted") if scope is None or r.document_id in scope)
 
     def report() -> dict[str, Any]:
-        return _report_info(store, sel, list(_codings(store, sel, view, "accepted")))
+        return _report_info(store, sel, list(codings_accepted()))
 
     full = resolve_codebook(store, name=sel.codebook_name)
     return ExportData(
@@ -294,13 +306,13 @@ def _version() -> str:
 
 
 def _trends(
-    store: Store, sel: Selection, rows: list[CodingRow], codes: str | None, window: int
+    store: Store, sel: Selection, rows: list[CodingRow], codes: str | None, window: int, scope: set[int] | None = None
 ) -> list[TrendPoint]:
     if window < 1:
         raise ReviewkitError(f"--window must be 1 or more (got {window}).")
     leaves = [c.id for c in sel.codebook.leaves()]
     selection = resolve_codes(codes, leaves)
-    years = store.documents.years()
+    years = {d: y for d, y in store.documents.years().items() if scope is None or d in scope}
     per_year: dict[int, int] = defaultdict(int)
     for y in years.values():
         if y is not None:
