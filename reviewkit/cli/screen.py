@@ -50,9 +50,7 @@ def screen() -> None:
               help="Classifier refitted on every decision.")  # fmt: skip
 @click.option("--strategy", type=click.Choice(["certainty", "uncertainty"]), default="certainty",
               show_default=True, help="Order: most likely relevant first, or nearest the boundary first.")  # fmt: skip
-@click.option(
-    "--criteria", default="", help="Inclusion criteria text for the cold start (with --prior-included 0)."
-)
+@click.option("--criteria", default="", help="Inclusion criteria text for the cold start (with --prior-included 0).")
 @click.option("--embeddings", is_flag=True, help="Add the bundled model's sentence embeddings to TF-IDF.")
 @click.option("--format", "fmt", default=None, help="Force the file format (csv, ris, ...); default: detect.")
 @json_option

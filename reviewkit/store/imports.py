@@ -14,14 +14,11 @@ class Imports(Part):
     def start(self, path: str, fmt: str, sha256: str = "") -> int:
         """Record the start of an import run (inside the caller's transaction) and return its id."""
         cur = self.db.execute(
-            "INSERT INTO imports (path, format, sha256, started_at) VALUES (?, ?, ?, ?)",
-            [path, fmt, sha256, now()],
+            "INSERT INTO imports (path, format, sha256, started_at) VALUES (?, ?, ?, ?)", [path, fmt, sha256, now()]
         )
         return int(cur.lastrowid or 0)
 
-    def finish(
-        self, import_id: int, *, records: int, added: int, merged: int, skipped: builtins.list[str]
-    ) -> None:
+    def finish(self, import_id: int, *, records: int, added: int, merged: int, skipped: builtins.list[str]) -> None:
         """Store the counts of an import run."""
         self.db.execute(
             "UPDATE imports SET finished_at = ?, records = ?, added = ?, merged = ?, skipped = ?, "
@@ -36,19 +33,8 @@ class Imports(Part):
             "skipped_detail FROM imports ORDER BY id"
         )
         return [
-            ImportRun(
-                int(r[0]),
-                r[1],
-                r[2],
-                r[3] or "",
-                r[4],
-                r[5],
-                int(r[6]),
-                int(r[7]),
-                int(r[8]),
-                int(r[9]),
-                tuple(str(x) for x in json_list(r[10])),
-            )  # fmt: skip
+            ImportRun(int(r[0]), r[1], r[2], r[3] or "", r[4], r[5], int(r[6]), int(r[7]), int(r[8]), int(r[9]),
+                      tuple(str(x) for x in json_list(r[10])))  # fmt: skip
             for r in cur
         ]
 
@@ -83,17 +69,9 @@ class Imports(Part):
         def scalar(sql: str) -> int:
             return int(q(sql).fetchone()[0] or 0)
 
-        by_lang = {
-            str(k): int(v)
-            for k, v in q("SELECT language, count(*) FROM documents GROUP BY language ORDER BY 2 DESC")
-        }
-        by_year = [
-            (y, int(n)) for y, n in q("SELECT year, count(*) FROM documents GROUP BY year ORDER BY year")
-        ]
-        by_format = {
-            str(k): int(v)
-            for k, v in q("SELECT source_format, count(*) FROM document_sources GROUP BY source_format")
-        }
+        by_lang = {str(k): int(v) for k, v in q("SELECT language, count(*) FROM documents GROUP BY language ORDER BY 2 DESC")}
+        by_year = [(y, int(n)) for y, n in q("SELECT year, count(*) FROM documents GROUP BY year ORDER BY year")]
+        by_format = {str(k): int(v) for k, v in q("SELECT source_format, count(*) FROM document_sources GROUP BY source_format")}
         return CorpusStats(
             documents=scalar("SELECT count(*) FROM documents"),
             records_imported=scalar("SELECT count(*) FROM document_sources"),
