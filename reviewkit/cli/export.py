@@ -22,10 +22,10 @@ FORMATS_HELP = "csv-long, jsonl, csv-wide, qdpx, ris, trends, report"
 @click.option(
     "--figure",
     type=click.Path(dir_okay=False),
-    help="trends/report: also draw the chart (.svg, .png or .pdf).",
+    help="trends: also draw the chart (.svg, .png or .pdf).",
 )
 @click.option(
-    "--codes", help="trends/report: codes or groups to chart, comma-separated (default: every group)."
+    "--codes", help="trends: codes or groups to chart, comma-separated (default: every group)."
 )
 @click.option(
     "--window",
@@ -39,7 +39,7 @@ FORMATS_HELP = "csv-long, jsonl, csv-wide, qdpx, ris, trends, report"
     type=click.Choice(["accepted", "suggested"]),
     default="accepted",
     show_default=True,
-    help="trends/report: chart reviewers' accepted codes, or the tagger's suggestions.",
+    help="trends: chart reviewers' accepted codes, or the tagger's suggestions.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @click.option("--all", "all_documents", is_flag=True, help="Once screening has begun: every document, not only the included.")
@@ -62,7 +62,9 @@ def export_cmd(
     Formats: csv-long and jsonl (one row per document × passage × code × coder), csv-wide (one row
     per document, one 0/1 column per code), qdpx (REFI-QDA project for NVivo, ATLAS.ti, MAXQDA,
     QualCoder), ris (codes as keywords, for Zotero/EndNote), trends (CSV; --figure adds a chart),
-    report (Markdown methods report with a trends chart). Files are written whole or not at all.
+    report (a methods section: OUT.md with its figures beside it, or a self-contained OUT.html; see
+    docs/report.md). Once screening has begun only the included documents are exported (--all for
+    every one). Files are written whole or not at all.
 
     Example:
 
@@ -73,6 +75,7 @@ def export_cmd(
         reviewkit export trends trends.csv --figure trends.svg
         reviewkit export trends suggested.csv --source suggested --figure suggested.png
         reviewkit export report methods.md
+        reviewkit export report methods.html
     """
     from reviewkit.project.exports import export
 

@@ -149,6 +149,8 @@ def export(
         NotFoundError: unknown coder (lists the coders) or code, no codebook.
         ExportError: OUT (or the figure) exists without --force, or cannot be written.
     """
+    if fmt == "report":
+        return _methods_report(store, out, force=force, project=project, all_documents=all_documents)
     exporter = exporters.get(fmt)()
     if source not in ("accepted", "suggested"):
         raise ReviewkitError(f"Unknown source {source!r}. Use one of: accepted, suggested.")
@@ -191,6 +193,18 @@ def export(
         )
     files = [str(out_path)] + [str(p) for p in exporter.extra_outputs(data, out_path) if p.exists()]
     return ExportResult(exporter.name, str(out_path), view.name, counts, tuple(files), tuple(warnings))
+
+
+def _methods_report(
+    store: Store, out: str | Path, *, force: bool, project: str | None, all_documents: bool
+) -> ExportResult:
+    from reviewkit.project.report import write_report
+
+    facts, files = write_report(store, out, force=force, project=project, all_documents=all_documents)
+    scope = documents_in_scope(store, all_documents=all_documents)
+    warnings = [f"reported {note}."] if (note := scope_note(store, scope)) else []
+    counts = {"documents": facts.documents, "reviewed": facts.review.documents_reviewed}
+    return ExportResult("report", str(files[0]), "any", counts, tuple(str(f) for f in files), tuple(warnings))
 
 
 def _resolve_view(store: Store, sel: Selection, coder: str | None, *, merged: bool) -> _View:
