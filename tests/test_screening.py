@@ -332,3 +332,29 @@ def test_scope_coding_and_exports_work_on_included_documents(project: str, tmp_p
     code, out = run("export", "csv-wide", str(wide), "--all", "--force", "--db", project)
     assert code == 0 and f"exported all {total} documents (--all)" in out
     assert len(list(csv.DictReader(wide.open(encoding="utf-8")))) == total
+
+
+def test_trends_over_included_documents_equal_unscoped_over_all(project: str) -> None:
+    from reviewkit.project import open_project
+    from reviewkit.project.trends import trends
+
+    assert run("codebook", "load", str(ROOT / "codebooks" / "cluster-upgrading.yaml"), "--db", project)[0] == 0
+    assert run("code", "--method", "rules", "--db", project)[0] == 0
+    store = open_project(project)
+    try:
+        every = {d.id for d in store.documents.iter()}
+        for source in ("suggested", "accepted"):
+            assert trends(store, source=source, scope=every) == trends(store, source=source)
+        some = set(sorted(every)[:20])
+        scoped = trends(store, source="suggested", scope=some)
+        years = {d.id: d.year for d in store.documents.iter(sorted(some))}
+        assert sum(r.documents for r in scoped if r.code == scoped[0].code) == sum(1 for y in years.values() if y)
+    finally:
+        store.close()
+    ids = sorted(every)
+    for doc in ids[:5]:
+        run("screen", "decide", str(doc), "include", "--coder", "alice", "--db", project)
+    code, out = run("trends", "--source", "suggested", "--format", "json", "--db", project)
+    assert code == 0 and f"Trends over the 5 included of {len(ids)} documents" in out
+    rows = json.loads(out[out.index("[") :])
+    assert sum(r["documents"] for r in rows if r["code"] == rows[0]["code"]) <= 5

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ from reviewkit.exporters.base import (
     check_writable,
 )
 from reviewkit.exporters.trends_figure import FIGURE_SUFFIXES
-from reviewkit.project.agreement import Selection, agreement, select
+from reviewkit.project.agreement import Selection, select
 from reviewkit.project.codebooks import resolve_codebook
 from reviewkit.project.review import CONSENSUS
 from reviewkit.project.scope import documents_in_scope, scope_note
@@ -72,7 +72,7 @@ class _View:
 
 def formats() -> list[str]:
     """The registered export formats (short names, e.g. ``csv-long``)."""
-    return sorted({name.rsplit(".v", 1)[0] for name in exporters.names()})
+    return sorted({name.rsplit(".v", 1)[0] for name in exporters.names()} | {"report"})
 
 
 def consensus_rows(
@@ -158,8 +158,6 @@ def export(
         raise ReviewkitError(f"Unknown status {status!r}. Use one of: {', '.join(STATUSES)}.")
     out_path = Path(out)
     fig = Path(figure) if figure is not None else None
-    if fig is None and exporter.name == "report":
-        fig = out_path.with_name(out_path.stem + "-trends.svg")
     if fig is not None and fig.suffix.lower() not in FIGURE_SUFFIXES:
         raise ExportError(f"Cannot draw {fig.name}: use a .svg, .png or .pdf file name for --figure.")
     check_writable(out_path, force)
@@ -288,9 +286,6 @@ def _export_data(
     def codings_accepted() -> Iterator[CodingRow]:
         return (r for r in _codings(store, sel, view, "accepted") if scope is None or r.document_id in scope)
 
-    def report() -> dict[str, Any]:
-        return _report_info(store, sel, list(codings_accepted()))
-
     full = resolve_codebook(store, name=sel.codebook_name)
     return ExportData(
         project=project or (Path(store.path).stem if store.path != ":memory:" else "reviewkit project"),
@@ -304,7 +299,6 @@ def _export_data(
         status=status,
         trends=trends,
         trends_source=source,
-        report=report,
         figure=figure,
         generator=f"reviewkit {_version()}",
         codebook=full[1]
@@ -346,26 +340,3 @@ def _trends(
     return [
         TrendPoint(t.year, t.code, t.documents, t.coded, t.share) for t in trend_rows(per_year, coded, window)
     ]
-
-
-def _report_info(store: Store, sel: Selection, rows: list[CodingRow]) -> dict[str, Any]:
-    corpus = asdict(store.imports.totals())
-    years = sorted({int(y) for y in store.documents.years().values() if y is not None})
-    passages: dict[str, set[int]] = defaultdict(set)
-    docs: dict[str, set[int]] = defaultdict(set)
-    for r in rows:
-        passages[r.code_id].add(r.passage_id)
-        docs[r.code_id].add(r.document_id)
-    labels = {c.id: c.label_for("en") for c in sel.codebook.codes}
-    leaves = [c.id for c in sel.codebook.leaves()]
-    ordered = leaves + sorted(set(passages) - set(leaves))
-    counts = [
-        {"code": c, "label": labels.get(c, c), "passages": len(passages[c]), "documents": len(docs[c])}
-        for c in ordered
-    ]
-    info: dict[str, Any] = {"corpus": corpus, "years": years, "counts": counts, "agreement": None}
-    try:
-        info["agreement"] = agreement(store).to_dict()
-    except ReviewkitError as exc:
-        info["agreement_note"] = str(exc)
-    return info
