@@ -244,7 +244,7 @@ def test_export_csv_ris_and_import_back(project: str, tmp_path: Path) -> None:
         code, out = run("screen", "import", str(path), "--reviewer", reviewer, "--db", project)
         assert code == 0, out
         assert (
-            f"{reviewer}: 3 included, {len(off)} excluded; 0 unmatched, {len(ids) - 3 - len(off)} unlabelled"
+            f"{reviewer}: 3 included, {len(off)} excluded, 0 maybe; 0 unmatched, {len(ids) - 3 - len(off)} unlabelled"
             in out
         )
     k = json.loads(
@@ -268,7 +268,7 @@ def test_import_asreview_csv_matches_by_doi_then_title(project: str, tmp_path: P
         encoding="utf-8",
     )
     code, out = run("screen", "import", str(f), "--reviewer", "eve", "--db", project)
-    assert code == 0 and "eve: 1 included, 1 excluded; 2 unmatched, 0 unlabelled" in out
+    assert code == 0 and "eve: 1 included, 1 excluded, 0 maybe; 2 unmatched, 0 unlabelled" in out
     assert (
         "unmatched: record 3 (line 4): Avatar networking" in out
         and "unmatched: record 4 (line 5): Unknown" in out
@@ -358,3 +358,38 @@ def test_trends_over_included_documents_equal_unscoped_over_all(project: str) ->
     assert code == 0 and f"Trends over the 5 included of {len(ids)} documents" in out
     rows = json.loads(out[out.index("[") :])
     assert sum(r["documents"] for r in rows if r["code"] == rows[0]["code"]) <= 5
+
+
+def test_stopping_aid_estimate_from_replayed_decisions(project: str) -> None:
+    from reviewkit.project import open_project
+    from reviewkit.project.screening import decide, next_record, status
+
+    store = open_project(project)
+    try:
+        for i in range(16):
+            nxt = next_record(store, "alice")
+            assert nxt is not None
+            if i % 3 == 2:
+                decide(store, nxt.document.id, "exclude", "alice", reason="wrong topic")
+            else:
+                decide(store, nxt.document.id, "include", "alice")
+        st = status(store, "alice")
+        assert st.screened == 16 and st.since_last_inclusion in (0, 1)
+        left = st.estimated_relevant_left
+        assert left is not None and 0 <= left <= st.total - st.screened
+        assert status(store, "bob").estimated_relevant_left is None  # bob has decided nothing
+    finally:
+        store.close()
+
+
+def test_rayyan_maybe_round_trip(project: str, tmp_path: Path) -> None:
+    ids = sorted(_ids(project).values())
+    run("screen", "decide", str(ids[0]), "maybe", "--coder", "alice", "--db", project)
+    run("screen", "decide", str(ids[1]), "include", "--coder", "alice", "--db", project)
+    out = tmp_path / "rayyan.ris"
+    assert run("screen", "export", str(out), "--coder", "alice", "--db", project)[0] == 0
+    assert out.read_text(encoding="utf-8").count('RAYYAN-INCLUSION: {"reviewkit"=>"Maybe"}') == 1
+    code, text = run("screen", "import", str(out), "--reviewer", "bob", "--db", project)
+    assert code == 0 and "bob: 1 included, 0 excluded, 1 maybe; 0 unmatched" in text
+    bob = json.loads(run("screen", "status", "--coder", "bob", "--json", "--db", project)[1])
+    assert (bob["included"], bob["maybe"]) == (1, 1)  # alice and bob agree: final maybe and include

@@ -374,7 +374,7 @@ def import_cmd(file: str, reviewer: str, fmt: str | None, stage: str, db_path: s
     from reviewkit.project.screening_io import import_decisions
 
     r = import_decisions(project_store(db_path), file, reviewer, fmt=fmt, stage=stage)
-    click.echo(f"{r.path} [{r.format}]: {r.records} records; {reviewer}: {r.included} included, {r.excluded} excluded; "
+    click.echo(f"{r.path} [{r.format}]: {r.records} records; {reviewer}: {r.included} included, {r.excluded} excluded, {r.maybe} maybe; "
                f"{len(r.unmatched)} unmatched, {len(r.unlabelled)} unlabelled")  # fmt: skip
     for where in r.unmatched:
         warn(f"unmatched: {where}")

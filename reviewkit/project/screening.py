@@ -186,16 +186,24 @@ class NextRecord:
     """Records the reviewer has still to screen at this stage (this one included)."""
 
 
-def _screener(store: Store, coder: str, stage: str) -> tuple[Any, list[int], set[int]]:
+REPLAY = 100
+"""The stopping aid replays this many latest decisions one by one, each scored by the model trained on
+the decisions before it (the out-of-sample scores its estimate is calibrated on)."""
+
+
+def _screener(store: Store, coder: str, stage: str, *, replay: int = 0) -> tuple[Any, list[int], set[int]]:
     from reviewkit.learn import make_screener
 
     ids, features = _features(store)
     pos = {doc_id: i for i, doc_id in enumerate(ids)}
     mine = sorted(store.screening.list(coder=coder, stage=stage), key=lambda d: (d.decided_at, d.document_id))
-    labels = {
-        pos[d.document_id]: d.decision == "include" for d in mine if d.decision in ("include", "exclude")
-    }
-    screener = make_screener(features, criteria=protocol(store).criteria, labels=labels)
+    labels = [(pos[d.document_id], d.decision == "include") for d in mine if d.decision in ("include", "exclude")]
+    cut = max(0, len(labels) - replay)
+    screener = make_screener(features, criteria=protocol(store).criteria, labels=dict(labels[:cut]))
+    for index, included in labels[cut:]:
+        if screener.trained:
+            screener.scores()  # the score the record had when it was decided
+        screener.decide(index, included)
     decided = {pos[d.document_id] for d in mine if d.document_id in pos}
     return screener, ids, decided
 
@@ -223,7 +231,7 @@ def next_record(store: Store, coder: str, *, stage: str = TA) -> NextRecord | No
 
 def stopping(store: Store, coder: str, *, stage: str = TA) -> StoppingAid:
     """The stopping aid for one reviewer's decisions (shown, never enforced; see docs/screening.md)."""
-    screener, _, _ = _screener(store, coder, stage)
+    screener, _, _ = _screener(store, coder, stage, replay=REPLAY)
     aid: StoppingAid = screener.stopping()
     return aid
 

@@ -20,6 +20,7 @@ written under the reviewer's name in one transaction (excluded records with the 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +45,7 @@ CSV_COLUMNS = (
     "label_included",
     "reviewers",
 )
+_RAYYAN_MAYBE = re.compile(r'RAYYAN-INCLUSION:\s*\{[^}]*=>\s*\\?"?Maybe', re.IGNORECASE)
 IMPORTED_REASON = "imported"
 """The exclusion reason of an imported exclusion whose file gives no protocol reason."""
 
@@ -152,6 +154,8 @@ class ImportResult:
     records: int
     included: int = 0
     excluded: int = 0
+    maybe: int = 0
+    """Records Rayyan marks Maybe (imported as maybe)."""
     unlabelled: list[str] = field(default_factory=list)
     """Records without a readable label ("record N (line L): title")."""
     unmatched: list[str] = field(default_factory=list)
@@ -182,8 +186,6 @@ def import_decisions(
         ImportFormatError: unreadable file, or no label anywhere in it.
         ReviewkitError: no reviewer name, or the reserved name ``consensus``.
     """
-    import re
-
     from reviewkit.importers import read_records
     from reviewkit.project.screening_protocol import protocol
     from reviewkit.project.screening_sim import record_label
@@ -205,12 +207,16 @@ def import_decisions(
         where = (
             f"record {i}" + (f" (line {rec.source_line})" if rec.source_line else "") + f": {rec.title[:60]}"
         )
-        if label is None or isinstance(label, str):
+        maybe = _RAYYAN_MAYBE.search(str(rec.raw)) is not None
+        if (label is None or isinstance(label, str)) and not maybe:
             out.unlabelled.append(where)
             continue
         doc_id = _match(store, rec.doi, rec.title, rec.year)
         if doc_id is None:
             out.unmatched.append(where)
+            continue
+        if maybe:
+            writes.append((doc_id, "maybe", ""))
             continue
         reason = ""
         if not label:
@@ -226,5 +232,6 @@ def import_decisions(
             note = f"imported from {Path(path).name}"
             store.screening.set(doc_id, reviewer, decision, reason, stage=stage, note=note, batch=batch)
     out.included = sum(1 for _, d, _ in writes if d == "include")
-    out.excluded = len(writes) - out.included
+    out.excluded = sum(1 for _, d, _ in writes if d == "exclude")
+    out.maybe = sum(1 for _, d, _ in writes if d == "maybe")
     return out
