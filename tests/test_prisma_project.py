@@ -91,3 +91,11 @@ def test_prisma_counts_equal_stats_and_screen_status(tmp_path: Path) -> None:
     text = svg.read_text(encoding="utf-8")
     assert "prisma-box-identified" in text and f"(n = {ft['included']})" in text
     assert run("prisma", str(svg), "--db", db)[0] == 1  # exists, no --force
+
+
+def test_source_labels_name_the_database_where_the_format_does() -> None:
+    from reviewkit.project.prisma import source_label
+
+    assert source_label("exports/savedrecs.txt", "wos") == "Web of Science (savedrecs.txt)"
+    assert source_label("exports/pubmed-set.nbib", "pubmed") == "PubMed (pubmed-set.nbib)"
+    assert source_label("exports/scopus.csv", "csv") == "scopus.csv"

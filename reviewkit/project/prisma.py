@@ -31,6 +31,14 @@ if TYPE_CHECKING:
     from reviewkit.store import Store
 
 FORMATS = ("svg", "png", "pdf", "json")
+DATABASES = {"wos": "Web of Science", "pubmed": "PubMed"}
+"""Import formats that name their database; other sources are labelled by their file name."""
+
+
+def source_label(path: str, fmt: str) -> str:
+    """The label of an imported file in the flow and the report: "Web of Science (savedrecs.txt)" or the file name."""
+    name = Path(path).name
+    return f"{DATABASES[fmt]} ({name})" if fmt in DATABASES else name
 
 
 def prisma_counts(store: Store) -> PrismaCounts:
@@ -48,7 +56,7 @@ def prisma_counts(store: Store) -> PrismaCounts:
     else:
         sought, not_retrieved, assessed, reasons, included = ta.included, 0, ta.included, (), ta.included
     return PrismaCounts(
-        databases=tuple((Path(r.path).name, r.records) for r in runs),
+        databases=tuple((source_label(r.path, r.format), r.records) for r in runs),
         duplicates_automatic=automatic,
         duplicates_manual=manual,
         removed_other=sum(r.skipped for r in runs),

@@ -47,8 +47,13 @@ FEW_POSITIVES = 5
 
 
 def _sources(store: Store) -> tuple[SourceFacts, ...]:
+    from reviewkit.project.prisma import source_label
+
     return tuple(
-        SourceFacts(Path(r.path).name, Path(r.path).name, r.format, date.fromisoformat(r.started_at[:10]), r.records, r.skipped)
+        SourceFacts(
+            source_label(r.path, r.format), Path(r.path).name, r.format, date.fromisoformat(r.started_at[:10]),
+            r.records, r.skipped,
+        )  # fmt: skip
         for r in store.imports.list()
     )
 
