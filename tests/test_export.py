@@ -277,12 +277,19 @@ def test_report_has_the_sections(project: Any, tmp_path: Path) -> None:
     out = tmp_path / "methods.md"
     res = export(store, "report", out)
     text = out.read_text(encoding="utf-8")
-    for section in ("## Corpus", "## Codebook", "## Codings", "## Inter-coder agreement", "## Trends"):
+    for section in ("## Data sources", "## Deduplication", "## Screening", "## Codebook", "## Automatic coding",
+                    "## Human review", "## Trends", "## Limitations"):  # fmt: skip
         assert section in text
-    assert "**4 documents**" in text and "| up.a | Product upgrading | 产品升级 |" in text
-    assert "Cohen's κ" in text and "(overall)" in text and "### Tagger against each coder" in text
-    assert "![Share of documents per year](methods-trends.svg)" in text
-    assert (tmp_path / "methods-trends.svg").exists() and res.files[1].endswith("methods-trends.svg")
+    assert "This left 4 unique records." in text and "| up.a | Product upgrading | 产品升级 | Better products. |" in text
+    assert "Records were not screened in reviewkit: all 4 documents were coded." in text
+    assert "The coders, alice and bob," in text and "| up.a | 12 | 0.62 | 0.63 | 91.7% | substantial |" in text
+    assert "computed on the 4 documents that every coder reviewed" in text
+    assert "1 remained unresolved" in text
+    assert res.files == (str(out),) and res.counts["documents"] == 4
+    html = tmp_path / "methods.html"
+    export(store, "report", html)
+    page = html.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Human review" in page and "<script" not in page
 
 
 def test_existing_file_needs_force(project: Any, tmp_path: Path) -> None:
@@ -292,10 +299,10 @@ def test_existing_file_needs_force(project: Any, tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="--force"):
         export(store, "csv-long", out)
     assert out.read_text(encoding="utf-8") == "keep me"
-    (tmp_path / "m-trends.svg").write_text("old", encoding="utf-8")
-    with pytest.raises(ExportError, match="m-trends.svg.*--force"):
+    (tmp_path / "m.md").write_text("old", encoding="utf-8")
+    with pytest.raises(ExportError, match="m.md.*--force"):
         export(store, "report", tmp_path / "m.md")
-    assert not (tmp_path / "m.md").exists()
+    assert (tmp_path / "m.md").read_text(encoding="utf-8") == "old"
     export(store, "csv-long", out, force=True)
     assert out.read_text(encoding="utf-8").startswith("document_key,")
 
@@ -404,6 +411,8 @@ def test_trends_from_suggestions(tmp_path: Path) -> None:
     ]
     assert sum(int(r["coded"]) for r in rows) > 50
     report = tmp_path / "methods.md"
-    result = CliRunner().invoke(cli, ["export", "report", str(report), "--source", "suggested", "--db", str(db)])
+    result = CliRunner().invoke(cli, ["export", "report", str(report), "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert "from the tagger's suggestions" in report.read_text(encoding="utf-8")
+    text = report.read_text(encoding="utf-8")  # trends in the report are over reviewed documents only
+    assert "No trends were computed: no reviewed document had a publication year." in text
+    assert "the tagger made 0 suggestions" not in text and "## Automatic coding" in text

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
 
 from reviewkit.cli.app import cli, db_option, json_option, project_store
 from reviewkit.cli.output import echo_json, echo_table, warn
+
+if TYPE_CHECKING:
+    from reviewkit.project import Store
 
 
 def _coders(value: str | None) -> list[str] | None:
@@ -26,9 +30,11 @@ def _f(value: float | None, pct: bool = False) -> str:
 @click.option("--coders", help="Coders to compare, comma-separated (default: every coder but consensus).")
 @click.option("--unit", type=click.Choice(["passage", "document"]), default="passage", show_default=True)
 @click.option("--codes", help="Codes, groups or globs, comma-separated (default: every code).")
+@click.option("--stage", type=click.Choice(["coding", "screening", "full_text"]), default="coding", show_default=True,
+              help="Agreement of the codings, or of the include/exclude screening decisions (Cohen's kappa).")  # fmt: skip
 @json_option
 @db_option
-def agreement_cmd(coders: str | None, unit: str, codes: str | None, as_json: bool, db_path: str) -> None:
+def agreement_cmd(coders: str | None, unit: str, codes: str | None, stage: str, as_json: bool, db_path: str) -> None:
     """Inter-coder agreement per code and overall, and the tagger scored against each coder.
 
     Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha (nominal; missing
@@ -40,10 +46,14 @@ def agreement_cmd(coders: str | None, unit: str, codes: str | None, as_json: boo
     \b
         reviewkit agreement
         reviewkit agreement --coders alice,bob --unit document --codes upgrading --json
+        reviewkit agreement --stage screening --coders alice,bob
     """
     from reviewkit.project.agreement import agreement
 
     store = project_store(db_path)
+    if stage != "coding":
+        _screening_agreement(store, _coders(coders), stage, as_json)
+        return
     report = agreement(store, _coders(coders), unit=unit, codes=codes)
     if as_json:
         echo_json(report.to_dict())
@@ -177,3 +187,15 @@ def codings_import(file: str, coder: str | None, db_path: str) -> None:
         f"Imported {result.lines} decision line(s) for {', '.join(result.coders)} ({statuses}): "
         f"{result.added} new, {result.changed} changed, {result.unchanged} unchanged."
     )
+
+
+def _screening_agreement(store: Store, coders: list[str] | None, stage: str, as_json: bool) -> None:
+    from reviewkit.project.screening import screening_agreement
+
+    r = screening_agreement(store, coders, stage="title_abstract" if stage == "screening" else stage)
+    if as_json:
+        echo_json({**asdict(r), "percent": r.percent})
+        return
+    click.echo(f"Screening ({r.stage}) agreement of {r.coders[0]} and {r.coders[1]}: {r.units} records both decided, "
+               f"agreed on {r.agreed} ({_f(r.percent, True)}); Cohen's kappa {_f(r.kappa)}"
+               + (f" ({r.band})" if r.band else f" — {r.note}"))  # fmt: skip

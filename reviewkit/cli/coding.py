@@ -25,8 +25,10 @@ METHOD_CHOICE = click.Choice(["hybrid", "embeddings", "rules"])
 )
 @click.option("--codebook-id", type=int, help="Codebook version to code with (default: the current one).")
 @click.option("--force", is_flag=True, help="Redo every passage and code, even those up to date.")
+@click.option("--all", "all_documents", is_flag=True, help="Once screening has begun: code every document, not only the included.")
 def code(
-    db_path: str, method: str, model: str | None, batch_size: int, codebook_id: int | None, force: bool
+    db_path: str, method: str, model: str | None, batch_size: int, codebook_id: int | None, force: bool,
+    all_documents: bool,
 ) -> None:
     """Auto-code the project's passages against its codebook (segmenting new documents first).
 
@@ -41,8 +43,12 @@ def code(
         reviewkit code --method rules
     """
     from reviewkit.project.coding import run_tagger
+    from reviewkit.project.scope import documents_in_scope, scope_note
 
     store = project_store(db_path)
+    scope = documents_in_scope(store, all_documents=all_documents)
+    if note := scope_note(store, scope):
+        click.echo(f"Coding {note}.")
     with progress_bar("coding") as update:
         summary = run_tagger(
             store,
@@ -52,6 +58,7 @@ def code(
             batch_size=batch_size,
             progress=update,
             force=force,
+            documents=scope,
         )
     seg = summary.segmented
     if seg.documents:

@@ -22,10 +22,10 @@ FORMATS_HELP = "csv-long, jsonl, csv-wide, qdpx, ris, trends, report"
 @click.option(
     "--figure",
     type=click.Path(dir_okay=False),
-    help="trends/report: also draw the chart (.svg, .png or .pdf).",
+    help="trends: also draw the chart (.svg, .png or .pdf).",
 )
 @click.option(
-    "--codes", help="trends/report: codes or groups to chart, comma-separated (default: every group)."
+    "--codes", help="trends: codes or groups to chart, comma-separated (default: every group)."
 )
 @click.option(
     "--window",
@@ -39,10 +39,11 @@ FORMATS_HELP = "csv-long, jsonl, csv-wide, qdpx, ris, trends, report"
     type=click.Choice(["accepted", "suggested"]),
     default="accepted",
     show_default=True,
-    help="trends/report: chart reviewers' accepted codes, or the tagger's suggestions.",
+    help="trends: chart reviewers' accepted codes, or the tagger's suggestions.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @click.option("--raw", is_flag=True, help="CSV formats: write cells verbatim (no ' before = + - @ formulas).")
+@click.option("--all", "all_documents", is_flag=True, help="Once screening has begun: every document, not only the included.")
 @db_option
 def export_cmd(
     fmt: str,
@@ -55,6 +56,7 @@ def export_cmd(
     source: str,
     force: bool,
     raw: bool,
+    all_documents: bool,
     db_path: str,
 ) -> None:
     """Export the coded dataset as FORMAT to the file OUT.
@@ -62,7 +64,9 @@ def export_cmd(
     Formats: csv-long and jsonl (one row per document × passage × code × coder), csv-wide (one row
     per document, one 0/1 column per code), qdpx (REFI-QDA project for NVivo, ATLAS.ti, MAXQDA,
     QualCoder), ris (codes as keywords, for Zotero/EndNote), trends (CSV; --figure adds a chart),
-    report (Markdown methods report with a trends chart). Files are written whole or not at all.
+    report (a methods section: OUT.md with its figures beside it, or a self-contained OUT.html; see
+    docs/report.md). Once screening has begun only the included documents are exported (--all for
+    every one). Files are written whole or not at all.
 
     Example:
 
@@ -73,6 +77,7 @@ def export_cmd(
         reviewkit export trends trends.csv --figure trends.svg
         reviewkit export trends suggested.csv --source suggested --figure suggested.png
         reviewkit export report methods.md
+        reviewkit export report methods.html
     """
     from reviewkit.project.exports import export
 
@@ -89,6 +94,7 @@ def export_cmd(
         window=window,
         source=source,
         raw=raw,
+        all_documents=all_documents,
     )
     counts = ", ".join(f"{k} {v}" for k, v in result.counts.items() if k not in ("figure",) and v != "")
     click.echo(f"Wrote {result.path} ({result.format}; {result.view}; {counts}).")

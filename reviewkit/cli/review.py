@@ -8,7 +8,7 @@ import io
 import click
 
 from reviewkit.cli.app import cli, db_option, default_coder, project_store
-from reviewkit.cli.output import echo_json, echo_table
+from reviewkit.cli.output import echo_json, echo_table, warn
 
 SCREENS = ("documents", "queue", "codebook", "trends", "disagreements")
 
@@ -58,8 +58,10 @@ def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str
 )
 @click.option("--plot", is_flag=True, help="Draw the shares as a chart in the terminal.")
 @click.option("--coder", help="Only this coder's accepted decisions (default: any coder).")
+@click.option("--all", "all_documents", is_flag=True, help="Once screening has begun: every document, not only the included.")
 def trends(
-    db_path: str, codes: str | None, source: str, window: int, fmt: str, plot: bool, coder: str | None
+    db_path: str, codes: str | None, source: str, window: int, fmt: str, plot: bool, coder: str | None,
+    all_documents: bool,
 ) -> None:
     """Share of documents per publication year that carry each code or group of codes.
 
@@ -73,10 +75,14 @@ def trends(
         reviewkit trends --source suggested --format csv > trends.csv
         reviewkit trends --codes global.value_chain --plot
     """
+    from reviewkit.project.scope import documents_in_scope, scope_note
     from reviewkit.project.trends import trends as compute
 
     store = project_store(db_path)
-    rows = compute(store, codes, source=source, window=window, coder=coder)
+    scope = documents_in_scope(store, all_documents=all_documents)
+    if note := scope_note(store, scope):
+        warn(f"Trends over {note}.")
+    rows = compute(store, codes, source=source, window=window, coder=coder, scope=scope)
     if plot:
         click.echo(_chart(rows, source, window), err=fmt != "table")
     if fmt == "json":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from reviewkit.cli.app import cli, json_option
+from reviewkit.cli.app import cli, db_option, default_coder, json_option, project_store
 from reviewkit.cli.output import echo_json, echo_table, warn
 
 _ROWS = (
@@ -30,7 +30,10 @@ def screen() -> None:
     Example:
 
     \b
-        reviewkit screen simulate labelled.csv
+        reviewkit screen protocol protocol.yaml
+        reviewkit screen next --coder alice
+        reviewkit screen decide 12 exclude --reason "wrong topic" --coder alice
+        reviewkit screen status
         reviewkit screen simulate labelled.csv --seeds 10 --json
     """
 
@@ -97,3 +100,283 @@ def simulate(
         [[label, f.format(model[k]), f.format(rand[k])] for k, label, f in _ROWS],
         title="Simulated screening (means over seeds)",
     )
+
+
+_STAGE = click.option("--stage", type=click.Choice(["title_abstract", "full_text"]), default="title_abstract",
+                      show_default=True, help="Screening stage.")  # fmt: skip
+_CODER = click.option("--coder", default=default_coder, show_default="$REVIEWKIT_CODER or login name",
+                      help="The reviewer.")  # fmt: skip
+
+
+@screen.command(name="protocol")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+def protocol_cmd(file: str, db_path: str) -> None:
+    """Load the screening protocol (criteria text and exclusion reasons) from a YAML file.
+
+    Without a protocol the reasons are: wrong topic, wrong population/setting, wrong study type,
+    not a research article, language, duplicate missed. See docs/protocol-example.yaml.
+
+    Example:
+
+    \b
+        reviewkit screen protocol docs/protocol-example.yaml
+    """
+    from reviewkit.project.screening_protocol import load_protocol
+
+    found = load_protocol(project_store(db_path), file)
+    click.echo(f"Protocol loaded from {file}: {len(found.criteria)} characters of criteria, "
+               f"{len(found.reasons)} exclusion reasons ({', '.join(found.reasons)}).")  # fmt: skip
+
+
+@screen.command()
+@_CODER
+@_STAGE
+@json_option
+@db_option
+def status(coder: str, stage: str, as_json: bool, db_path: str) -> None:
+    """Screening progress: screened / total, included, excluded per reason, maybe, conflicts, stopping aid.
+
+    The stopping aid (records since the last inclusion, the model's estimate of relevant records
+    left, the heuristic) is for --coder's own decisions; it is shown, never enforced.
+
+    Example:
+
+    \b
+        reviewkit screen status --coder alice
+        reviewkit screen status --stage full_text --json
+    """
+    from dataclasses import asdict
+
+    from reviewkit.project.screening import status as screening_status
+
+    st = screening_status(project_store(db_path), coder, stage=stage)
+    if as_json:
+        echo_json(asdict(st))
+        return
+    for line in screening_status_lines(st):
+        click.echo(line)
+
+
+def screening_status_lines(st: object) -> list[str]:
+    """The lines `screen status` prints for a `ScreeningStatus`."""
+    from reviewkit.project.screening import ScreeningStatus
+
+    assert isinstance(st, ScreeningStatus)
+    left = "not yet (needs 10 decisions made while the model was trained)" if st.estimated_relevant_left is None \
+        else f"{st.estimated_relevant_left:.1f}"  # fmt: skip
+    lines = [
+        f"Stage {st.stage}: screened {st.screened} / {st.total}; reviewers: {', '.join(st.reviewers) or 'none'}",
+        f"included: {st.included}",
+        f"excluded: {st.excluded}",
+        *[f"  {reason}: {n}" for reason, n in st.excluded_by_reason],
+        f"maybe: {st.maybe}",
+    ]
+    if st.stage == "full_text":
+        lines.append(f"not retrieved: {st.not_retrieved}")
+    lines += [
+        f"conflicts: {st.conflicts}",
+        f"{st.coder}: records since last inclusion: {st.since_last_inclusion}",
+        f"{st.coder}: estimated relevant records left: {left}",
+        f"heuristic: stop after {st.heuristic_run} exclusions in a row — "
+        + ("reached" if st.heuristic_met else "not reached"),
+    ]
+    return lines
+
+
+@screen.command(name="next")
+@_CODER
+@_STAGE
+@json_option
+@db_option
+def next_cmd(coder: str, stage: str, as_json: bool, db_path: str) -> None:
+    """Print the record the ranker puts first for a reviewer (most likely relevant first).
+
+    The model learns from this reviewer's decisions only (blind to the others); before it can be
+    trained it ranks by similarity to the protocol's criteria and the reviewer's inclusions.
+
+    Example:
+
+    \b
+        reviewkit screen next --coder alice
+        reviewkit screen next --coder alice --json | jq .id
+    """
+    from reviewkit.project.screening import next_record
+
+    found = next_record(project_store(db_path), coder, stage=stage)
+    if found is None:
+        if as_json:
+            echo_json(None)
+        else:
+            click.echo(f"Nothing left to screen for {coder} at {stage}.")
+        return
+    d = found.document
+    if as_json:
+        echo_json({"id": d.id, "key": d.key, "year": d.year, "title": d.title, "title_alt": d.title_alt,
+                   "abstract": d.abstract, "keywords": list(d.keywords), "journal": d.journal,
+                   "score": found.score, "trained": found.trained, "left": found.left})  # fmt: skip
+        return
+    click.echo(f"[{d.id}] {d.key} · {d.year or 'n.d.'} · {d.journal}")
+    click.echo(d.title)
+    if d.title_alt:
+        click.echo(d.title_alt)
+    for text in (d.abstract, d.abstract_alt, "; ".join(d.keywords)):
+        if text:
+            click.echo("\n" + text)
+    how = "model" if found.trained else "cold start"
+    click.echo(f"\nscore {found.score:.3f} ({how}); {found.left} left to screen")
+
+
+@screen.command()
+@click.argument("document")
+@click.argument("decision", type=click.Choice(["include", "exclude", "maybe", "not_retrieved"]))
+@click.option("--reason", default="", help="Exclusion reason (one of the protocol's; required with exclude).")
+@click.option("--note", default="", help="A note on the decision.")
+@_CODER
+@_STAGE
+@db_option
+def decide(
+    document: str, decision: str, reason: str, note: str, coder: str, stage: str, db_path: str
+) -> None:
+    """Record a reviewer's screening decision on a document (by id or key); `screen undo` takes it back.
+
+    Example:
+
+    \b
+        reviewkit screen decide 12 include --coder alice
+        reviewkit screen decide 13 exclude --reason "wrong topic" --coder alice
+        reviewkit screen decide 12 not_retrieved --stage full_text --coder alice
+    """
+    from reviewkit.project.screening import decide as screening_decide
+
+    d = screening_decide(
+        project_store(db_path), _ident(document), decision, coder, reason=reason, note=note, stage=stage
+    )
+    click.echo(f"{coder}: document {d.document_id} {d.decision}" + (f" ({d.reason})" if d.reason else ""))
+
+
+def _ident(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+@screen.command()
+@_CODER
+@db_option
+def undo(coder: str, db_path: str) -> None:
+    """Undo the reviewer's latest decision.
+
+    Example:
+
+    \b
+        reviewkit screen undo --coder alice
+    """
+    from reviewkit.project.screening import undo as screening_undo
+
+    step = screening_undo(project_store(db_path), coder)
+    click.echo(
+        f"{coder}: nothing to undo." if step is None else f"{coder}: undid {len(step.changes)} change(s)."
+    )
+
+
+@screen.command()
+@_STAGE
+@json_option
+@db_option
+def conflicts(stage: str, as_json: bool, db_path: str) -> None:
+    """Documents on which reviewers' screening decisions differ and no lead reviewer has resolved.
+
+    Example:
+
+    \b
+        reviewkit screen conflicts
+        reviewkit screen resolve 12 include --lead carol
+    """
+    from reviewkit.project.screening import conflicts as screening_conflicts
+
+    found = screening_conflicts(project_store(db_path), stage=stage)
+    rows = [[c.document_id, c.key, c.title[:60], "; ".join(f"{d.coder}: {d.decision}" + (f" ({d.reason})" if d.reason
+             else "") for d in c.decisions)] for c in found]  # fmt: skip
+    if as_json:
+        echo_json([dict(zip(("id", "key", "title", "decisions"), r, strict=True)) for r in rows])
+        return
+    echo_table(["id", "key", "title", "decisions"], rows, title=f"{len(found)} conflict(s) at {stage}")
+
+
+@screen.command()
+@click.argument("document")
+@click.argument("decision", type=click.Choice(["include", "exclude", "maybe", "not_retrieved"]))
+@click.option("--lead", required=True, help="The lead reviewer who resolves.")
+@click.option("--reason", default="", help="Exclusion reason (required with exclude).")
+@click.option("--note", default="", help="A note on the resolution.")
+@_STAGE
+@db_option
+def resolve(
+    document: str, decision: str, lead: str, reason: str, note: str, stage: str, db_path: str
+) -> None:
+    """A lead reviewer's final decision on a conflict (stored under the coder "consensus"; audited).
+
+    Example:
+
+    \b
+        reviewkit screen resolve 12 include --lead carol
+        reviewkit screen resolve 13 exclude --reason "wrong study type" --lead carol
+    """
+    from reviewkit.project.screening import resolve as screening_resolve
+
+    d = screening_resolve(
+        project_store(db_path), _ident(document), decision, lead, reason=reason, note=note, stage=stage
+    )
+    click.echo(f"document {d.document_id}: {d.decision} ({d.note})")
+
+
+@screen.command(name="export")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--coder", default=None, help="One reviewer's decisions (default: the final decisions).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_STAGE
+@db_option
+def export_cmd(out: str, coder: str | None, force: bool, stage: str, db_path: str) -> None:
+    """Export every record with its screening decision: OUT.csv (ASReview's label_included) or OUT.ris.
+
+    The RIS notes carry ASReview_relevant/irrelevant and Rayyan's RAYYAN-INCLUSION with the
+    exclusion reason, as ASReview and Rayyan users exchange them.
+
+    Example:
+
+    \b
+        reviewkit screen export screened.csv
+        reviewkit screen export screened.ris --coder alice
+    """
+    from reviewkit.project.screening_io import export_decisions
+
+    n = export_decisions(project_store(db_path), out, coder=coder, stage=stage, force=force)
+    click.echo(f"Wrote {n} records to {out}")
+
+
+@screen.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--reviewer", required=True, help="Whose decisions the file holds.")
+@click.option("--format", "fmt", default=None, help="Force the file format (csv, ris, ...); default: detect.")
+@_STAGE
+@db_option
+def import_cmd(file: str, reviewer: str, fmt: str | None, stage: str, db_path: str) -> None:
+    """Import screening decisions from ASReview (label_included CSV/RIS) or Rayyan (RIS inclusion notes).
+
+    Records are matched to documents by DOI, then by normalised title and year; unmatched and
+    unlabelled records are listed, never guessed.
+
+    Example:
+
+    \b
+        reviewkit screen import asreview-export.csv --reviewer alice
+        reviewkit screen import rayyan.ris --reviewer bob
+    """
+    from reviewkit.project.screening_io import import_decisions
+
+    r = import_decisions(project_store(db_path), file, reviewer, fmt=fmt, stage=stage)
+    click.echo(f"{r.path} [{r.format}]: {r.records} records; {reviewer}: {r.included} included, {r.excluded} excluded, {r.maybe} maybe; "
+               f"{len(r.unmatched)} unmatched, {len(r.unlabelled)} unlabelled")  # fmt: skip
+    for where in r.unmatched:
+        warn(f"unmatched: {where}")
+    for where in r.unlabelled:
+        warn(f"unlabelled: {where}")

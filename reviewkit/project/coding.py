@@ -241,6 +241,7 @@ def run_tagger(
     embedder: Embedder | None = None,
     force: bool = False,
     docs_per_batch: int = 200,
+    documents: set[int] | None = None,
 ) -> TagRunSummary:
     """Code the project's passages against a codebook (segmenting new documents first).
 
@@ -255,6 +256,7 @@ def run_tagger(
         embedder: use this embedder instead of loading `model` (tests pass the session's model).
         force: redo every (document, code) pair even when up to date.
         docs_per_batch: documents per transaction (bounds memory).
+        documents: code only these documents (`reviewkit.project.scope.documents_in_scope`); None: all.
 
     Returns:
         What the run did (`TagRunSummary.up_to_date` when nothing needed coding).
@@ -323,7 +325,9 @@ def run_tagger(
         if not todo_list:
             break
         after = todo_list[-1][0]
-        todo = dict(todo_list)
+        todo = {d: c for d, c in todo_list if documents is None or d in documents}
+        if not todo:
+            continue
         passages = store.passages.of_documents(todo)
         codes = sorted(set().union(*todo.values()), key=tagger.code_ids.index)
         texts = [p.text for p in passages]

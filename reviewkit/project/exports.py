@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,9 +33,10 @@ from reviewkit.exporters.base import (
     check_writable,
 )
 from reviewkit.exporters.trends_figure import FIGURE_SUFFIXES
-from reviewkit.project.agreement import Selection, agreement, select
+from reviewkit.project.agreement import Selection, select
 from reviewkit.project.codebooks import resolve_codebook
 from reviewkit.project.review import CONSENSUS
+from reviewkit.project.scope import documents_in_scope, scope_note
 from reviewkit.records import Document
 from reviewkit.registry import exporters
 
@@ -71,7 +72,7 @@ class _View:
 
 def formats() -> list[str]:
     """The registered export formats (short names, e.g. ``csv-long``)."""
-    return sorted({name.rsplit(".v", 1)[0] for name in exporters.names()})
+    return sorted({name.rsplit(".v", 1)[0] for name in exporters.names()} | {"report"})
 
 
 def consensus_rows(
@@ -121,6 +122,7 @@ def export(
     project: str | None = None,
     source: str = "accepted",
     raw: bool = False,
+    all_documents: bool = False,
 ) -> ExportResult:
     """Export the coded dataset in `fmt` to `out`.
 
@@ -139,6 +141,8 @@ def export(
         project: the project name written into qdpx and the report (default: the database file's stem).
         raw: CSV formats: write cells verbatim; by default a text cell starting with = + - @ tab or CR
             gets a leading ' so that spreadsheets do not run it as a formula.
+        all_documents: once screening has begun, export every document, not only the included
+            (`reviewkit.project.scope`); the result's warnings name the scope either way.
 
     Returns:
         What was written.
@@ -148,6 +152,8 @@ def export(
         NotFoundError: unknown coder (lists the coders) or code, no codebook.
         ExportError: OUT (or the figure) exists without --force, or cannot be written.
     """
+    if fmt == "report":
+        return _methods_report(store, out, force=force, project=project, all_documents=all_documents)
     exporter = exporters.get(fmt)()
     if source not in ("accepted", "suggested"):
         raise ReviewkitError(f"Unknown source {source!r}. Use one of: accepted, suggested.")
@@ -155,13 +161,12 @@ def export(
         raise ReviewkitError(f"Unknown status {status!r}. Use one of: {', '.join(STATUSES)}.")
     out_path = Path(out)
     fig = Path(figure) if figure is not None else None
-    if fig is None and exporter.name == "report":
-        fig = out_path.with_name(out_path.stem + "-trends.svg")
     if fig is not None and fig.suffix.lower() not in FIGURE_SUFFIXES:
         raise ExportError(f"Cannot draw {fig.name}: use a .svg, .png or .pdf file name for --figure.")
     check_writable(out_path, force)
     sel = select(store, None, None)
     view = _resolve_view(store, sel, coder, merged=getattr(exporter, "merged_view", False))
+    scope = documents_in_scope(store, all_documents=all_documents)
     data = _export_data(
         store,
         sel,
@@ -173,6 +178,7 @@ def export(
         project,
         screened=getattr(exporter, "screened_only", False),
         source=source,
+        scope=scope,
     )
     data.raw = raw
     for extra in exporter.extra_outputs(data, out_path):
@@ -180,6 +186,8 @@ def export(
     with atomic_path(out_path, force=force) as tmp:
         counts = exporter.write(data, tmp)
     warnings = list(view.warnings)
+    if note := scope_note(store, scope):
+        warnings.insert(0, f"exported {note}.")
     if view.unresolved:
         warnings.append(
             f"{view.unresolved} passage × code decision(s) on which the coders disagree were left out; "
@@ -187,6 +195,18 @@ def export(
         )
     files = [str(out_path)] + [str(p) for p in exporter.extra_outputs(data, out_path) if p.exists()]
     return ExportResult(exporter.name, str(out_path), view.name, counts, tuple(files), tuple(warnings))
+
+
+def _methods_report(
+    store: Store, out: str | Path, *, force: bool, project: str | None, all_documents: bool
+) -> ExportResult:
+    from reviewkit.project.report import write_report
+
+    facts, files = write_report(store, out, force=force, project=project, all_documents=all_documents)
+    scope = documents_in_scope(store, all_documents=all_documents)
+    warnings = [f"reported {note}."] if (note := scope_note(store, scope)) else []
+    counts = {"documents": facts.documents, "reviewed": facts.review.documents_reviewed}
+    return ExportResult("report", str(files[0]), "any", counts, tuple(str(f) for f in files), tuple(warnings))
 
 
 def _resolve_view(store: Store, sel: Selection, coder: str | None, *, merged: bool) -> _View:
@@ -232,6 +252,7 @@ def _export_data(
     project: str | None,
     screened: bool = False,
     source: str = "accepted",
+    scope: set[int] | None = None,
 ) -> ExportData:
     book = sel.codebook
     parents = {c.parent for c in book.codes if c.parent}
@@ -250,11 +271,11 @@ def _export_data(
     wanted = None if status == "all" else status
 
     def codings() -> Iterator[CodingRow]:
-        return _codings(store, sel, view, wanted)
+        return (r for r in _codings(store, sel, view, wanted) if scope is None or r.document_id in scope)
 
     def documents() -> Iterator[Document]:
         skip = store.screening.excluded() if screened else set()
-        return (d for d in store.documents.iter() if d.id not in skip)
+        return (d for d in store.documents.iter() if d.id not in skip and (scope is None or d.id in scope))
 
     def trends() -> list[TrendPoint]:
         if source == "suggested":
@@ -264,10 +285,10 @@ def _export_data(
                 store, codes, source="suggested", window=window, codebook_id=sel.codebook_id
             )
             return [TrendPoint(t.year, t.code, t.documents, t.coded, t.share) for t in rows]
-        return _trends(store, sel, list(_codings(store, sel, view, "accepted")), codes, window)
+        return _trends(store, sel, list(codings_accepted()), codes, window, scope)
 
-    def report() -> dict[str, Any]:
-        return _report_info(store, sel, list(_codings(store, sel, view, "accepted")))
+    def codings_accepted() -> Iterator[CodingRow]:
+        return (r for r in _codings(store, sel, view, "accepted") if scope is None or r.document_id in scope)
 
     full = resolve_codebook(store, name=sel.codebook_name)
     return ExportData(
@@ -282,7 +303,6 @@ def _export_data(
         status=status,
         trends=trends,
         trends_source=source,
-        report=report,
         figure=figure,
         generator=f"reviewkit {_version()}",
         codebook=full[1]
@@ -298,13 +318,13 @@ def _version() -> str:
 
 
 def _trends(
-    store: Store, sel: Selection, rows: list[CodingRow], codes: str | None, window: int
+    store: Store, sel: Selection, rows: list[CodingRow], codes: str | None, window: int, scope: set[int] | None = None
 ) -> list[TrendPoint]:
     if window < 1:
         raise ReviewkitError(f"--window must be 1 or more (got {window}).")
     leaves = [c.id for c in sel.codebook.leaves()]
     selection = resolve_codes(codes, leaves)
-    years = store.documents.years()
+    years = {d: y for d, y in store.documents.years().items() if scope is None or d in scope}
     per_year: dict[int, int] = defaultdict(int)
     for y in years.values():
         if y is not None:
@@ -324,26 +344,3 @@ def _trends(
     return [
         TrendPoint(t.year, t.code, t.documents, t.coded, t.share) for t in trend_rows(per_year, coded, window)
     ]
-
-
-def _report_info(store: Store, sel: Selection, rows: list[CodingRow]) -> dict[str, Any]:
-    corpus = asdict(store.imports.totals())
-    years = sorted({int(y) for y in store.documents.years().values() if y is not None})
-    passages: dict[str, set[int]] = defaultdict(set)
-    docs: dict[str, set[int]] = defaultdict(set)
-    for r in rows:
-        passages[r.code_id].add(r.passage_id)
-        docs[r.code_id].add(r.document_id)
-    labels = {c.id: c.label_for("en") for c in sel.codebook.codes}
-    leaves = [c.id for c in sel.codebook.leaves()]
-    ordered = leaves + sorted(set(passages) - set(leaves))
-    counts = [
-        {"code": c, "label": labels.get(c, c), "passages": len(passages[c]), "documents": len(docs[c])}
-        for c in ordered
-    ]
-    info: dict[str, Any] = {"corpus": corpus, "years": years, "counts": counts, "agreement": None}
-    try:
-        info["agreement"] = agreement(store).to_dict()
-    except ReviewkitError as exc:
-        info["agreement_note"] = str(exc)
-    return info

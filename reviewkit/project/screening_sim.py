@@ -78,6 +78,10 @@ def _label(record: Record) -> bool | None | str:
     return None
 
 
+record_label = _label
+"""A record's inclusion label: True/False, None when it has none, or the unreadable value as a string."""
+
+
 def read_labelled(path: str | Path, *, format: str | None = None) -> LabelledSet:
     """Read a labelled file (see the module docstring).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from reviewkit.analysis.trends import TrendRow, resolve_codes, trend_rows
@@ -36,6 +37,7 @@ def trends(
     window: int = 1,
     coder: str | None = None,
     codebook_id: int | None = None,
+    scope: set[int] | None = None,
 ) -> list[TrendRow]:
     """Per publication year, the share of documents carrying each selected code or group.
 
@@ -50,6 +52,7 @@ def trends(
             ``year-2 .. year`` and share is their ratio (see `reviewkit.analysis.trends.trend_rows`).
         coder: restrict accepted decisions to one coder.
         codebook_id: codebook version (default: the current one).
+        scope: count only these documents (`reviewkit.project.scope.documents_in_scope`); None: all.
 
     Returns:
         One `TrendRow` per year (that has documents) and per code/group, ordered by year, then code.
@@ -67,6 +70,8 @@ def trends(
         raise NotFoundError("The project has no codebook yet. Load one with `reviewkit codebook load FILE`.")
     _groups, leaves = code_choices(store, cb)
     selection = resolve_codes(codes, leaves)
+    if scope is not None:
+        return trend_rows(*_scoped_counts(store, cb, selection, source, coder, scope), window)
     documents = store.documents.count_by_year()
     coded = {
         label: store.suggestions.documents_per_year(ids, codebook_id=cb)
@@ -75,3 +80,28 @@ def trends(
         for label, ids in selection.items()
     }
     return trend_rows(documents, coded, window)
+
+
+def _scoped_counts(
+    store: Store, cb: int, selection: dict[str, list[str]], source: str, coder: str | None, scope: set[int]
+) -> tuple[dict[int, int], dict[str, dict[int, int]]]:
+    """Documents per year and coded documents per year and label, over the documents in `scope` only."""
+    years = {d: int(y) for d, y in store.documents.years().items() if y is not None and d in scope}
+    documents = Counter(years.values())
+    if source == "suggested":
+        pairs = {(d, c) for _p, d, c in store.suggestions.suggested(cb)}
+    else:
+        name = store.codebooks.get(cb).name
+        pairs = {
+            (r.document_id, r.code_id)
+            for r in store.codings.rows(name, cb, coders=[coder] if coder else None, status="accepted")
+        }
+    codes_of: dict[int, set[str]] = {}
+    for d, c in pairs:
+        if d in years:
+            codes_of.setdefault(d, set()).add(c)
+    coded = {
+        label: dict(Counter(years[d] for d, have in codes_of.items() if have & set(ids)))
+        for label, ids in selection.items()
+    }
+    return dict(documents), coded

@@ -54,6 +54,14 @@ class Imports(Part):
             passages=int(self.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]),
         )
 
+    def duplicate_counts(self) -> tuple[int, int]:
+        """Duplicate records removed: (automatically at import, by a person with ``dedupe --merge``)."""
+        row = self.db.execute(
+            "SELECT COALESCE(SUM(match_reason != 'merged by hand'), 0), COALESCE(SUM(match_reason = 'merged by hand'), 0) "
+            "FROM document_sources WHERE duplicate_of_existing = 1"
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
     def corpus_stats(self) -> CorpusStats:
         """Counts of the corpus for `reviewkit stats` and the methods report."""
         q = self.db.execute
