@@ -115,7 +115,7 @@ def evaluate(
         reviewkit evaluate gold.jsonl --method rules --json
         reviewkit evaluate gold.jsonl --learn-split 0.5 --seeds 3 --order active --json
     """
-    from reviewkit.project.coding import evaluate_gold
+    from reviewkit.project.evaluation import evaluate_gold
 
     report = evaluate_gold(
         gold, codebook_path, method=method, model=model, learn_split=learn_split, seeds=seeds, order=order
