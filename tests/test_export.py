@@ -210,14 +210,28 @@ def test_ris_is_readable_by_rispy_with_codes_in_keywords(project: Any, tmp_path:
     assert "keywords" not in by["doc-b"]
 
 
+def _all_done(store: Any, ids: dict[str, list[int]], coders: tuple[str, ...] = ("alice", "bob")) -> None:
+    for coder in coders:
+        for ps in ids.values():
+            for p in ps:
+                store.reviews.mark(p, coder, "mini")
+
+
 def test_trends_csv_and_figure(project: Any, tmp_path: Path) -> None:
-    store, _cb, _ids = project
+    store, _cb, ids = project
+    _all_done(store, ids)
     out, fig = tmp_path / "trends.csv", tmp_path / "trends.png"
     res = export(store, "trends", out, figure=fig)
     rows = _rows(out)
-    assert list(rows[0]) == ["year", "code", "documents", "coded", "share"]
-    got = {(r["year"], r["code"]): (int(r["documents"]), int(r["coded"]), float(r["share"])) for r in rows}
-    assert got[("2001", "up")] == (2, 1, 0.5) and got[("2005", "up")] == (1, 1, 1.0)
+    assert list(rows[0]) == ["year", "code", "documents", "published", "coded", "share"]
+    got = {
+        (r["year"], r["code"]): (int(r["documents"]), int(r["published"]), int(r["coded"]), float(r["share"]))
+        for r in rows
+    }
+    # default with two coders: consensus. doc-b (2001, reg.x bob only) and doc-c (2003, up.a
+    # alice only) are unresolved, so not reviewed: shares divide by the reviewed documents only.
+    assert got[("2001", "up")] == (1, 2, 1, 1.0) and got[("2005", "up")] == (1, 1, 1, 1.0)
+    assert got[("2003", "up")] == (0, 1, 0, 0.0)
     assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and res.files == (str(out), str(fig))
     svg = tmp_path / "t.svg"
     export(store, "trends", tmp_path / "t.csv", figure=svg, codes="up.a,reg")
@@ -230,7 +244,8 @@ def test_trends_csv_and_figure(project: Any, tmp_path: Path) -> None:
 def test_trends_export_equals_the_trends_service(project: Any, tmp_path: Path) -> None:
     from reviewkit.project.trends import trends
 
-    store, _cb, _ids = project
+    store, _cb, ids = project
+    _all_done(store, ids, ("alice",))
     out = tmp_path / "alice.csv"
     export(store, "trends", out, coder="alice")
     expected = [(str(t.year), t.code, str(t.documents), str(t.coded)) for t in trends(store, coder="alice")]

@@ -36,10 +36,10 @@ FORMATS_HELP = "csv-long, jsonl, csv-wide, qdpx, ris, trends, report"
 )
 @click.option(
     "--source",
-    type=click.Choice(["accepted", "suggested"]),
-    default="accepted",
-    show_default=True,
-    help="trends/report: chart reviewers' accepted codes, or the tagger's suggestions.",
+    metavar="SOURCE",
+    help="trends/report: whose codes count: coder:NAME, consensus, any or suggested (default: --coder's, "
+    "else consensus with two or more coders, else the single coder, as in `reviewkit trends`). "
+    "Deprecated: 'accepted' (the same as leaving it out).",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @db_option
@@ -51,7 +51,7 @@ def export_cmd(
     figure: str | None,
     codes: str | None,
     window: int,
-    source: str,
+    source: str | None,
     force: bool,
     db_path: str,
 ) -> None:
@@ -60,7 +60,8 @@ def export_cmd(
     Formats: csv-long and jsonl (one row per document × passage × code × coder), csv-wide (one row
     per document, one 0/1 column per code), qdpx (REFI-QDA project for NVivo, ATLAS.ti, MAXQDA,
     QualCoder), ris (codes as keywords, for Zotero/EndNote), trends (CSV; --figure adds a chart),
-    report (Markdown methods report with a trends chart). Files are written whole or not at all.
+    report (Markdown methods report with a trends chart). Trends are shares of the documents reviewed
+    under the source, with the reviewed and published counts in each row. Files are written whole or not at all.
 
     Example:
 
@@ -75,6 +76,8 @@ def export_cmd(
     from reviewkit.project.exports import export
 
     store = project_store(db_path)
+    if source == "accepted":
+        warn("Warning: --source accepted is deprecated; use coder:NAME, consensus or any.")
     result = export(
         store,
         fmt,

@@ -47,6 +47,8 @@ class TrendPoint:
     documents: int
     coded: int
     share: float
+    published: int | None = None
+    """All documents of the year when `documents` counts only the reviewed ones (None: not known)."""
 
 
 @dataclass

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import reviewkit.exporters  # noqa: F401  (registers the built-in exporters)
-from reviewkit.analysis.trends import resolve_codes, trend_rows
 from reviewkit.errors import ExportError, NotFoundError, ReviewkitError
 from reviewkit.exporters.base import (
     CodeInfo,
@@ -119,7 +118,7 @@ def export(
     codes: str | None = None,
     window: int = 1,
     project: str | None = None,
-    source: str = "accepted",
+    source: str | None = None,
 ) -> ExportResult:
     """Export the coded dataset in `fmt` to `out`.
 
@@ -133,8 +132,9 @@ def export(
         figure: trends / report: the chart (.svg, .png, .pdf); report default ``<OUT stem>-trends.svg``.
         codes: trends / report: codes or groups for the trends (default: every group).
         window: trends: trailing window in years.
-        source: trends / report: ``accepted`` (the view's accepted codings) or ``suggested``
-            (the tagger's suggestions at or above their threshold).
+        source: trends: ``coder:NAME``, ``consensus``, ``any`` or ``suggested`` (the rule of
+            `reviewkit.project.trends.trends`); None: the coder given, else the project default
+            (`reviewkit.project.state.default_source`); ``accepted`` is deprecated (mapped the same way).
         project: the project name written into qdpx and the report (default: the database file's stem).
 
     Returns:
@@ -146,8 +146,6 @@ def export(
         ExportError: OUT (or the figure) exists without --force, or cannot be written.
     """
     exporter = exporters.get(fmt)()
-    if source not in ("accepted", "suggested"):
-        raise ReviewkitError(f"Unknown source {source!r}. Use one of: accepted, suggested.")
     if status not in STATUSES:
         raise ReviewkitError(f"Unknown status {status!r}. Use one of: {', '.join(STATUSES)}.")
     out_path = Path(out)
@@ -158,6 +156,8 @@ def export(
         raise ExportError(f"Cannot draw {fig.name}: use a .svg, .png or .pdf file name for --figure.")
     check_writable(out_path, force)
     sel = select(store, None, None)
+    if exporter.name in ("trends", "report"):
+        source = trends_source(store, source, coder)
     view = _resolve_view(store, sel, coder, merged=getattr(exporter, "merged_view", False))
     data = _export_data(
         store,
@@ -227,7 +227,7 @@ def _export_data(
     window: int,
     project: str | None,
     screened: bool = False,
-    source: str = "accepted",
+    source: str | None = None,
 ) -> ExportData:
     book = sel.codebook
     parents = {c.parent for c in book.codes if c.parent}
@@ -253,14 +253,10 @@ def _export_data(
         return (d for d in store.documents.iter() if d.id not in skip)
 
     def trends() -> list[TrendPoint]:
-        if source == "suggested":
-            from reviewkit.project.trends import trends as suggested_trends
+        from reviewkit.project.trends import trends as compute
 
-            rows = suggested_trends(
-                store, codes, source="suggested", window=window, codebook_id=sel.codebook_id
-            )
-            return [TrendPoint(t.year, t.code, t.documents, t.coded, t.share) for t in rows]
-        return _trends(store, sel, list(_codings(store, sel, view, "accepted")), codes, window)
+        rows = compute(store, codes, source=source, window=window, codebook_id=sel.codebook_id)
+        return [TrendPoint(t.year, t.code, t.documents, t.coded, t.share, t.published) for t in rows]
 
     def report() -> dict[str, Any]:
         return _report_info(store, sel, list(_codings(store, sel, view, "accepted")))
@@ -277,7 +273,7 @@ def _export_data(
         view=view.name,
         status=status,
         trends=trends,
-        trends_source=source,
+        trends_source="suggested" if source == "suggested" else "accepted",
         report=report,
         figure=figure,
         generator=f"reviewkit {_version()}",
@@ -287,39 +283,24 @@ def _export_data(
     )
 
 
+def trends_source(store: Store, source: str | None, coder: str | None) -> str:
+    """The trends source of an export: the given one; else ``--coder`` (a name or consensus); else the default.
+
+    The default is the one `reviewkit trends` uses (`reviewkit.project.state.default_source`).
+    """
+    from reviewkit.project.state import default_source, resolve_source
+
+    if source not in (None, "", "accepted"):
+        return resolve_source(store, source)
+    if coder == CONSENSUS:
+        return CONSENSUS
+    return f"coder:{coder}" if coder else default_source(store)
+
+
 def _version() -> str:
     from reviewkit._version import __version__
 
     return __version__
-
-
-def _trends(
-    store: Store, sel: Selection, rows: list[CodingRow], codes: str | None, window: int
-) -> list[TrendPoint]:
-    if window < 1:
-        raise ReviewkitError(f"--window must be 1 or more (got {window}).")
-    leaves = [c.id for c in sel.codebook.leaves()]
-    selection = resolve_codes(codes, leaves)
-    years = store.documents.years()
-    per_year: dict[int, int] = defaultdict(int)
-    for y in years.values():
-        if y is not None:
-            per_year[int(y)] += 1
-    doc_codes: dict[int, set[str]] = defaultdict(set)
-    for r in rows:
-        doc_codes[r.document_id].add(r.code_id)
-    coded: dict[str, dict[int, int]] = {}
-    for label, ids in selection.items():
-        members = set(ids)
-        counts: dict[int, int] = defaultdict(int)
-        for doc, have in doc_codes.items():
-            year = years.get(doc)
-            if year is not None and have & members:
-                counts[int(year)] += 1
-        coded[label] = counts
-    return [
-        TrendPoint(t.year, t.code, t.documents, t.coded, t.share) for t in trend_rows(per_year, coded, window)
-    ]
 
 
 def _report_info(store: Store, sel: Selection, rows: list[CodingRow]) -> dict[str, Any]:
