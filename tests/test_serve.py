@@ -58,7 +58,7 @@ def test_accept_in_the_browser_lands_in_the_project_with_its_audit_row(
         assert codings(db) == []
         mark = len(browser.raw())
         browser.press("\n")  # open the first document (2003, Storper)
-        browser.wait_drawn("a accept", timeout=10, since=mark)
+        browser.wait_drawn("decide→next", timeout=10, since=mark)  # the review footer (a/r, then the next code)
         browser.wait_drawn("regionalism.collective_learning", timeout=10, since=mark)
         browser.press("a")
         rows = wait_for(lambda: codings(db), timeout=10, what="the decision in the project file")

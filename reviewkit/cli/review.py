@@ -27,12 +27,20 @@ SCREENS = ("documents", "queue", "codebook", "trends", "disagreements")
     show_default=True,
     help="Screen to open first.",
 )
-def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str) -> None:
+@click.option(
+    "--no-advance",
+    "no_advance",
+    is_flag=True,
+    help="After a/r stay on the code just decided (default: move to the passage's next code; t toggles).",
+)
+def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str, no_advance: bool) -> None:
     """Review the suggested codes by keyboard in a terminal app (every decision is saved at once).
 
     Keys: 1-5 switch screens (documents, queue, codebook, trends, disagreements), Enter opens a
-    document, j/k move between passages, a/r accept/reject, A accepts all, c adds a code, u undoes,
-    ctrl+r redoes, q quits.
+    document, j/k move between passages, a/r accept/reject (then move to the next code, unless
+    --no-advance or t), d marks the passage done (reviewed, no further codes), D the whole
+    document, A accepts all, c adds a code, u undoes, ctrl+r redoes, q quits. With --blind nothing
+    another coder decided is shown (no Disagreements screen, own counts and trends only).
 
     Example:
 
@@ -43,7 +51,7 @@ def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str
     from reviewkit.tui.app import make_app
 
     store = project_store(db_path)
-    make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen).run()
+    make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen, advance=not no_advance).run()
 
 
 SOURCE_HELP = (

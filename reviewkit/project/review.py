@@ -11,6 +11,7 @@ from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.errors import NotFoundError
+from reviewkit.project.state import passages_done
 from reviewkit.records import (
     CodebookVersion,
     CodeRecord,
@@ -69,6 +70,13 @@ class PassageView:
     text: str
     lang: str
     items: list[SuggestionView] = dataclass_field(default_factory=list)
+    done: bool = False
+    """The coder marked the passage done ("reviewed, no further codes")."""
+
+    @property
+    def undecided(self) -> int:
+        """Suggestions at or above threshold the coder has not decided yet."""
+        return sum(1 for it in self.items if it.suggested and it.mine is None)
 
 
 @dataclass
@@ -301,8 +309,9 @@ def document_view(
         abstract_alt=doc.abstract_alt,
     )
     by_passage: dict[int, PassageView] = {}
+    done = passages_done(store, document_id, coder, cb)
     for p in store.passages.of_document(document_id):
-        pv = PassageView(int(p.id or 0), p.field, p.seq, p.start, p.end, p.text, p.lang)
+        pv = PassageView(int(p.id or 0), p.field, p.seq, p.start, p.end, p.text, p.lang, done=p.id in done)
         by_passage[pv.id] = pv
         view.passages.append(pv)
     items: dict[tuple[int, str], SuggestionView] = {}
@@ -382,9 +391,9 @@ def codebook_codes(store: Store, codebook_id: int | None) -> list[CodeRecord]:
     return store.codebooks.codes(codebook_id) if codebook_id is not None else []
 
 
-def codebook_counts(store: Store, codebook_id: int | None) -> dict[str, dict[str, int]]:
-    """Per code: suggested, accepted and rejected counts (empty without a version)."""
-    return store.codebooks.counts(codebook_id) if codebook_id is not None else {}
+def codebook_counts(store: Store, codebook_id: int | None, coder: str | None = None) -> dict[str, dict[str, int]]:
+    """Per code: suggested, accepted and rejected counts (only `coder`'s decisions when given; blind mode)."""
+    return store.codebooks.counts(codebook_id, coder) if codebook_id is not None else {}
 
 
 def codebook_version(store: Store, codebook_id: int | None) -> CodebookVersion | None:

@@ -200,6 +200,15 @@ class DocumentStatus:
     """Suggestions whose score reaches the threshold."""
     pending: int
     """Of those, how many the coder has not decided yet."""
+    passages: int = 0
+    """The document's passages."""
+    done: int = 0
+    """Of those, how many the coder marked done (all of them: the coder reviewed the document)."""
+
+    @property
+    def reviewed(self) -> bool:
+        """The coder marked every passage done (the document is reviewed by them)."""
+        return self.passages > 0 and self.done >= self.passages
 
 
 @dataclass(frozen=True)

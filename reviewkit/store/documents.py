@@ -309,16 +309,23 @@ class Documents(Part):
             "(SELECT COUNT(*) FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
             f" AND s.codebook_id = ? AND {_SUGGESTED} WHERE p.document_id = d.id AND NOT EXISTS "
             " (SELECT 1 FROM codings c WHERE c.passage_id = s.passage_id AND c.codebook_id = s.codebook_id "
-            "  AND c.code_id = s.code_id AND c.coder = ?)) AS pending "
+            "  AND c.code_id = s.code_id AND c.coder = ?)) AS pending, "
+            "(SELECT COUNT(*) FROM passages p WHERE p.document_id = d.id) AS passages, "
+            "(SELECT COUNT(*) FROM passages p CROSS JOIN passage_reviews r ON r.passage_id = p.id "
+            " AND r.coder = ? AND r.codebook = (SELECT name FROM codebooks WHERE id = ?) "
+            " WHERE p.document_id = d.id) AS done "
             f"FROM documents d{where} ORDER BY d.year, d.id LIMIT ? OFFSET ?"
         )
         out = []
-        for id_, year, authors, title, title_alt, suggested, pending in self.db.execute(
-            sql, [codebook_id, codebook_id, coder, *args, limit, offset]
+        for id_, year, authors, title, title_alt, suggested, pending, passages, done in self.db.execute(
+            sql, [codebook_id, codebook_id, coder, coder, codebook_id, *args, limit, offset]
         ):
             names = json_list(authors)
             out.append(
-                DocumentStatus(int(id_), year, str(names[0]) if names else "", title or title_alt or "", int(suggested), int(pending))
+                DocumentStatus(
+                    int(id_), year, str(names[0]) if names else "", title or title_alt or "",
+                    int(suggested), int(pending), int(passages), int(done),
+                )  # fmt: skip
             )
         return out
 

@@ -59,6 +59,8 @@ class ReviewSession:
     """Hide other coders' decisions."""
     hide_scores: bool = False
     """Hide the tagger's scores (with --blind: judge the text, not the number)."""
+    advance: bool = True
+    """After a/r, focus the passage's next code (False: stay on the code just decided)."""
     lock: threading.RLock = field(default_factory=threading.RLock)
     _reader: Store | None = None
 

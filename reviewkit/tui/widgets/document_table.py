@@ -20,10 +20,14 @@ TITLE_WIDTH = 72
 
 
 def status_cell(row: DocumentStatus) -> str:
-    """The status column: undecided suggestions left, done, or none suggested."""
+    """The status column: reviewed (every passage marked done), undecided suggestions left, all decided, none."""
+    if row.reviewed:
+        return "✓reviewed"
     if row.pending:
         return f"{row.pending} to do"
-    return "✓ done" if row.suggested else "–"
+    if row.done:
+        return f"{row.done}/{row.passages} done"
+    return "decided" if row.suggested else "–"
 
 
 class DocumentTable(DataTable[str]):
