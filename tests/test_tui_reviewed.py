@@ -44,7 +44,9 @@ def store(project: tuple[Path, dict[str, Any]]) -> Iterator[Store]:
 
 
 def done_marks(store: Store, coder: str) -> set[int]:
-    return {int(r[0]) for r in store.db.execute("SELECT passage_id FROM passage_reviews WHERE coder = ?", [coder])}
+    return {
+        int(r[0]) for r in store.db.execute("SELECT passage_id FROM passage_reviews WHERE coder = ?", [coder])
+    }
 
 
 def decisions(store: Store, coder: str) -> dict[tuple[int, str], str]:
@@ -60,7 +62,9 @@ async def open_first_document(pilot: Any) -> ReviewScreen:
     return pilot.app.screen
 
 
-async def test_d_marks_the_passage_done_and_u_undoes(store: Store, project: tuple[Path, dict[str, Any]]) -> None:
+async def test_d_marks_the_passage_done_and_u_undoes(
+    store: Store, project: tuple[Path, dict[str, Any]]
+) -> None:
     first, second = project[1]["passages"][1][:2]
     app = make_app(store, "alice", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -113,7 +117,9 @@ async def test_passage_list_marks_passages_that_need_a_decision(
     cb = project[1]["codebook_id"]
     last = svc.document_view(store, 1, "alice", codebook_id=cb).passages[-1]
     for it in last.items:  # decide every suggestion of the last passage
-        svc.decide(store, last.id, it.code_id, "alice", "rejected", codebook_id=cb, suggestion_id=it.suggestion_id)
+        svc.decide(
+            store, last.id, it.code_id, "alice", "rejected", codebook_id=cb, suggestion_id=it.suggestion_id
+        )
     view = svc.document_view(store, 1, "alice", codebook_id=cb)
     pending = [i for i, p in enumerate(view.passages) if p.undecided]
     quiet = [i for i, p in enumerate(view.passages) if not p.undecided]
@@ -132,7 +138,9 @@ def _passage_with_two_codes(store: Store, cb: int) -> tuple[int, list[str]]:
 
 
 @pytest.mark.parametrize("advance", [True, False])
-async def test_a_then_a_advances_or_stays(store: Store, project: tuple[Path, dict[str, Any]], advance: bool) -> None:
+async def test_a_then_a_advances_or_stays(
+    store: Store, project: tuple[Path, dict[str, Any]], advance: bool
+) -> None:
     cb = project[1]["codebook_id"]
     index, codes = _passage_with_two_codes(store, cb)
     pid = project[1]["passages"][1][index]

@@ -27,6 +27,7 @@ from reviewkit.exporters.base import (
     CodeInfo,
     CodingRow,
     ExportData,
+    ReviewFacts,
     TrendPoint,
     atomic_path,
     check_writable,
@@ -252,6 +253,12 @@ def _export_data(
         skip = store.screening.excluded() if screened else set()
         return (d for d in store.documents.iter() if d.id not in skip)
 
+    def review() -> ReviewFacts:
+        facts, unresolved = review_facts(store, sel.codebook_id, view_source(view))
+        if facts.source == CONSENSUS:
+            view.unresolved = max(view.unresolved, unresolved)
+        return facts
+
     def trends() -> list[TrendPoint]:
         from reviewkit.project.trends import trends as compute
 
@@ -276,6 +283,7 @@ def _export_data(
         trends_source="suggested" if source == "suggested" else "accepted",
         report=report,
         figure=figure,
+        review=review,
         generator=f"reviewkit {_version()}",
         codebook=full[1]
         if full and full[0] == sel.codebook_id and set(full[1].ids) == set(book.ids)
@@ -295,6 +303,36 @@ def trends_source(store: Store, source: str | None, coder: str | None) -> str:
     if coder == CONSENSUS:
         return CONSENSUS
     return f"coder:{coder}" if coder else default_source(store)
+
+
+def view_source(view: _View) -> str:
+    """The review-state source of an export view: a coder's, consensus, or any (all coders)."""
+    if view.mode == "coder":
+        return f"coder:{view.coders[0]}"
+    if view.mode == "consensus":
+        return f"coder:{view.name[len('coder ') :]}" if view.name.startswith("coder ") else CONSENSUS
+    return "any"
+
+
+def review_facts(store: Store, codebook_id: int, source: str) -> tuple[ReviewFacts, int]:
+    """Who reviewed what under `source` (the one rule of `reviewkit.analysis.review_state`), for the exporters.
+
+    Returns:
+        (the facts, how many passage × code pairs are unresolved under consensus).
+    """
+    from reviewkit.project.state import review_state
+
+    state = review_state(store, codebook_id)
+    view = state.view(source)
+    facts = ReviewFacts(
+        source=source,
+        reviewed=view.reviewed,
+        applied=dict(view.by_document),
+        reviewed_by={d: r for d in state.passages if (r := state.reviewers(d))},
+        passages_done={c: state.passages_done(c) for c in state.coders},
+        consensus_reviewed=state.view(CONSENSUS).reviewed,
+    )
+    return facts, len(state.unresolved())
 
 
 def _version() -> str:
