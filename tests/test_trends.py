@@ -240,3 +240,41 @@ def test_cli_progress_per_coder(project: Path) -> None:
     assert by["alice"]["sessions"] == 1 and 0 <= by["alice"]["seconds"] < 60
     table = CliRunner().invoke(cli, ["progress", "--db", str(project), "--coder", "bob"])
     assert table.exit_code == 0 and "bob" in table.output and "alice" not in table.output
+
+
+async def test_trends_screen_shows_the_cli_figures(project: Path) -> None:
+    """The Trends screen, cycled through its sources, shows the rows `reviewkit trends` prints (CLI == TUI)."""
+    from _review_fixtures import settle
+
+    from reviewkit.tui.app import make_app
+    from reviewkit.tui.screens.trends import TrendsScreen
+
+    store = Store.open(project)
+    try:
+        app = make_app(store, "alice", start="trends", cursor_blink=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, TrendsScreen)
+            assert screen.source == "consensus"  # the default of `reviewkit trends` with two coders
+            await pilot.press("down", "down", "space", "down", "space")  # switch upgrading and context off
+            await settle(pilot)
+            seen = set()
+            for _ in screen.sources:
+                if screen.source in EXPECTED:
+                    got = [(r.year, r.code, r.documents, r.published, r.coded) for r in screen.rows]
+                    printed = CliRunner().invoke(
+                        cli, ["trends", "--db", str(project), "--codes", "regionalism,global", "--format", "csv",
+                              "--source", screen.source],
+                    )  # fmt: skip
+                    cli_rows = [
+                        (int(y), c, int(n), int(p), int(k))
+                        for y, c, n, p, k, _s in (line.split(",") for line in printed.output.splitlines()[1:])
+                    ]
+                    assert got == cli_rows == expected_rows(screen.source), screen.source
+                    seen.add(screen.source)
+                await pilot.press("s")
+                await settle(pilot)
+            assert seen == set(EXPECTED)
+    finally:
+        store.close()

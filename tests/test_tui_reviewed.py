@@ -255,3 +255,23 @@ def test_blind_mode_cannot_write_consensus(store: Store) -> None:
         make_app(store, "consensus", blind=True)
     with pytest.raises(ReviewkitError, match="not available with --blind"):
         make_app(store, "erin", blind=True, start="disagreements")
+
+
+async def test_blind_code_filter_ignores_other_coders_codes(
+    store: Store, project: tuple[Path, dict[str, Any]]
+) -> None:
+    """The Documents code filter must not reveal where another coder accepted a code."""
+    cb = project[1]["codebook_id"]
+    suggested = {(d, c) for _p, d, c in store.suggestions.suggested(cb)}
+    leaves = [r.code_id for r in svc.codebook_codes(store, cb) if "." in r.code_id]
+    code = next(c for c in leaves if (1, c) not in suggested)  # not suggested on document 1
+    store.codings.set(project[1]["passages"][1][0], code, "bob", "accepted", codebook_id=cb)
+    for blind, expected in ((False, True), (True, False)):
+        app = make_app(store, "erin", blind=blind, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one(DocumentTable)
+            app.screen.query_one("#filters").set(code=code)  # type: ignore[attr-defined]
+            await settle(pilot)
+            ids = [int(str(table.coordinate_to_cell_key((i, 0)).row_key.value)) for i in range(table.row_count)]
+            assert (1 in ids) == expected, (blind, code, ids)

@@ -223,6 +223,8 @@ class DocumentFilter:
     """A code id or group prefix: documents with it suggested or accepted."""
     status: str = ""
     """pending, done or none ("" for any)."""
+    mine_only: bool = False
+    """The code filter counts only the listing coder's accepted codes (blind mode), not every coder's."""
 
 
 @dataclass(frozen=True)

@@ -371,9 +371,10 @@ def _status_filter(coder: str, codebook_id: int | None, f: DocumentFilter) -> tu
             "EXISTS (SELECT 1 FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
             f"WHERE p.document_id = d.id AND {_SUGGESTED} AND (s.code_id = ? OR s.code_id LIKE ?) "
             "UNION ALL SELECT 1 FROM passages p CROSS JOIN codings c ON c.passage_id = p.id "
-            "WHERE p.document_id = d.id AND c.status = 'accepted' AND (c.code_id = ? OR c.code_id LIKE ?))"
+            "WHERE p.document_id = d.id AND c.status = 'accepted' AND (c.code_id = ? OR c.code_id LIKE ?)"
+            f"{' AND c.coder = ?' if f.mine_only else ''})"
         )
-        args += [f.code, f.code + ".%", f.code, f.code + ".%"]
+        args += [f.code, f.code + ".%", f.code, f.code + ".%", *([coder] if f.mine_only else [])]
     if f.status in ("pending", "done", "none"):
         pending = (
             "EXISTS (SELECT 1 FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
