@@ -134,3 +134,9 @@ def test_the_served_command_survives_awkward_paths(tmp_path: Path) -> None:
     argv = shlex.split(review_command(db, "o'brien zhang", blind=True))
     assert argv == [sys.executable, "-m", "reviewkit", "review", "--db", str(db.resolve()),
                     "--coder", "o'brien zhang", "--blind"]  # fmt: skip
+
+
+def test_the_served_command_passes_no_advance(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    assert shlex.split(review_command(db, "alice", advance=False))[-1] == "--no-advance"
+    assert "--no-advance" not in shlex.split(review_command(db, "alice"))
