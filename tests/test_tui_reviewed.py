@@ -275,3 +275,44 @@ async def test_blind_code_filter_ignores_other_coders_codes(
             await settle(pilot)
             ids = [int(str(table.coordinate_to_cell_key((i, 0)).row_key.value)) for i in range(table.row_count)]
             assert (1 in ids) == expected, (blind, code, ids)
+
+
+async def test_command_palette_toggles_advance(store: Store) -> None:
+    app = make_app(store, "alice", cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Advance after")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.advance is False
+        shown = {b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
+        assert "decide (stay)" in shown and "decide→next" not in shown
+
+
+def test_cli_review_passes_no_advance_and_refuses_blind_consensus(
+    project: tuple[Path, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    import reviewkit.tui.app as tui_app
+    from reviewkit.cli import cli
+
+    built: list[Any] = []
+
+    class Started:
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+        def run(self) -> None:
+            built.append(self.app)
+
+    real = tui_app.make_app
+    monkeypatch.setattr(tui_app, "make_app", lambda *a, **k: Started(real(*a, **k)))
+    ok = CliRunner().invoke(cli, ["review", "--db", str(project[0]), "--coder", "alice", "--no-advance"])
+    assert ok.exit_code == 0, ok.output
+    assert built and built[0].session.advance is False
+    bad = CliRunner().invoke(cli, ["review", "--db", str(project[0]), "--coder", "consensus", "--blind"])
+    assert bad.exit_code == 1 and "cannot record consensus" in bad.output
