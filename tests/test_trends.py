@@ -200,16 +200,15 @@ def test_cli_tui_and_export_agree(project: Path, tmp_path: Path) -> None:
     """The same figures from `reviewkit trends`, `export trends` and the service the Trends screen calls."""
     import csv
 
-    for source in ("consensus", "coder:alice", "any"):
-        out = tmp_path / f"{source.replace(':', '-')}.csv"
+    for source in ("", "consensus", "coder:alice", "any"):  # "": no --source, the one shared default
+        out = tmp_path / f"{source.replace(':', '-') or 'default'}.csv"
+        pick = ["--source", source] if source else []
         cli_rows = CliRunner().invoke(
-            cli, ["trends", "--db", str(project), "--codes", "regionalism,global", "--format", "csv",
-                  "--source", source],
-        )  # fmt: skip
+            cli, ["trends", "--db", str(project), "--codes", "regionalism,global", "--format", "csv", *pick]
+        )
         exported = CliRunner().invoke(
-            cli, ["export", "trends", str(out), "--db", str(project), "--codes", "regionalism,global",
-                  "--source", source],
-        )  # fmt: skip
+            cli, ["export", "trends", str(out), "--db", str(project), "--codes", "regionalism,global", *pick]
+        )
         assert cli_rows.exit_code == 0 and exported.exit_code == 0, exported.output
         with out.open(encoding="utf-8") as fh:
             file_rows = [(int(r["year"]), r["code"], int(r["documents"]), int(r["published"]), int(r["coded"]))
@@ -218,7 +217,7 @@ def test_cli_tui_and_export_agree(project: Path, tmp_path: Path) -> None:
             (int(y), c, int(n), int(p), int(k))
             for y, c, n, p, k, _s in (line.split(",") for line in cli_rows.output.splitlines()[1:])
         ]
-        assert file_rows == printed == expected_rows(source)
+        assert file_rows == printed == expected_rows(source or "consensus")
 
 
 def test_cli_progress_per_coder(project: Path) -> None:

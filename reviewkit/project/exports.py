@@ -187,15 +187,17 @@ def export(
 
 
 def _resolve_view(store: Store, sel: Selection, coder: str | None, *, merged: bool) -> _View:
+    from reviewkit.project.state import human_coders
+
     known = store.codings.coders(sel.codebook_name)
-    if coder is not None and coder != CONSENSUS and coder not in known:
+    workers = human_coders(store, sel.codebook_id)  # decisions or done marks: the coders trends count
+    if coder is not None and coder != CONSENSUS and coder not in known and coder not in workers:
         raise NotFoundError(
             f"Unknown coder {coder!r}. Coders with decisions: {', '.join(known) or '(none yet)'}"
             f"{'' if CONSENSUS in known else ', or consensus'}."
         )
     if coder == CONSENSUS or (coder is None and merged):
-        humans = [c for c in known if c != CONSENSUS]
-        name = f"coder {humans[0]}" if len(humans) == 1 and CONSENSUS not in known else "consensus"
+        name = f"coder {workers[0]}" if len(workers) == 1 and CONSENSUS not in known else "consensus"
         return _View(name, "consensus", known)
     if coder is None:
         return _View("all coders", "all", known)
