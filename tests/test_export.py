@@ -24,7 +24,7 @@ from reviewkit.store import Store
 
 EXPECTED_LONG = [
     "document_key", "doi", "year", "title", "field", "start", "end", "passage_text", "code_id", "code_label",
-    "status", "coder", "origin", "score", "method", "evidence", "decided_at",
+    "status", "coder", "origin", "score", "method", "evidence", "decided_at", "passage_done", "document_reviewed",
 ]  # fmt: skip
 
 
@@ -94,30 +94,53 @@ def test_jsonl_keys(project: Any, tmp_path: Path) -> None:
     assert isinstance(coded[0]["start"], int) and coded[0]["year"] == 2001
 
 
+def _wide(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    return header, {r[0]: dict(zip(header, r, strict=True)) for r in rows}
+
+
 def test_csv_wide_one_row_per_document_one_column_per_code(project: Any, tmp_path: Path) -> None:
     store, _cb, ids = project
     out = tmp_path / "wide.csv"
     res = export(store, "csv-wide", out)
-    with out.open(encoding="utf-8", newline="") as fh:
-        header, *rows = list(csv.reader(fh))
-    assert header == ["key", "year", "title", *LEAVES]
-    assert [r[0] for r in rows] == [d[0] for d in DOCS] and len(rows) == res.counts["rows"] == 4
-    assert all(v in ("0", "1") for r in rows for v in r[3:])
-    matrix = {r[0]: dict(zip(LEAVES, r[3:], strict=True)) for r in rows}
-    # consensus view: both coders accepted up.a on doc-a and up.b on doc-d; doc-c (disputed) is left out
-    assert matrix["doc-a"]["up.a"] == "1" and matrix["doc-d"]["up.b"] == "1"
-    assert matrix["doc-c"]["up.a"] == "0" and matrix["doc-b"]["reg.x"] == "0"
+    header, matrix = _wide(out)
+    assert header == ["key", "year", "title", *LEAVES, "reviewed_by"]
+    assert list(matrix) == [d[0] for d in DOCS] and len(matrix) == res.counts["rows"] == 4
+    # nobody marked anything done: no document is reviewed, so every cell is blank (not 0)
+    assert all(row[c] == "" for row in matrix.values() for c in LEAVES) and res.counts["reviewed"] == 0
+    _all_done(store, ids)
+    res = export(store, "csv-wide", out, force=True)
+    _header, matrix = _wide(out)
+    assert all(row["reviewed_by"] == "alice;bob" for row in matrix.values())
+    # consensus view: both coders accepted up.a on doc-a and up.b on doc-d; doc-b (reg.x bob only)
+    # and doc-c (up.a alice only) are unresolved, so not reviewed under consensus: blank
+    assert matrix["doc-a"]["up.a"] == "1" and matrix["doc-a"]["up.b"] == "0" and matrix["doc-d"]["up.b"] == "1"
+    assert matrix["doc-c"]["up.a"] == "" and matrix["doc-b"]["reg.x"] == "" and res.counts["reviewed"] == 2
     assert any("disagree" in w for w in res.warnings)
-    # after adjudication the final decision is in
+    # after adjudication the final decisions are in
     adjudicate(store, ids["doc-c"][1], "up.a", "accepted", lead="lena")
+    adjudicate(store, ids["doc-b"][1], "reg.x", "rejected", lead="lena")
     export(store, "csv-wide", out, force=True, coder="consensus")
-    with out.open(encoding="utf-8", newline="") as fh:
-        rows = {r["key"]: r for r in csv.DictReader(fh)}
-    assert rows["doc-c"]["up.a"] == "1"
+    _header, matrix = _wide(out)
+    assert matrix["doc-c"]["up.a"] == "1" and matrix["doc-b"]["reg.x"] == "0"
     export(store, "csv-wide", out, force=True, coder="bob")
-    with out.open(encoding="utf-8", newline="") as fh:
-        rows = {r["key"]: r for r in csv.DictReader(fh)}
-    assert rows["doc-b"]["reg.x"] == "1" and rows["doc-c"]["up.a"] == "0"
+    _header, matrix = _wide(out)
+    assert matrix["doc-b"]["reg.x"] == "1" and matrix["doc-c"]["up.a"] == "0"
+
+
+def test_long_exports_carry_the_reviewed_state(project: Any, tmp_path: Path) -> None:
+    store, _cb, ids = project
+    _all_done(store, {"doc-a": ids["doc-a"]}, ("alice",))
+    out = tmp_path / "long.jsonl"
+    export(store, "jsonl", out, status="all")
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    state = {(x["document_key"], x["coder"]): (x["passage_done"], x["document_reviewed"]) for x in lines}
+    assert state[("doc-a", "alice")] == (True, True) and state[("doc-a", "bob")] == (False, False)
+    assert state[("doc-c", "alice")] == (False, False)
+    export(store, "csv-long", tmp_path / "long.csv", status="all")
+    rows = {(r["document_key"], r["coder"]): (r["passage_done"], r["document_reviewed"]) for r in _rows(tmp_path / "long.csv")}
+    assert rows[("doc-a", "alice")] == ("1", "1") and rows[("doc-a", "bob")] == ("0", "0")
 
 
 def _validate(xml: bytes, xsd: Path) -> list[str]:
@@ -210,14 +233,28 @@ def test_ris_is_readable_by_rispy_with_codes_in_keywords(project: Any, tmp_path:
     assert "keywords" not in by["doc-b"]
 
 
+def _all_done(store: Any, ids: dict[str, list[int]], coders: tuple[str, ...] = ("alice", "bob")) -> None:
+    for coder in coders:
+        for ps in ids.values():
+            for p in ps:
+                store.reviews.mark(p, coder, "mini")
+
+
 def test_trends_csv_and_figure(project: Any, tmp_path: Path) -> None:
-    store, _cb, _ids = project
+    store, _cb, ids = project
+    _all_done(store, ids)
     out, fig = tmp_path / "trends.csv", tmp_path / "trends.png"
     res = export(store, "trends", out, figure=fig)
     rows = _rows(out)
-    assert list(rows[0]) == ["year", "code", "documents", "coded", "share"]
-    got = {(r["year"], r["code"]): (int(r["documents"]), int(r["coded"]), float(r["share"])) for r in rows}
-    assert got[("2001", "up")] == (2, 1, 0.5) and got[("2005", "up")] == (1, 1, 1.0)
+    assert list(rows[0]) == ["year", "code", "documents", "published", "coded", "share"]
+    got = {
+        (r["year"], r["code"]): (int(r["documents"]), int(r["published"]), int(r["coded"]), float(r["share"]))
+        for r in rows
+    }
+    # default with two coders: consensus. doc-b (2001, reg.x bob only) and doc-c (2003, up.a
+    # alice only) are unresolved, so not reviewed: shares divide by the reviewed documents only.
+    assert got[("2001", "up")] == (1, 2, 1, 1.0) and got[("2005", "up")] == (1, 1, 1, 1.0)
+    assert got[("2003", "up")] == (0, 1, 0, 0.0)
     assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and res.files == (str(out), str(fig))
     svg = tmp_path / "t.svg"
     export(store, "trends", tmp_path / "t.csv", figure=svg, codes="up.a,reg")
@@ -230,7 +267,8 @@ def test_trends_csv_and_figure(project: Any, tmp_path: Path) -> None:
 def test_trends_export_equals_the_trends_service(project: Any, tmp_path: Path) -> None:
     from reviewkit.project.trends import trends
 
-    store, _cb, _ids = project
+    store, _cb, ids = project
+    _all_done(store, ids, ("alice",))
     out = tmp_path / "alice.csv"
     export(store, "trends", out, coder="alice")
     expected = [(str(t.year), t.code, str(t.documents), str(t.coded)) for t in trends(store, coder="alice")]

@@ -72,7 +72,7 @@ def test_accept_in_the_browser_lands_in_the_project_with_its_audit_row(
         assert codings(db) == []
         mark = len(browser.raw())
         browser.press("\n")  # open the first document (2003, Storper)
-        browser.wait_drawn("a accept", timeout=10, since=mark)
+        browser.wait_drawn("decide→next", timeout=10, since=mark)  # the review footer (a/r, then the next code)
         browser.wait_drawn("regionalism.collective_learning", timeout=10, since=mark)
         _wait_quiet(browser)  # the Review screen loads in a worker: press once it has drawn its data
         browser.press("a")
@@ -151,3 +151,9 @@ def test_the_served_command_survives_awkward_paths(tmp_path: Path) -> None:
     argv = shlex.split(review_command(db, "o'brien zhang", blind=True))
     assert argv == [sys.executable, "-m", "reviewkit", "review", "--db", str(db.resolve()),
                     "--coder", "o'brien zhang", "--blind"]  # fmt: skip
+
+
+def test_the_served_command_passes_no_advance(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    assert shlex.split(review_command(db, "alice", advance=False))[-1] == "--no-advance"
+    assert "--no-advance" not in shlex.split(review_command(db, "alice"))

@@ -59,8 +59,9 @@ def test_codebook_screen(snap_compare: Any, store: Store) -> None:
 def test_trends_screen(snap_compare: Any, store: Store) -> None:
     async def suggested(pilot: Any) -> None:
         await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
+        while pilot.app.screen.source != "suggested":  # s cycles the sources (the default first)
+            await pilot.press("s")
+            await settle(pilot)
 
     app = make_app(store, "alice", start="trends", cursor_blink=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=suggested)

@@ -286,18 +286,26 @@ async def test_codebook_tree_shows_counts_and_definitions(
 async def test_trends_toggles_source_window_and_codes(
     store: Store, project: tuple[Path, dict[str, Any]]
 ) -> None:
+    from reviewkit.project.state import mark_document
     from reviewkit.project.trends import trends
 
-    store.codings.set(
-        1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
-    )
+    cb = project[1]["codebook_id"]
+    store.codings.set(1, "regionalism.collective_learning", "alice", "accepted", codebook_id=cb)
+    mark_document(store, 1, "alice", codebook_id=cb)
     app = make_app(store, "alice", start="trends", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, TrendsScreen)
+        # one coder: the default source is theirs, as for `reviewkit trends`
+        assert screen.sources == ["coder:alice", "consensus", "any", "suggested"]
         assert screen.rows == trends(store, "regionalism,global,upgrading,context")
-        await pilot.press("s")
+        assert (screen.rows[0].year, screen.rows[0].documents, screen.rows[0].published, screen.rows[0].coded) == (
+            2003, 1, 1, 1
+        )  # fmt: skip
+        settings = str(screen.query_one("#trends-settings").render())
+        assert "source: coder:alice" in settings and "shown: regionalism, global, upgrading, context" in settings
+        await pilot.press("s", "s", "s")
         await settle(pilot)
         assert screen.source == "suggested" and screen.rows == trends(store, None, source="suggested")
         await pilot.press("m")
@@ -307,9 +315,10 @@ async def test_trends_toggles_source_window_and_codes(
         await settle(pilot)
         assert "regionalism" not in {r.code for r in screen.rows}
         assert screen.query_one("#trend-table").row_count == len(screen.rows) == 6 * 3
+        assert "shown: global, upgrading, context" in str(screen.query_one("#trends-settings").render())
         await pilot.press("s", "m")
         await settle(pilot)
-        assert screen.source == "accepted" and screen.window == 1
+        assert screen.source == "coder:alice" and screen.window == 1
 
 
 async def test_disagreements_record_consensus(store: Store, project: tuple[Path, dict[str, Any]]) -> None:

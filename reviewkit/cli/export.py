@@ -36,10 +36,10 @@ FORMATS_HELP = "csv-long, jsonl, csv-wide, qdpx, ris, trends, report"
 )
 @click.option(
     "--source",
-    type=click.Choice(["accepted", "suggested"]),
-    default="accepted",
-    show_default=True,
-    help="trends: chart reviewers' accepted codes, or the tagger's suggestions.",
+    metavar="SOURCE",
+    help="trends/report: whose codes count: coder:NAME, consensus, any or suggested (default: --coder's, "
+    "else consensus with two or more coders, else the single coder, as in `reviewkit trends`). "
+    "Deprecated: 'accepted' (the same as leaving it out).",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @click.option("--raw", is_flag=True, help="CSV formats: write cells verbatim (no ' before = + - @ formulas).")
@@ -53,7 +53,7 @@ def export_cmd(
     figure: str | None,
     codes: str | None,
     window: int,
-    source: str,
+    source: str | None,
     force: bool,
     raw: bool,
     all_documents: bool,
@@ -65,8 +65,9 @@ def export_cmd(
     per document, one 0/1 column per code), qdpx (REFI-QDA project for NVivo, ATLAS.ti, MAXQDA,
     QualCoder), ris (codes as keywords, for Zotero/EndNote), trends (CSV; --figure adds a chart),
     report (a methods section: OUT.md with its figures beside it, or a self-contained OUT.html; see
-    docs/report.md). Once screening has begun only the included documents are exported (--all for
-    every one). Files are written whole or not at all.
+    docs/report.md). Trends are shares of the documents reviewed under the source, with the
+    reviewed and published counts in each row. Once screening has begun only the included documents
+    are exported (--all for every one). Files are written whole or not at all.
 
     Example:
 
@@ -82,6 +83,8 @@ def export_cmd(
     from reviewkit.project.exports import export
 
     store = project_store(db_path)
+    if source == "accepted":
+        warn("Warning: --source accepted is deprecated; use coder:NAME, consensus or any.")
     result = export(
         store,
         fmt,

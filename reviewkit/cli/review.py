@@ -1,4 +1,4 @@
-"""Provides the review commands: `review` (the terminal app) and `trends` (concept shares by year)."""
+"""Provides the review commands: `review` (the terminal app), `trends` (concept shares by year), `progress`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 
 import click
 
-from reviewkit.cli.app import cli, db_option, default_coder, project_store
+from reviewkit.cli.app import cli, db_option, default_coder, json_option, project_store
 from reviewkit.cli.output import echo_json, echo_table, warn
 
 SCREENS = ("documents", "queue", "codebook", "trends", "disagreements")
@@ -27,12 +27,20 @@ SCREENS = ("documents", "queue", "codebook", "trends", "disagreements")
     show_default=True,
     help="Screen to open first.",
 )
-def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str) -> None:
+@click.option(
+    "--no-advance",
+    "no_advance",
+    is_flag=True,
+    help="After a/r stay on the code just decided (default: move to the passage's next code; t toggles).",
+)
+def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str, no_advance: bool) -> None:
     """Review the suggested codes by keyboard in a terminal app (every decision is saved at once).
 
     Keys: 1-5 switch screens (documents, queue, codebook, trends, disagreements), Enter opens a
-    document, j/k move between passages, a/r accept/reject, A accepts all, c adds a code, u undoes,
-    ctrl+r redoes, q quits.
+    document, j/k move between passages, a/r accept/reject (then move to the next code, unless
+    --no-advance or t), d marks the passage done (reviewed, no further codes), D the whole
+    document, A accepts all, c adds a code, u undoes, ctrl+r redoes, q quits. With --blind nothing
+    another coder decided is shown (no Disagreements screen, own counts and trends only).
 
     Example:
 
@@ -43,65 +51,121 @@ def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str
     from reviewkit.tui.app import make_app
 
     store = project_store(db_path)
-    make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen).run()
+    make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen, advance=not no_advance).run()
+
+
+SOURCE_HELP = (
+    "Whose codes count: coder:NAME, consensus, any or suggested (default: consensus with two or more "
+    "coders, else the single coder; the same default as `export trends`). Deprecated: 'accepted' "
+    "(maps to coder:NAME with --coder, else to the default)."
+)
 
 
 @cli.command()
 @db_option
 @click.option("--codes", help="Comma-separated code ids or group prefixes (default: every group).")
-@click.option("--source", type=click.Choice(["accepted", "suggested"]), default="accepted", show_default=True,
-              help="Count codes reviewers accepted, or codes the tagger suggested.")  # fmt: skip
+@click.option("--source", metavar="SOURCE", help=SOURCE_HELP)
 @click.option("--window", type=click.IntRange(min=1), default=1, show_default=True,
               help="Trailing window in years (3: each year totals it and the two before).")  # fmt: skip
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
 )
 @click.option("--plot", is_flag=True, help="Draw the shares as a chart in the terminal.")
-@click.option("--coder", help="Only this coder's accepted decisions (default: any coder).")
+@click.option("--coder", help="Deprecated with --source accepted; same as --source coder:NAME.")
 @click.option("--all", "all_documents", is_flag=True, help="Once screening has begun: every document, not only the included.")
 def trends(
-    db_path: str, codes: str | None, source: str, window: int, fmt: str, plot: bool, coder: str | None,
+    db_path: str, codes: str | None, source: str | None, window: int, fmt: str, plot: bool, coder: str | None,
     all_documents: bool,
 ) -> None:
-    """Share of documents per publication year that carry each code or group of codes.
+    """Share of REVIEWED documents per publication year that carry each code or group of codes.
 
-    One row per year and code: year, code, documents (that year, or the window's years),
-    coded (of which carry the code; a group counts a document once), share = coded/documents.
+    One row per year and code: year, code, documents (reviewed under the source that year, or in
+    the window's years), published (all documents of those years), coded (of the reviewed, how
+    many carry the code; a group counts a document once), share = coded/documents. What counts as
+    reviewed is in docs/review-rules.md.
 
     Example:
 
     \b
         reviewkit trends --codes regionalism,global,upgrading --window 3
-        reviewkit trends --source suggested --format csv > trends.csv
-        reviewkit trends --codes global.value_chain --plot
+        reviewkit trends --source coder:alice --format csv > alice.csv
+        reviewkit trends --source suggested --codes global.value_chain --plot
     """
     from reviewkit.project.scope import documents_in_scope, scope_note
+    from reviewkit.project.state import resolve_source
     from reviewkit.project.trends import trends as compute
 
     store = project_store(db_path)
+    if source == "accepted":
+        warn("Warning: --source accepted is deprecated; use coder:NAME, consensus or any.")
     scope = documents_in_scope(store, all_documents=all_documents)
     if note := scope_note(store, scope):
         warn(f"Trends over {note}.")
-    rows = compute(store, codes, source=source, window=window, coder=coder, scope=scope)
+    chosen = resolve_source(store, source, coder)
+    rows = compute(store, codes, source=chosen, window=window, scope=scope)
     if plot:
-        click.echo(_chart(rows, source, window), err=fmt != "table")
+        click.echo(_chart(rows, chosen, window), err=fmt != "table")
+    cols = ["year", "code", "documents", "published", "coded", "share"]
     if fmt == "json":
-        echo_json([{**r.as_dict(), "share": round(r.share, 4)} for r in rows])
+        echo_json([{**r.as_dict(), "source": chosen, "share": round(r.share, 4)} for r in rows])
     elif fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["year", "code", "documents", "coded", "share"])
-        writer.writerows([r.year, r.code, r.documents, r.coded, f"{r.share:.4f}"] for r in rows)
+        writer.writerow(cols)
+        writer.writerows([r.year, r.code, r.documents, r.published, r.coded, f"{r.share:.4f}"] for r in rows)
         click.echo(buf.getvalue(), nl=False)
     else:
-        title = f"Share of documents with {source} codes" + (
-            f" ({window}-year trailing window)" if window > 1 else ""
+        title = f"Share of reviewed documents with the code (source {chosen})" + (
+            f", {window}-year trailing window" if window > 1 else ""
         )
         echo_table(
-            ["year", "code", "documents", "coded", "share"],
-            [[r.year, r.code, r.documents, r.coded, f"{r.share:.4f}"] for r in rows],
+            ["year", "code", "reviewed", "published", "coded", "share"],
+            [[r.year, r.code, r.documents, r.published, r.coded, f"{r.share:.4f}"] for r in rows],
             title=title,
         )
+
+
+@cli.command()
+@db_option
+@click.option("--coder", help="Only this coder (default: every coder, consensus included).")
+@json_option
+def progress(db_path: str, coder: str | None, as_json: bool) -> None:
+    """Per coder: documents and passages reviewed, decisions taken and time spent.
+
+    A document is reviewed when every passage is marked done (d in the review app). Time spent adds
+    the gaps between a coder's consecutive actions, at most 5 minutes each (docs/review-rules.md).
+
+    Example:
+
+    \b
+        reviewkit progress
+        reviewkit progress --coder alice --json
+    """
+    from reviewkit.project.state import coder_progress
+
+    store = project_store(db_path)
+    rows = coder_progress(store, coders=[coder] if coder else None)
+    if as_json:
+        echo_json([{**r.as_dict(), "seconds": round(r.seconds, 1), "time": r.duration} for r in rows])
+        return
+    echo_table(
+        ["coder", "documents", "passages", "decisions", "accepted", "added", "rejected", "time", "sessions"],
+        [
+            [
+                r.coder,
+                f"{r.documents_reviewed}" + (f"/{r.documents_assigned}" if r.documents_assigned is not None else ""),
+                r.passages_reviewed,
+                r.decisions,
+                r.accepted,
+                r.added,
+                r.rejected,
+                r.duration,
+                r.sessions,
+            ]
+            for r in rows
+        ],
+        title="Progress per coder (documents reviewed[/assigned], passages marked done)",
+    )
 
 
 def _chart(rows: list, source: str, window: int) -> str:  # type: ignore[type-arg]

@@ -31,7 +31,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def review_command(db: Path, coder: str, *, blind: bool = False, hide_scores: bool = False) -> str:
+def review_command(
+    db: Path, coder: str, *, blind: bool = False, hide_scores: bool = False, advance: bool = True
+) -> str:
     """The shell command textual-serve starts for each browser session (paths quoted with shlex).
 
     Args:
@@ -39,9 +41,10 @@ def review_command(db: Path, coder: str, *, blind: bool = False, hide_scores: bo
         coder: who reviews; every decision and audit row carries this name.
         blind: hide other coders' decisions.
         hide_scores: hide the tagger's scores as well.
+        advance: after a/r move to the next code (False adds ``--no-advance``).
     """
     argv = [sys.executable, "-m", "reviewkit", "review", "--db", str(db.resolve()), "--coder", coder]
-    argv += ["--blind"] * blind + ["--hide-scores"] * hide_scores
+    argv += ["--blind"] * blind + ["--hide-scores"] * hide_scores + ["--no-advance"] * (not advance)
     return shlex.join(argv)
 
 
@@ -65,10 +68,18 @@ def public_url_for(host: str, port: int) -> str:
 )
 @click.option("--blind", is_flag=True, help="Hide other coders' decisions (independent double coding).")
 @click.option("--hide-scores", is_flag=True, help="Hide the tagger's scores as well (judge the text alone).")
+@click.option("--no-advance", "no_advance", is_flag=True, help="After a/r stay on the code just decided.")
 @click.option("--public-url", help="Address browsers use to reach the server (behind a tunnel or proxy); "
               "default http://HOST:PORT.")  # fmt: skip
 def serve(
-    db_path: str, host: str, port: int, coder: str, blind: bool, hide_scores: bool, public_url: str | None
+    db_path: str,
+    host: str,
+    port: int,
+    coder: str,
+    blind: bool,
+    hide_scores: bool,
+    no_advance: bool,
+    public_url: str | None,
 ) -> None:
     """Serve the review app in a web browser (the same app and keys as `reviewkit review`).
 
@@ -109,7 +120,7 @@ def serve(
             err=True,
         )
     server = Server(
-        review_command(db, coder, blind=blind, hide_scores=hide_scores),
+        review_command(db, coder, blind=blind, hide_scores=hide_scores, advance=not no_advance),
         host=host,
         port=port,
         title=f"reviewkit review: {db.name} ({coder})",

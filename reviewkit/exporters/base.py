@@ -47,6 +47,31 @@ class TrendPoint:
     documents: int
     coded: int
     share: float
+    published: int | None = None
+    """All documents of the year when `documents` counts only the reviewed ones (None: not known)."""
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """Who reviewed what, for the exports that carry it (`reviewkit.analysis.review_state` computes it)."""
+
+    source: str
+    """The source of the export's view (``coder:NAME``, ``consensus`` or ``any``)."""
+    reviewed: frozenset[int]
+    """Documents reviewed under `source` (csv-wide leaves the others blank)."""
+    applied: dict[int, frozenset[str]]
+    """Document id -> codes that count as applied under `source` (reviewed documents only)."""
+    reviewed_by: dict[int, tuple[str, ...]]
+    """Document id -> the coders (consensus included) who reviewed it."""
+    passages_done: dict[str, frozenset[int]]
+    """Coder -> the passages they marked done."""
+    consensus_reviewed: frozenset[int] = frozenset()
+    """Documents reviewed under the consensus rule (the state of ``consensus`` rows)."""
+
+
+def no_review() -> ReviewFacts | None:
+    """The default `ExportData.review`: no review facts known."""
+    return None
 
 
 @dataclass
@@ -71,6 +96,8 @@ class ExportData:
     report: Callable[[], dict[str, Any]] = dict
     """Extra figures for the methods report (corpus counts, agreement, counts per code)."""
     figure: Path | None = None
+    review: Callable[[], ReviewFacts | None] = no_review
+    """Reviewed state (csv-wide blanks and ``reviewed_by``; csv-long/jsonl ``passage_done``, ``document_reviewed``)."""
     """Where to draw the trends chart (the trends and report formats)."""
     generator: str = "reviewkit"
     raw: bool = False

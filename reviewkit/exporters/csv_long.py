@@ -8,7 +8,7 @@ from typing import Any
 
 from reviewkit.exporters.base import ExportData, Exporter
 from reviewkit.exporters.csvsafe import csv_writer
-from reviewkit.exporters.long_format import LONG_COLUMNS, long_record
+from reviewkit.exporters.long_format import LONG_COLUMNS, long_record, review_fields
 from reviewkit.registry import exporters
 
 
@@ -26,8 +26,10 @@ class CsvLongExporter(Exporter):
         with path.open("w", encoding="utf-8", newline="") as fh:
             writer = csv_writer(fh, raw=data.raw)
             writer.writerow(LONG_COLUMNS)
+            facts = data.review()
             for row in data.codings():
                 rec = long_record(row)
+                rec |= {k: None if v is None else int(v) for k, v in review_fields(row, facts).items()}
                 ev = rec["evidence"]
                 rec["evidence"] = (
                     "" if ev in (None, {}, "") else json.dumps(ev, ensure_ascii=False, sort_keys=True)

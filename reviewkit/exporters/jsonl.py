@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewkit.exporters.base import ExportData, Exporter
-from reviewkit.exporters.long_format import long_record
+from reviewkit.exporters.long_format import long_record, review_fields
 from reviewkit.registry import exporters
 
 
@@ -22,8 +22,10 @@ class JsonlExporter(Exporter):
     def write(self, data: ExportData, path: Path) -> dict[str, Any]:
         """Write the JSON lines. Returns {"rows": n}."""
         n = 0
+        facts = data.review()
         with path.open("w", encoding="utf-8", newline="\n") as fh:
             for row in data.codings():
-                fh.write(json.dumps(long_record(row), ensure_ascii=False) + "\n")
+                rec = long_record(row) | review_fields(row, facts)
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 n += 1
         return {"rows": n}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewkit.errors import ImportFormatError
-from reviewkit.exporters.base import CodingRow
+from reviewkit.exporters.base import CodingRow, ReviewFacts
 from reviewkit.exporters.csvsafe import unneutralise
 
 LONG_COLUMNS: tuple[str, ...] = (
@@ -37,8 +37,10 @@ LONG_COLUMNS: tuple[str, ...] = (
     "method",
     "evidence",
     "decided_at",
+    "passage_done",
+    "document_reviewed",
 )
-"""Columns of the long exports, in order."""
+"""Columns of the long exports, in order (the last two: the row coder's reviewed state, `review_fields`)."""
 
 REQUIRED = ("document_key", "code_id")
 
@@ -63,6 +65,24 @@ def long_record(row: CodingRow) -> dict[str, Any]:
         "method": row.method or "",
         "evidence": row.evidence,
         "decided_at": row.decided_at,
+    }
+
+
+def review_fields(row: CodingRow, facts: ReviewFacts | None) -> dict[str, bool | None]:
+    """The row coder's reviewed state: passage marked done, document reviewed (None when not known).
+
+    For a ``consensus`` row (an adjudicated or agreed decision) the document is reviewed under the
+    consensus rule, and the passage is done when the document is.
+    """
+    if facts is None:
+        return {"passage_done": None, "document_reviewed": None}
+    if row.coder == "consensus":
+        doc = row.document_id in facts.consensus_reviewed
+        done = doc or row.passage_id in facts.passages_done.get(row.coder, frozenset())
+        return {"passage_done": done, "document_reviewed": doc}
+    return {
+        "passage_done": row.passage_id in facts.passages_done.get(row.coder, frozenset()),
+        "document_reviewed": row.coder in facts.reviewed_by.get(row.document_id, ()),
     }
 
 

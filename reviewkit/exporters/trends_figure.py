@@ -10,7 +10,8 @@ from reviewkit.exporters.base import ExportData, Exporter, TrendPoint, atomic_pa
 from reviewkit.exporters.csvsafe import csv_writer
 from reviewkit.registry import exporters
 
-TREND_COLUMNS = ("year", "code", "documents", "coded", "share")
+TREND_COLUMNS = ("year", "code", "documents", "published", "coded", "share")
+"""``documents`` = reviewed documents of the year under the source; ``published`` = all of them."""
 FIGURE_SUFFIXES = (".svg", ".png", ".pdf")
 
 
@@ -77,7 +78,7 @@ def draw_trends(
 
 @exporters.register("trends.v1")
 class TrendsExporter(Exporter):
-    """The trends table as CSV (year, code, documents, coded, share); with --figure also the chart."""
+    """The trends table as CSV (year, code, documents = reviewed, published, coded, share); --figure adds the chart."""
 
     name = "trends"
     suffix = ".csv"
@@ -95,7 +96,7 @@ class TrendsExporter(Exporter):
             writer = csv_writer(fh, raw=data.raw)
             writer.writerow(TREND_COLUMNS)
             for p in points:
-                writer.writerow([p.year, p.code, p.documents, p.coded, f"{p.share:.6g}"])
+                writer.writerow([p.year, p.code, p.documents, "" if p.published is None else p.published, p.coded, f"{p.share:.6g}"])
         out: dict[str, Any] = {"rows": len(points)}
         if data.figure is not None:
             write_figure(data, points, data.figure)

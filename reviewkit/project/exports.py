@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import reviewkit.exporters  # noqa: F401  (registers the built-in exporters)
-from reviewkit.analysis.trends import resolve_codes, trend_rows
 from reviewkit.errors import ExportError, NotFoundError, ReviewkitError
 from reviewkit.exporters.base import (
     CodeInfo,
     CodingRow,
     ExportData,
+    ReviewFacts,
     TrendPoint,
     atomic_path,
     check_writable,
@@ -120,7 +120,7 @@ def export(
     codes: str | None = None,
     window: int = 1,
     project: str | None = None,
-    source: str = "accepted",
+    source: str | None = None,
     raw: bool = False,
     all_documents: bool = False,
 ) -> ExportResult:
@@ -136,8 +136,9 @@ def export(
         figure: trends / report: the chart (.svg, .png, .pdf); report default ``<OUT stem>-trends.svg``.
         codes: trends / report: codes or groups for the trends (default: every group).
         window: trends: trailing window in years.
-        source: trends / report: ``accepted`` (the view's accepted codings) or ``suggested``
-            (the tagger's suggestions at or above their threshold).
+        source: trends: ``coder:NAME``, ``consensus``, ``any`` or ``suggested`` (the rule of
+            `reviewkit.project.trends.trends`); None: the coder given, else the project default
+            (`reviewkit.project.state.default_source`); ``accepted`` is deprecated (mapped the same way).
         project: the project name written into qdpx and the report (default: the database file's stem).
         raw: CSV formats: write cells verbatim; by default a text cell starting with = + - @ tab or CR
             gets a leading ' so that spreadsheets do not run it as a formula.
@@ -155,8 +156,6 @@ def export(
     if fmt == "report":
         return _methods_report(store, out, force=force, project=project, all_documents=all_documents)
     exporter = exporters.get(fmt)()
-    if source not in ("accepted", "suggested"):
-        raise ReviewkitError(f"Unknown source {source!r}. Use one of: accepted, suggested.")
     if status not in STATUSES:
         raise ReviewkitError(f"Unknown status {status!r}. Use one of: {', '.join(STATUSES)}.")
     out_path = Path(out)
@@ -165,6 +164,8 @@ def export(
         raise ExportError(f"Cannot draw {fig.name}: use a .svg, .png or .pdf file name for --figure.")
     check_writable(out_path, force)
     sel = select(store, None, None)
+    if exporter.name in ("trends", "report"):
+        source = trends_source(store, source, coder)
     view = _resolve_view(store, sel, coder, merged=getattr(exporter, "merged_view", False))
     scope = documents_in_scope(store, all_documents=all_documents)
     data = _export_data(
@@ -210,15 +211,17 @@ def _methods_report(
 
 
 def _resolve_view(store: Store, sel: Selection, coder: str | None, *, merged: bool) -> _View:
+    from reviewkit.project.state import human_coders
+
     known = store.codings.coders(sel.codebook_name)
-    if coder is not None and coder != CONSENSUS and coder not in known:
+    workers = human_coders(store, sel.codebook_id)  # decisions or done marks: the coders trends count
+    if coder is not None and coder != CONSENSUS and coder not in known and coder not in workers:
         raise NotFoundError(
             f"Unknown coder {coder!r}. Coders with decisions: {', '.join(known) or '(none yet)'}"
             f"{'' if CONSENSUS in known else ', or consensus'}."
         )
     if coder == CONSENSUS or (coder is None and merged):
-        humans = [c for c in known if c != CONSENSUS]
-        name = f"coder {humans[0]}" if len(humans) == 1 and CONSENSUS not in known else "consensus"
+        name = f"coder {workers[0]}" if len(workers) == 1 and CONSENSUS not in known else "consensus"
         return _View(name, "consensus", known)
     if coder is None:
         return _View("all coders", "all", known)
@@ -251,7 +254,7 @@ def _export_data(
     window: int,
     project: str | None,
     screened: bool = False,
-    source: str = "accepted",
+    source: str | None = None,
     scope: set[int] | None = None,
 ) -> ExportData:
     book = sel.codebook
@@ -277,15 +280,17 @@ def _export_data(
         skip = store.screening.excluded() if screened else set()
         return (d for d in store.documents.iter() if d.id not in skip and (scope is None or d.id in scope))
 
-    def trends() -> list[TrendPoint]:
-        if source == "suggested":
-            from reviewkit.project.trends import trends as suggested_trends
+    def review() -> ReviewFacts:
+        facts, unresolved = review_facts(store, sel.codebook_id, view_source(view))
+        if facts.source == CONSENSUS:
+            view.unresolved = max(view.unresolved, unresolved)
+        return facts
 
-            rows = suggested_trends(
-                store, codes, source="suggested", window=window, codebook_id=sel.codebook_id
-            )
-            return [TrendPoint(t.year, t.code, t.documents, t.coded, t.share) for t in rows]
-        return _trends(store, sel, list(codings_accepted()), codes, window, scope)
+    def trends() -> list[TrendPoint]:
+        from reviewkit.project.trends import trends as compute
+
+        rows = compute(store, codes, source=source, window=window, codebook_id=sel.codebook_id, scope=scope)
+        return [TrendPoint(t.year, t.code, t.documents, t.coded, t.share, t.published) for t in rows]
 
     def codings_accepted() -> Iterator[CodingRow]:
         return (r for r in _codings(store, sel, view, "accepted") if scope is None or r.document_id in scope)
@@ -302,13 +307,58 @@ def _export_data(
         view=view.name,
         status=status,
         trends=trends,
-        trends_source=source,
+        trends_source="suggested" if source == "suggested" else "accepted",
         figure=figure,
+        review=review,
         generator=f"reviewkit {_version()}",
         codebook=full[1]
         if full and full[0] == sel.codebook_id and set(full[1].ids) == set(book.ids)
         else book,
     )
+
+
+def trends_source(store: Store, source: str | None, coder: str | None) -> str:
+    """The trends source of an export: the given one; else ``--coder`` (a name or consensus); else the default.
+
+    The default is the one `reviewkit trends` uses (`reviewkit.project.state.default_source`).
+    """
+    from reviewkit.project.state import default_source, resolve_source
+
+    if source not in (None, "", "accepted"):
+        return resolve_source(store, source)
+    if coder == CONSENSUS:
+        return CONSENSUS
+    return f"coder:{coder}" if coder else default_source(store)
+
+
+def view_source(view: _View) -> str:
+    """The review-state source of an export view: a coder's, consensus, or any (all coders)."""
+    if view.mode == "coder":
+        return f"coder:{view.coders[0]}"
+    if view.mode == "consensus":
+        return f"coder:{view.name[len('coder ') :]}" if view.name.startswith("coder ") else CONSENSUS
+    return "any"
+
+
+def review_facts(store: Store, codebook_id: int, source: str) -> tuple[ReviewFacts, int]:
+    """Who reviewed what under `source` (the one rule of `reviewkit.analysis.review_state`), for the exporters.
+
+    Returns:
+        (the facts, how many passage × code pairs are unresolved under consensus).
+    """
+    from reviewkit.project.state import review_state
+
+    state = review_state(store, codebook_id)
+    view = state.view(source)
+    facts = ReviewFacts(
+        source=source,
+        reviewed=view.reviewed,
+        applied=dict(view.by_document),
+        reviewed_by={d: r for d in state.passages if (r := state.reviewers(d))},
+        passages_done={c: state.passages_done(c) for c in state.coders},
+        consensus_reviewed=state.view(CONSENSUS).reviewed,
+    )
+    return facts, len(state.unresolved())
 
 
 def _version() -> str:
@@ -317,30 +367,3 @@ def _version() -> str:
     return __version__
 
 
-def _trends(
-    store: Store, sel: Selection, rows: list[CodingRow], codes: str | None, window: int, scope: set[int] | None = None
-) -> list[TrendPoint]:
-    if window < 1:
-        raise ReviewkitError(f"--window must be 1 or more (got {window}).")
-    leaves = [c.id for c in sel.codebook.leaves()]
-    selection = resolve_codes(codes, leaves)
-    years = {d: y for d, y in store.documents.years().items() if scope is None or d in scope}
-    per_year: dict[int, int] = defaultdict(int)
-    for y in years.values():
-        if y is not None:
-            per_year[int(y)] += 1
-    doc_codes: dict[int, set[str]] = defaultdict(set)
-    for r in rows:
-        doc_codes[r.document_id].add(r.code_id)
-    coded: dict[str, dict[int, int]] = {}
-    for label, ids in selection.items():
-        members = set(ids)
-        counts: dict[int, int] = defaultdict(int)
-        for doc, have in doc_codes.items():
-            year = years.get(doc)
-            if year is not None and have & members:
-                counts[int(year)] += 1
-        coded[label] = counts
-    return [
-        TrendPoint(t.year, t.code, t.documents, t.coded, t.share) for t in trend_rows(per_year, coded, window)
-    ]

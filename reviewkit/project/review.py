@@ -13,6 +13,7 @@ from reviewkit.errors import NotFoundError
 from reviewkit.project.views import DocumentView as DocumentView  # re-exported for the screens
 from reviewkit.project.views import PassageView as PassageView
 from reviewkit.project.views import SuggestionView as SuggestionView
+from reviewkit.project.state import passages_done
 from reviewkit.records import (
     CodebookVersion,
     CodeRecord,
@@ -238,8 +239,9 @@ def document_view(
     labels = code_labels(store, cb) if cb is not None else {}
     view = DocumentView(doc)
     by_passage: dict[int, PassageView] = {}
+    done = passages_done(store, document_id, coder, cb)
     for p in store.passages.of_document(document_id):
-        pv = PassageView(p)
+        pv = PassageView(p, done=p.id in done)
         by_passage[pv.id] = pv
         view.passages.append(pv)
     items: dict[tuple[int, str], SuggestionView] = {}
@@ -320,9 +322,9 @@ def codebook_codes(store: Store, codebook_id: int | None) -> list[CodeRecord]:
     return store.codebooks.codes(codebook_id) if codebook_id is not None else []
 
 
-def codebook_counts(store: Store, codebook_id: int | None) -> dict[str, dict[str, int]]:
-    """Per code: suggested, accepted and rejected counts (empty without a version)."""
-    return store.codebooks.counts(codebook_id) if codebook_id is not None else {}
+def codebook_counts(store: Store, codebook_id: int | None, coder: str | None = None) -> dict[str, dict[str, int]]:
+    """Per code: suggested, accepted and rejected counts (only `coder`'s decisions when given; blind mode)."""
+    return store.codebooks.counts(codebook_id, coder) if codebook_id is not None else {}
 
 
 def codebook_version(store: Store, codebook_id: int | None) -> CodebookVersion | None:

@@ -86,6 +86,13 @@ class PassageView:
 
     passage: Passage
     items: list[SuggestionView] = dataclass_field(default_factory=list)
+    done: bool = False
+    """The coder marked the passage done ("reviewed, no further codes")."""
+
+    @property
+    def undecided(self) -> int:
+        """Suggestions at or above threshold the coder has not decided yet."""
+        return sum(1 for it in self.items if it.suggested and it.mine is None)
 
     @property
     def id(self) -> int:

@@ -219,6 +219,15 @@ class DocumentStatus:
     """Suggestions whose score reaches the threshold."""
     pending: int
     """Of those, how many the coder has not decided yet."""
+    passages: int = 0
+    """The document's passages."""
+    done: int = 0
+    """Of those, how many the coder marked done (all of them: the coder reviewed the document)."""
+
+    @property
+    def reviewed(self) -> bool:
+        """The coder marked every passage done (the document is reviewed by them)."""
+        return self.passages > 0 and self.done >= self.passages
 
 
 @dataclass(frozen=True)
@@ -233,6 +242,8 @@ class DocumentFilter:
     """A code id or group prefix: documents with it suggested or accepted."""
     status: str = ""
     """pending, done or none ("" for any)."""
+    mine_only: bool = False
+    """The code filter counts only the listing coder's accepted codes (blind mode), not every coder's."""
 
 
 @dataclass(frozen=True)

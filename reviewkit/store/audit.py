@@ -68,6 +68,10 @@ class Audit(Part):
             for r in cur
         ]
 
+    def times(self) -> list[tuple[str, str]]:
+        """(coder, timestamp) of every audit row, oldest first (the input of time-spent figures)."""
+        return [(str(r[0]), str(r[1])) for r in self.db.execute("SELECT coder, at FROM audit ORDER BY id")]
+
     def undo(self, coder: str) -> UndoStep | None:
         """Undo the coder's latest step that is not undone yet (a whole batch at once); None when nothing is left."""
         return self._step(coder, "undo")

@@ -165,11 +165,11 @@ class Codebooks(Part):
             for r in cur
         ]
 
-    def counts(self, codebook_id: int) -> dict[str, dict[str, int]]:
+    def counts(self, codebook_id: int, coder: str | None = None) -> dict[str, dict[str, int]]:
         """Per code of a version: suggested (score reaching the threshold), accepted, rejected.
 
-        Accepted and rejected count decisions (one per coder and passage). Every code of the
-        version is present, with zeros when nothing refers to it yet.
+        Accepted and rejected count decisions (one per coder and passage; only `coder`'s when
+        given). Every code of the version is present, with zeros when nothing refers to it yet.
         """
         counts: dict[str, dict[str, int]] = {
             code_id: dict.fromkeys(_ZERO, 0)
@@ -182,9 +182,10 @@ class Codebooks(Part):
             [codebook_id],
         ):
             counts.setdefault(code_id, dict.fromkeys(_ZERO, 0))["suggested"] = int(n)
+        mine = "" if coder is None else " AND coder = ?"
         for code_id, status, n in self.db.execute(
-            "SELECT code_id, status, COUNT(*) FROM codings WHERE codebook_id = ? GROUP BY code_id, status",
-            [codebook_id],
+            f"SELECT code_id, status, COUNT(*) FROM codings WHERE codebook_id = ?{mine} GROUP BY code_id, status",
+            [codebook_id] if coder is None else [codebook_id, coder],
         ):
             counts.setdefault(code_id, dict.fromkeys(_ZERO, 0))[status] = int(n)
         return counts

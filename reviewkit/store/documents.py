@@ -328,16 +328,23 @@ class Documents(Part):
             "(SELECT COUNT(*) FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
             f" AND s.codebook_id = ? AND {_SUGGESTED} WHERE p.document_id = d.id AND NOT EXISTS "
             " (SELECT 1 FROM codings c WHERE c.passage_id = s.passage_id AND c.codebook_id = s.codebook_id "
-            "  AND c.code_id = s.code_id AND c.coder = ?)) AS pending "
+            "  AND c.code_id = s.code_id AND c.coder = ?)) AS pending, "
+            "(SELECT COUNT(*) FROM passages p WHERE p.document_id = d.id) AS passages, "
+            "(SELECT COUNT(*) FROM passages p CROSS JOIN passage_reviews r ON r.passage_id = p.id "
+            " AND r.coder = ? AND r.codebook = (SELECT name FROM codebooks WHERE id = ?) "
+            " WHERE p.document_id = d.id) AS done "
             f"FROM documents d{where} ORDER BY d.year, d.id LIMIT ? OFFSET ?"
         )
         out = []
-        for id_, year, authors, title, title_alt, suggested, pending in self.db.execute(
-            sql, [codebook_id, codebook_id, coder, *args, limit, offset]
+        for id_, year, authors, title, title_alt, suggested, pending, passages, done in self.db.execute(
+            sql, [codebook_id, codebook_id, coder, coder, codebook_id, *args, limit, offset]
         ):
             names = json_list(authors)
             out.append(
-                DocumentStatus(int(id_), year, str(names[0]) if names else "", title or title_alt or "", int(suggested), int(pending))
+                DocumentStatus(
+                    int(id_), year, str(names[0]) if names else "", title or title_alt or "",
+                    int(suggested), int(pending), int(passages), int(done),
+                )  # fmt: skip
             )
         return out
 
@@ -385,9 +392,10 @@ def _status_filter(coder: str, codebook_id: int | None, f: DocumentFilter) -> tu
             "EXISTS (SELECT 1 FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "
             f"WHERE p.document_id = d.id AND {_SUGGESTED} AND (s.code_id = ? OR s.code_id LIKE ?) "
             "UNION ALL SELECT 1 FROM passages p CROSS JOIN codings c ON c.passage_id = p.id "
-            "WHERE p.document_id = d.id AND c.status = 'accepted' AND (c.code_id = ? OR c.code_id LIKE ?))"
+            "WHERE p.document_id = d.id AND c.status = 'accepted' AND (c.code_id = ? OR c.code_id LIKE ?)"
+            f"{' AND c.coder = ?' if f.mine_only else ''})"
         )
-        args += [f.code, f.code + ".%", f.code, f.code + ".%"]
+        args += [f.code, f.code + ".%", f.code, f.code + ".%", *([coder] if f.mine_only else [])]
     if f.status in ("pending", "done", "none"):
         pending = (
             "EXISTS (SELECT 1 FROM passages p CROSS JOIN suggestions s ON s.passage_id = p.id "

@@ -141,6 +141,13 @@ class Passages(Part):
                 out[int(r[0])] = PassageContext(passage(r[:8]), r[8], r[9] or "", r[10])
         return out
 
+    def ids_by_document(self) -> dict[int, list[int]]:
+        """Document id -> the ids of its passages, for every document (those without passages too)."""
+        out: dict[int, list[int]] = {int(r[0]): [] for r in self.db.execute("SELECT id FROM documents")}
+        for doc, pid in self.db.execute("SELECT document_id, id FROM passages ORDER BY document_id, seq, start"):
+            out.setdefault(int(doc), []).append(int(pid))
+        return out
+
     def count(self) -> int:
         """Number of passages in the project."""
         return int(self.db.execute("SELECT count(*) FROM passages").fetchone()[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from reviewkit.records import PassageReview
 from reviewkit.store.audit import Audit, State, new_batch
 from reviewkit.store.base import Part, StoreBase, now
@@ -26,7 +28,7 @@ class Reviews(Part):
             self._apply(key, after)
             self._audit.write(coder, "review", key, before, after, batch or new_batch())
 
-    def list(self, coder: str, codebook: str, *, document_id: int | None = None) -> list[PassageReview]:
+    def list(self, coder: str, codebook: str, *, document_id: int | None = None) -> builtins.list[PassageReview]:
         """The passages a coder marked reviewed under a codebook (of one document when given)."""
         sql = "SELECT r.passage_id, r.coder, r.codebook, r.reviewed_at FROM passage_reviews r"
         args: list[object] = [coder, codebook]
@@ -35,6 +37,15 @@ class Reviews(Part):
             args.insert(0, document_id)
         cur = self.db.execute(sql + " WHERE r.coder = ? AND r.codebook = ? ORDER BY r.passage_id", args)
         return [PassageReview(int(r[0]), r[1], r[2], r[3]) for r in cur]
+
+    def all(self, codebook: str) -> builtins.list[tuple[int, int, str]]:
+        """(passage id, document id, coder) of every done mark under a codebook name, all coders."""
+        cur = self.db.execute(
+            "SELECT r.passage_id, p.document_id, r.coder FROM passage_reviews r "
+            "JOIN passages p ON p.id = r.passage_id WHERE r.codebook = ? ORDER BY r.passage_id, r.coder",
+            [codebook],
+        )
+        return [(int(r[0]), int(r[1]), str(r[2])) for r in cur]
 
     def is_reviewed(self, passage_id: int, coder: str, codebook: str) -> bool:
         """Whether the coder marked the passage reviewed."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
+from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
 from reviewkit.records import UndoStep
 from reviewkit.tui.screens.codebook import CodebookScreen
@@ -19,6 +22,9 @@ from reviewkit.tui.session import ReviewSession
 
 if TYPE_CHECKING:
     from reviewkit.project import Store
+
+BLIND_HIDDEN = ("disagreements",)
+"""Screens a blind coder does not get (they show, and adjudicate, other coders' decisions)."""
 
 SCREENS_BY_MODE = {
     "documents": DocumentsScreen,
@@ -51,6 +57,8 @@ class ReviewApp(App[None]):
         self.start = start
         self.cursor_blink_enabled = cursor_blink
         for mode, screen in SCREENS_BY_MODE.items():
+            if session.blind and mode in BLIND_HIDDEN:
+                continue  # blind coders never see, nor write, other coders' decisions
             self.add_mode(mode, lambda screen=screen: screen(self.session))  # type: ignore[misc]
         name = Path(session.store.path).name
         cb = svc.codebook_version(session.store, session.codebook_id)
@@ -59,6 +67,30 @@ class ReviewApp(App[None]):
 
     def on_mount(self) -> None:
         self.switch_mode(self.start)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Blind mode: the Disagreements screen (others' decisions, consensus writing) does not exist."""
+        if action == "switch_mode" and self.session.blind and parameters and parameters[0] in BLIND_HIDDEN:
+            return False
+        return True
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette: Textual's commands plus the advance-after-a/r toggle."""
+        yield from super().get_system_commands(screen)
+        state = "on" if self.session.advance else "off"
+        yield SystemCommand(
+            f"Advance after a/r (now {state})",
+            "After accepting or rejecting a code, move to the passage's next code (off: stay)",
+            self.action_toggle_advance,
+        )
+
+    def action_toggle_advance(self) -> None:
+        """Switch between moving to the next code after a/r and staying on the code just decided."""
+        self.session.advance = not self.session.advance
+        self.screen.refresh_bindings()
+        self.notify(
+            "a/r now move to the next code." if self.session.advance else "a/r now stay on the code decided."
+        )
 
     def on_unmount(self) -> None:
         self.session.close()
@@ -106,6 +138,7 @@ def make_app(
     hide_scores: bool = False,
     start: str = "documents",
     cursor_blink: bool = True,
+    advance: bool = True,
 ) -> ReviewApp:
     """Build the review app on an open project.
 
@@ -117,12 +150,22 @@ def make_app(
         hide_scores: hide the tagger's scores too.
         start: first screen: documents, queue, codebook, trends or disagreements.
         cursor_blink: blink text cursors (tests and snapshots turn it off).
+        advance: after a/r, move to the passage's next code (False: stay; `t` toggles it).
+
+    Raises:
+        ReviewkitError: blind mode as the consensus coder, or opening the Disagreements screen blind.
 
     Returns:
         The app; call ``.run()`` (or ``run_test()`` in tests).
     """
     if start not in SCREENS_BY_MODE:
         raise ValueError(f"Unknown start screen {start!r}. Use one of: {', '.join(SCREENS_BY_MODE)}")
+    if blind and coder == svc.CONSENSUS:
+        raise ReviewkitError("A blind coder cannot record consensus decisions: choose your own --coder name.")
+    if blind and start in BLIND_HIDDEN:
+        raise ReviewkitError(f"The {start} screen shows other coders' decisions: it is not available with --blind.")
     cb = codebook_id if codebook_id is not None else svc.current_codebook_id(store)
-    session = ReviewSession(store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores)
+    session = ReviewSession(
+        store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores, advance=advance
+    )
     return ReviewApp(session, start=start, cursor_blink=cursor_blink)

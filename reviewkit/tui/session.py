@@ -30,9 +30,9 @@ class DocFilters:
     status: str = ""
     """"", "pending", "done" or "none"."""
 
-    def as_filter(self) -> DocumentFilter:
-        """The filters as the store's `DocumentFilter`."""
-        return DocumentFilter(**{f.name: getattr(self, f.name) for f in fields(self)})
+    def as_filter(self, blind: bool = False) -> DocumentFilter:
+        """The filters as the store's `DocumentFilter` (blind: the code filter sees only the coder's own codes)."""
+        return DocumentFilter(**{f.name: getattr(self, f.name) for f in fields(self)}, mine_only=blind)
 
     def describe(self) -> str:
         """A short human summary ("all documents" when nothing is filtered)."""
@@ -59,6 +59,8 @@ class ReviewSession:
     """Hide other coders' decisions."""
     hide_scores: bool = False
     """Hide the tagger's scores (with --blind: judge the text, not the number)."""
+    advance: bool = True
+    """After a/r, focus the passage's next code (False: stay on the code just decided)."""
     lock: threading.RLock = field(default_factory=threading.RLock)
     _reader: Store | None = None
 
@@ -83,11 +85,11 @@ class ReviewSession:
 
     def position(self, document_id: int, filters: DocFilters) -> int:
         """The 0-based index of a document in the filtered list order (year, id)."""
-        return svc.document_position(self.store, document_id, self.coder, self.codebook_id, filters.as_filter())
+        return svc.document_position(self.store, document_id, self.coder, self.codebook_id, filters.as_filter(self.blind))
 
     def document_at(self, index: int, filters: DocFilters) -> int | None:
         """The id of the document at `index` of the filtered list (None past either end)."""
         if index < 0:
             return None
-        rows = svc.document_page(self.store, self.coder, self.codebook_id, filters.as_filter(), offset=index, limit=1)
+        rows = svc.document_page(self.store, self.coder, self.codebook_id, filters.as_filter(self.blind), offset=index, limit=1)
         return rows[0].id if rows else None

@@ -39,7 +39,7 @@ def code_detail(row: CodeRecord) -> Text:
 
 
 class CodebookScreen(Screen[None]):
-    """Browse the codebook: ↑/↓ move, ←/→ fold; counts are suggestions and decisions of all coders."""
+    """Browse the codebook: ↑/↓ move, ←/→ fold; counts are suggestions and decisions (yours only when blind)."""
 
     def __init__(self, session: ReviewSession, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -77,7 +77,7 @@ class CodebookScreen(Screen[None]):
     def _count(self) -> None:
         s = self.session
         with s.read() as store:
-            counts = svc.codebook_counts(store, s.codebook_id)
+            counts = svc.codebook_counts(store, s.codebook_id, s.coder if s.blind else None)
         self.app.call_from_thread(self._show_counts, counts)
 
     def _show_counts(self, counts: dict[str, dict[str, int]]) -> None:

@@ -28,8 +28,8 @@ class QueueScreen(Screen[None]):
     BINDINGS = [
         Binding("j,down,n", "move(1)", "next", key_display="j/k"),
         Binding("k,up,p", "move(-1)", "Previous", show=False),
-        Binding("a", "decide('accepted')", "accept"),
-        Binding("r", "decide('rejected')", "reject"),
+        Binding("a", "decide('accepted')", "decide→next", key_display="a/r"),
+        Binding("r", "decide('rejected')", "reject", show=False),
         Binding("A", "accept_all", "accept all in doc", key_display="A"),
         Binding("c", "add_code", "add"),
         Binding("u", "app.undo", "undo"),

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
+from reviewkit.project import state
 from reviewkit.tui.dialogs import CodePicker
 from reviewkit.tui.session import DocFilters
 from reviewkit.tui.widgets.evidence_panel import EvidencePanel
@@ -38,12 +39,17 @@ class ReviewScreen(Screen[None]):
         Binding("k,up", "passage(-1)", "Previous passage", show=False),
         Binding("tab,right", "item(1)", "code", key_display="tab"),
         Binding("shift+tab,left", "item(-1)", "Previous code", show=False),
-        Binding("a", "decide('accepted')", "accept"),
-        Binding("r", "decide('rejected')", "reject"),
-        Binding("A", "accept_all", "accept all", key_display="A"),
+        Binding("a", "decide('accepted', 1)", "decide→next", key_display="a/r"),
+        Binding("a", "decide('accepted', 0)", "decide (stay)", key_display="a/r"),
+        Binding("r", "decide('rejected', 1)", "reject→next", show=False),
+        Binding("r", "decide('rejected', 0)", "reject (stay)", show=False),
+        Binding("d", "done", "done", key_display="d/D"),
+        Binding("D", "document_done", "document done", show=False),
+        Binding("t", "app.toggle_advance", "stay/next"),
+        Binding("A", "accept_all", "all", key_display="A"),
         Binding("c", "add_code", "add"),
         Binding("u", "app.undo", "undo"),
-        Binding("ctrl+r", "app.redo", "redo"),
+        Binding("ctrl+r", "app.redo", "redo", show=False),
         Binding("n", "document(1)", "doc", key_display="n/p"),
         Binding("p", "document(-1)", "Previous document", show=False),
         Binding("escape", "back", "back"),
@@ -179,7 +185,14 @@ class ReviewScreen(Screen[None]):
         self.item = (self.item + delta) % len(pv.items)
         self._render_passage()
 
-    def action_decide(self, status: str) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show (and run) the a/r binding that matches the advance setting: "→next" or "(stay)"."""
+        if action == "decide" and len(parameters) == 2:
+            return bool(parameters[1]) == self.session.advance
+        return True
+
+    def action_decide(self, status: str, advance: int = 1) -> None:
+        """Accept or reject the focused code; with `advance`, focus the passage's next code."""
         item = self._focused_item()
         if item is None or self.session.codebook_id is None:
             self.notify("Nothing to decide on this passage.", severity="warning")
@@ -190,9 +203,38 @@ class ReviewScreen(Screen[None]):
                    suggestion_id=item.suggestion_id, score=item.score)  # fmt: skip
         item.mine = status
         pv = self.current
-        if pv is not None and self.item < len(pv.items) - 1:
+        if advance and pv is not None and self.item < len(pv.items) - 1:
             self.item += 1
         self._render_passage()
+
+    def action_done(self) -> None:
+        """Mark the current passage done ("reviewed, no further codes"); pressed again, undo the mark."""
+        pv = self.current
+        s = self.session
+        if pv is None or s.codebook_id is None:
+            self.notify("No passage to mark done.", severity="warning")
+            return
+        state.mark_passage(s.store, pv.id, s.coder, codebook_id=s.codebook_id, done=not pv.done)
+        pv.done = not pv.done
+        left = pv.undecided
+        note = f" ({left} undecided suggestion(s) count as not applied)" if pv.done and left else ""
+        self.notify(f"Passage {pv.seq + 1} {'done' if pv.done else 'no longer done'}{note}.")
+        if pv.done and s.advance and self.view is not None and self.passage < len(self.view.passages) - 1:
+            self.action_passage(1)
+        else:
+            self._render_passage()
+
+    def action_document_done(self) -> None:
+        """Mark every passage of the document done (one undoable step); if all are done, undo the marks."""
+        s = self.session
+        if self.view is None or s.codebook_id is None or not self.view.passages:
+            self.notify("No passages to mark done.", severity="warning")
+            return
+        done = not all(p.done for p in self.view.passages)
+        n = state.mark_document(s.store, self.document_id, s.coder, codebook_id=s.codebook_id, done=done)
+        verb = "reviewed: every passage done" if done else "no longer reviewed"
+        self.notify(f"Document #{self.document_id} {verb} ({n} passage(s) changed; u undoes).")
+        self.reload()
 
     def action_accept_all(self) -> None:
         s = self.session

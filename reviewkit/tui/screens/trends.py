@@ -13,23 +13,40 @@ from textual.widgets import DataTable, Footer, Header, SelectionList, Static
 
 from reviewkit.analysis.trends import TrendRow
 from reviewkit.errors import ReviewkitError
+from reviewkit.project.state import default_source, human_coders
 from reviewkit.project.trends import code_choices, trends
 from reviewkit.tui.session import ReviewSession
 from reviewkit.tui.widgets.trend_chart import TrendChart
 
 
+def source_choices(session: ReviewSession) -> list[str]:
+    """The sources `s` cycles through, the project default first (blind: the coder's own and suggested)."""
+    if session.blind:
+        return [f"coder:{session.coder}", "suggested"]
+    try:
+        default = default_source(session.store, session.codebook_id)
+        coders = human_coders(session.store, session.codebook_id)
+    except ReviewkitError:
+        return ["consensus", "suggested"]
+    return list(dict.fromkeys([default, "consensus", "any", *(f"coder:{c}" for c in coders), "suggested"]))
+
+
 class TrendsScreen(Screen[None]):
-    """The figures behind `reviewkit trends`, as a chart and a table; space toggles a code."""
+    """The figures behind `reviewkit trends` (same rule, same default source), as a chart and a table.
+
+    Space toggles a code; the settings panel names the source, window and codes shown in words.
+    """
 
     BINDINGS = [
-        Binding("s", "toggle_source", "accepted/suggested"),
-        Binding("m", "toggle_window", "3-year average"),
+        Binding("s", "toggle_source", "next source"),
+        Binding("m", "toggle_window", "yearly/3-year"),
     ]
 
     def __init__(self, session: ReviewSession, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.session = session
-        self.source = "accepted"
+        self.sources = source_choices(session)
+        self.source = self.sources[0]
         self.window = 1
         self.rows: list[TrendRow] = []
 
@@ -48,7 +65,7 @@ class TrendsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#trend-table", DataTable)
-        for col in ("year", "code", "documents", "coded", "share"):
+        for col in ("year", "code", "reviewed", "published", "coded", "share"):
             table.add_column(col, key=col)
         self.query_one(SelectionList).focus()
         self.reload()
@@ -66,9 +83,11 @@ class TrendsScreen(Screen[None]):
 
     def reload(self) -> None:
         """Recompute the figures (in a worker) for the current source, window and codes."""
+        shown = ", ".join(self.selected) or "none"
         self.query_one("#trends-settings", Static).update(
-            f"source: {self.source} (s)\nwindow: {'3-year trailing' if self.window > 1 else 'yearly'} (m)\n"
-            "codes (space toggles):"
+            f"source: {self.source} (s: {' · '.join(self.sources)})\n"
+            f"window: {'3-year trailing' if self.window > 1 else 'yearly'} (m)\n"
+            f"shown: {shown}\ncodes (space toggles):"
         )
         self._compute(self.selected, self.source, self.window)
 
@@ -81,7 +100,12 @@ class TrendsScreen(Screen[None]):
             try:
                 with s.read() as store:
                     rows = trends(
-                        store, ",".join(codes), source=source, window=window, codebook_id=s.codebook_id
+                        store,
+                        ",".join(codes),
+                        source=source,
+                        window=window,
+                        codebook_id=s.codebook_id,
+                        only_coder=s.coder if s.blind else None,
                     )
             except ReviewkitError as exc:
                 error = str(exc)
@@ -91,21 +115,23 @@ class TrendsScreen(Screen[None]):
         if error:
             self.notify(error, severity="error", title="Trends")
         self.rows = rows
-        what = f"share of documents with {self.source} codes" + (
+        what = f"share of reviewed documents, source {self.source}" + (
             ", 3-year trailing" if self.window > 1 else ""
         )
         self.query_one(TrendChart).show(rows, what)
         table = self.query_one("#trend-table", DataTable)
         table.clear()
         for r in rows:
-            table.add_row(str(r.year), r.code, str(r.documents), str(r.coded), f"{r.share:.3f}")
+            table.add_row(
+                str(r.year), r.code, str(r.documents), str(r.published or 0), str(r.coded), f"{r.share:.3f}"
+            )
 
     @on(SelectionList.SelectedChanged)
     def _codes_changed(self) -> None:
         self.reload()
 
     def action_toggle_source(self) -> None:
-        self.source = "suggested" if self.source == "accepted" else "accepted"
+        self.source = self.sources[(self.sources.index(self.source) + 1) % len(self.sources)]
         self.reload()
 
     def action_toggle_window(self) -> None:

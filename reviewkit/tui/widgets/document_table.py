@@ -20,10 +20,14 @@ TITLE_WIDTH = 72
 
 
 def status_cell(row: DocumentStatus) -> str:
-    """The status column: undecided suggestions left, done, or none suggested."""
+    """The status column: reviewed (every passage marked done), undecided suggestions left, all decided, none."""
+    if row.reviewed:
+        return "✓reviewed"
     if row.pending:
         return f"{row.pending} to do"
-    return "✓ done" if row.suggested else "–"
+    if row.done:
+        return f"{row.done}/{row.passages} done"
+    return "decided" if row.suggested else "–"
 
 
 class DocumentTable(DataTable[str]):
@@ -75,7 +79,7 @@ class DocumentTable(DataTable[str]):
     def _fetch(self, offset: int, limit: int, reset: bool, keep_cursor: bool = False) -> None:
         s = self.session
         with s.read() as store:
-            f = self.filters.as_filter()
+            f = self.filters.as_filter(s.blind)
             rows = svc.document_page(store, s.coder, s.codebook_id, f, offset=offset, limit=limit)
             total = svc.document_count(store, s.coder, s.codebook_id, f) if reset else self.total
         self.app.call_from_thread(self._show, rows, total, reset, keep_cursor)

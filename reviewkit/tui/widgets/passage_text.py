@@ -12,6 +12,13 @@ from reviewkit.project.review import PassageView, SuggestionView
 MARK = {"accepted": ("✓", "green"), "rejected": ("✗", "red")}
 
 
+def status_mark(pv: PassageView) -> tuple[str, str]:
+    """The passage's review state beside its number: ✓ done, ? suggestions undecided, · not done yet."""
+    if pv.done:
+        return "✓", "green"
+    return ("?", "yellow") if pv.undecided else ("·", "dim")
+
+
 def passage_rich(
     pv: PassageView, focus: SuggestionView | None = None, number: bool = True, current: bool = False
 ) -> Text:
@@ -33,7 +40,10 @@ def passage_rich(
     out = Text()
     if number:
         out.append("▶" if current else " ", style="bold")
-        out.append(f"{pv.seq + 1:>2} ", style="dim")
+        out.append(f"{pv.seq + 1:>2}", style="dim")
+        mark, colour = status_mark(pv)
+        out.append(mark, style=colour)
+        out.append(" ")
     out.append_text(body)
     for item in pv.items:
         if item.mine in MARK:
