@@ -10,10 +10,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from reviewkit.errors import NotFoundError
+from reviewkit.project.state import passages_done
 from reviewkit.project.views import DocumentView as DocumentView  # re-exported for the screens
 from reviewkit.project.views import PassageView as PassageView
 from reviewkit.project.views import SuggestionView as SuggestionView
-from reviewkit.project.state import passages_done
 from reviewkit.records import (
     CodebookVersion,
     CodeRecord,
