@@ -292,9 +292,6 @@ def _export_data(
         rows = compute(store, codes, source=source, window=window, codebook_id=sel.codebook_id, scope=scope)
         return [TrendPoint(t.year, t.code, t.documents, t.coded, t.share, t.published) for t in rows]
 
-    def codings_accepted() -> Iterator[CodingRow]:
-        return (r for r in _codings(store, sel, view, "accepted") if scope is None or r.document_id in scope)
-
     full = resolve_codebook(store, name=sel.codebook_name)
     return ExportData(
         project=project or (Path(store.path).stem if store.path != ":memory:" else "reviewkit project"),
