@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from _review_fixtures import settle
 
+from reviewkit.project import screening as scr
 from reviewkit.project.screening_protocol import load_protocol
 from reviewkit.records import Record
 from reviewkit.store import Store
@@ -190,3 +191,38 @@ async def test_ranking_hint_and_key_6(store: Store) -> None:
 
 def test_screening_snapshot(snap_compare: Any, store: Store) -> None:
     assert snap_compare(_app(store), terminal_size=SIZE, run_before=settle)
+
+
+def test_next_record_skip_and_prefer(store: Store) -> None:
+    first = scr.next_record(store, "alice")
+    assert first is not None and first.left == len(RECORDS)
+    other = scr.next_record(store, "alice", skip={first.document.id})
+    assert other is not None and other.document.id != first.document.id
+    everything = {d.id for d in store.documents.iter()}
+    again = scr.next_record(store, "alice", skip=everything)  # nothing else left: the skip is ignored
+    assert again is not None and again.document.id == first.document.id
+    assert scr.next_record(store, "alice", prefer=other.document.id).document.id == other.document.id  # type: ignore[union-attr]
+    scr.decide(store, other.document.id, "include", "alice")
+    assert scr.next_record(store, "alice", prefer=other.document.id).document.id != other.document.id  # type: ignore[union-attr]
+    assert scr.own_counts(store, "alice") == {"include": 1} and scr.own_counts(store, "bob") == {}
+
+
+async def test_command_palette_opens_screening(store: Store) -> None:
+    async with make_app(store, "alice", cursor_blink=False).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Screening")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _screen(pilot).current is not None
+
+
+def test_cli_offers_the_screening_screen() -> None:
+    from click.testing import CliRunner
+
+    from reviewkit.cli import cli
+
+    out = CliRunner().invoke(cli, ["review", "--help"]).output
+    assert "screening" in out and "--screen [documents|queue|codebook|trends|disagreements|screening]" in out
