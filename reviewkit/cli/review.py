@@ -10,7 +10,7 @@ import click
 from reviewkit.cli.app import cli, db_option, default_coder, json_option, project_store
 from reviewkit.cli.output import echo_json, echo_table, warn
 
-SCREENS = ("documents", "queue", "codebook", "trends", "disagreements")
+SCREENS = ("documents", "queue", "codebook", "trends", "disagreements", "screening")
 
 
 @cli.command()
@@ -36,10 +36,11 @@ SCREENS = ("documents", "queue", "codebook", "trends", "disagreements")
 def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str, no_advance: bool) -> None:
     """Review the suggested codes by keyboard in a terminal app (every decision is saved at once).
 
-    Keys: 1-5 switch screens (documents, queue, codebook, trends, disagreements), Enter opens a
+    Keys: 1-6 switch screens (documents, queue, codebook, trends, disagreements, screening), Enter opens a
     document, j/k move between passages, a/r accept/reject (then move to the next code, unless
     --no-advance or t), d marks the passage done (reviewed, no further codes), D the whole
-    document, A accepts all, c adds a code, u undoes, ctrl+r redoes, q quits. With --blind nothing
+    document, A accepts all, c adds a code, u undoes, ctrl+r redoes, q quits. On Screening (6):
+    i include, x exclude (pick a reason), m maybe, s skip, n note, u undo. With --blind nothing
     another coder decided is shown (no Disagreements screen, own counts and trends only).
 
     Example:
@@ -47,6 +48,7 @@ def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str
     \b
         reviewkit review
         reviewkit review --db team.db --coder alice --blind --hide-scores
+        reviewkit review --screen screening --coder alice
     """
     from reviewkit.tui.app import make_app
 

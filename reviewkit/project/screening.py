@@ -18,6 +18,7 @@ Rules (one place each):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -208,11 +209,27 @@ def _screener(store: Store, coder: str, stage: str, *, replay: int = 0) -> tuple
     return screener, ids, decided
 
 
-def next_record(store: Store, coder: str, *, stage: str = TA) -> NextRecord | None:
+def next_record(
+    store: Store,
+    coder: str,
+    *,
+    stage: str = TA,
+    skip: Collection[int] = (),
+    prefer: int | None = None,
+) -> NextRecord | None:
     """The record the ranker puts first for this reviewer (certainty order), or None when all are screened.
 
     The model learns from this reviewer's include/exclude decisions only (blind to the others),
     with the protocol criteria and the reviewer's inclusions as the cold start.
+
+    Args:
+        store: the project.
+        coder: the reviewer.
+        stage: ``title_abstract`` or ``full_text``.
+        skip: document ids passed over for now (the Screening screen's skip); ignored when
+            nothing else is left.
+        prefer: a document id to return first while the reviewer has not decided it (e.g. the
+            record an undo just reopened).
     """
     if not store.documents.count():
         return None
@@ -223,7 +240,10 @@ def next_record(store: Store, coder: str, *, stage: str = TA) -> NextRecord | No
         order = [i for i in order if ids[i] in allowed]
     if not order:
         return None
-    best = order[0]
+    if prefer is not None and prefer in ids and ids.index(prefer) in order:
+        best = ids.index(prefer)
+    else:
+        best = next((i for i in order if ids[i] not in skip), order[0])
     return NextRecord(
         _document(store, ids[best]), float(screener.scores()[best]), screener.trained, len(order)
     )
@@ -234,6 +254,11 @@ def stopping(store: Store, coder: str, *, stage: str = TA) -> StoppingAid:
     screener, _, _ = _screener(store, coder, stage, replay=REPLAY)
     aid: StoppingAid = screener.stopping()
     return aid
+
+
+def own_counts(store: Store, coder: str, *, stage: str = TA) -> Counter[str]:
+    """One reviewer's own decisions at a stage by kind (include, exclude, maybe...): blind to the others."""
+    return Counter(d.decision for d in store.screening.list(coder=coder, stage=stage))
 
 
 # ----------------------------------------------------------------------------- progress

@@ -17,6 +17,7 @@ from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.disagreements import DisagreementsScreen
 from reviewkit.tui.screens.documents import DocumentsScreen
 from reviewkit.tui.screens.queue import QueueScreen
+from reviewkit.tui.screens.screening import ScreeningScreen
 from reviewkit.tui.screens.trends import TrendsScreen
 from reviewkit.tui.session import ReviewSession
 
@@ -32,11 +33,12 @@ SCREENS_BY_MODE = {
     "codebook": CodebookScreen,
     "trends": TrendsScreen,
     "disagreements": DisagreementsScreen,
+    "screening": ScreeningScreen,
 }
 
 
 class ReviewApp(App[None]):
-    """Review a reviewkit project by keyboard: 1–5 switch screens, u undoes, ctrl+r redoes."""
+    """Review a reviewkit project by keyboard: 1–6 switch screens, u undoes, ctrl+r redoes."""
 
     CSS_PATH = "reviewkit.tcss"
     TITLE = "reviewkit"
@@ -46,6 +48,7 @@ class ReviewApp(App[None]):
         Binding("3", "switch_mode('codebook')", "codebook"),
         Binding("4", "switch_mode('trends')", "trends"),
         Binding("5", "switch_mode('disagreements')", "disagreements"),
+        Binding("6", "switch_mode('screening')", "screening"),
         Binding("u", "undo", "undo"),
         Binding("ctrl+r", "redo", "redo"),
         Binding("q", "quit", "Quit", show=False),
@@ -77,6 +80,11 @@ class ReviewApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: Textual's commands plus the advance-after-a/r toggle."""
         yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Screening",
+            "Screen records one at a time: i include, x exclude, m maybe, s skip, n note, u undo (key 6)",
+            lambda: self.switch_mode("screening"),
+        )
         state = "on" if self.session.advance else "off"
         yield SystemCommand(
             f"Advance after a/r (now {state})",
@@ -148,7 +156,7 @@ def make_app(
         codebook_id: codebook version (default: the current one).
         blind: hide other coders' decisions.
         hide_scores: hide the tagger's scores too.
-        start: first screen: documents, queue, codebook, trends or disagreements.
+        start: first screen: documents, queue, codebook, trends, disagreements or screening.
         cursor_blink: blink text cursors (tests and snapshots turn it off).
         advance: after a/r, move to the passage's next code (False: stay; `t` toggles it).
 
