@@ -69,6 +69,18 @@ class ReviewFacts:
     """Documents reviewed under the consensus rule (the state of ``consensus`` rows)."""
 
 
+@dataclass(frozen=True)
+class DoneMark:
+    """A passage a coder marked done ("reviewed, no further codes"), with where it is."""
+
+    document_id: int
+    field: str
+    start: int
+    end: int
+    coder: str
+    marked_at: str = ""
+
+
 def no_review() -> ReviewFacts | None:
     """The default `ExportData.review`: no review facts known."""
     return None
@@ -99,6 +111,8 @@ class ExportData:
     review: Callable[[], ReviewFacts | None] = no_review
     """Reviewed state (csv-wide blanks and ``reviewed_by``; csv-long/jsonl ``passage_done``, ``document_reviewed``)."""
     """Where to draw the trends chart (the trends and report formats)."""
+    done_marks: Callable[[], Iterable[DoneMark]] = tuple
+    """The view's passages marked done (qdpx keeps them for a lossless round trip)."""
     generator: str = "reviewkit"
     raw: bool = False
     """CSV formats: write cells verbatim (no neutralising of spreadsheet formulas)."""

@@ -7,7 +7,14 @@ of the abstract at offsets (s, e) becomes a ``PlainTextSelection`` at (s + len(t
 e + len(title) + 2): positions count characters (Unicode code points), end exclusive. Each
 accepted coding is a ``Coding`` of its selection, made by the ``User`` named like the coder. The
 source's ``Description`` ends with a line ``reviewkit: {json}`` (key, DOI, year, authors, journal,
-field offsets) so that ``reviewkit import`` can restore documents and passages exactly. The
+field offsets) so that ``reviewkit import`` can restore documents and passages exactly.
+
+Decisions that REFI-QDA has no element for travel in that same JSON line, never as codings: a
+rejected code (``"rejected": [[field, start, end, code_id, coder, decided_at], ...]``) and a passage
+a coder marked done (``"done": [[field, start, end, coder, marked_at], ...]``). A rejection written
+as a ``<Coding>`` would show in NVivo, ATLAS.ti, MAXQDA or QualCoder as the code *applied*; in the
+source's ``<Description>`` (an xsd:string) the file stays valid and other tools show it only as
+text, while a round trip through reviewkit keeps every decision (agreement unchanged). The
 project is checked against the REFI ``Project-mrt2019.xsd`` before the file is kept.
 
 Pure: documents and codings come in as any objects with the fields of `SourceDocument` and
@@ -113,6 +120,23 @@ class SourceCoding(Protocol):
     def decided_at(self) -> str: ...
 
 
+class SourceMark(Protocol):
+    """What the writer reads of a passage a coder marked done (reviewed, no further codes)."""
+
+    @property
+    def document_id(self) -> int: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def coder(self) -> str: ...
+    @property
+    def marked_at(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class ProjectInfo:
     """The project-level facts written into project.qde."""
@@ -155,8 +179,17 @@ def plain_text_layout(doc: SourceDocument) -> tuple[str, dict[str, int]]:
     return "".join(parts), base
 
 
-def source_description(doc: SourceDocument, base: dict[str, int]) -> str:
-    """Readable bibliographic lines, then the ``reviewkit: {json}`` line `reviewkit import` reads."""
+def source_description(
+    doc: SourceDocument,
+    base: dict[str, int],
+    rejected: list[list[Any]] | None = None,
+    done: list[list[Any]] | None = None,
+) -> str:
+    """Readable bibliographic lines, then the ``reviewkit: {json}`` line `reviewkit import` reads.
+
+    `rejected` rows are ``[field, start, end, code_id, coder, decided_at]`` and `done` rows
+    ``[field, start, end, coder, marked_at]``; both are written only when not empty.
+    """
     lines = [f"Key: {doc.key}"]
     if doc.doi:
         lines.append(f"DOI: {doc.doi}")
@@ -172,7 +205,7 @@ def source_description(doc: SourceDocument, base: dict[str, int]) -> str:
         "title_alt": doc.title_alt,
         "abstract_alt": doc.abstract_alt,
     }
-    meta = {
+    meta: dict[str, Any] = {
         "key": doc.key,
         "doi": doc.doi,
         "year": doc.year,
@@ -187,6 +220,10 @@ def source_description(doc: SourceDocument, base: dict[str, int]) -> str:
         "url": doc.url,
         "fields": {f: [b, b + len(lengths[f])] for f, b in base.items()},
     }
+    if rejected:
+        meta["rejected"] = rejected
+    if done:
+        meta["done"] = done
     lines.append(SOURCE_META + json.dumps(meta, ensure_ascii=False, separators=(",", ":")))
     return "\n".join(lines)
 
@@ -197,6 +234,7 @@ def write_qdpx(
     book: Codebook,
     documents: Iterable[SourceDocument],
     codings: Iterable[SourceCoding],
+    done: Iterable[SourceMark] = (),
 ) -> dict[str, int]:
     """Write a REFI-QDA project archive to `path` and check project.qde against the REFI schema.
 
@@ -205,10 +243,12 @@ def write_qdpx(
         info: project name, generator, codebook name/version, view and coders.
         book: the codebook (its codes get stable GUIDs from its name and the code ids).
         documents: the documents, each written as a text source.
-        codings: the decisions; accepted ones become codings of plain-text selections.
+        codings: the decisions; accepted ones become codings of plain-text selections, rejected
+            ones go into the source's reviewkit Description line (see the module docstring).
+        done: passages marked done, kept in the same line.
 
     Returns:
-        {"sources", "selections", "codings", "users", "codes", "skipped"} counts.
+        {"sources", "selections", "codings", "rejections", "done", "users", "codes", "skipped"} counts.
 
     Raises:
         ProjectInvalidError: the project does not validate (a bug: the message lists the schema errors).
@@ -216,10 +256,25 @@ def write_qdpx(
     q = f"{{{PROJECT_NS}}}"
     stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     by_doc: dict[int, list[SourceCoding]] = {}
+    rejected: dict[int, list[list[Any]]] = {}
     for row in codings:
         if row.status == "accepted":
             by_doc.setdefault(row.document_id, []).append(row)
-    coders = sorted({r.coder for rows in by_doc.values() for r in rows} | set(info.coders))
+        elif row.status == "rejected":
+            rejected.setdefault(row.document_id, []).append(
+                [row.field, row.start, row.end, row.code_id, row.coder, row.decided_at]
+            )
+    marks: dict[int, list[list[Any]]] = {}
+    for mark in done:
+        marks.setdefault(mark.document_id, []).append(
+            [mark.field, mark.start, mark.end, mark.coder, mark.marked_at]
+        )
+    coders = sorted(
+        {r.coder for rows in by_doc.values() for r in rows}
+        | {r[4] for rows in rejected.values() for r in rows}
+        | {m[3] for rows in marks.values() for m in rows}
+        | set(info.coders)
+    )
     root = etree.Element(f"{q}Project", nsmap=default_nsmap(PROJECT_NS))
     root.set("name", info.name or "reviewkit project")
     root.set("origin", info.generator)
@@ -239,6 +294,8 @@ def write_qdpx(
         "codings": 0,
         "users": len(coders),
         "codes": len(book.codes),
+        "rejections": 0,
+        "done": 0,
         "skipped": 0,
     }
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -249,7 +306,13 @@ def write_qdpx(
             src.set("name", (doc.title or doc.key)[:200])
             src.set("plainTextPath", f"internal://{sguid}.txt")
             src.set("creationDateTime", stamp)
-            etree.SubElement(src, f"{q}Description").text = source_description(doc, base)
+            doc_rejected = sorted(r for r in rejected.get(doc.id, []) if r[0] in base)
+            doc_done = sorted(m for m in marks.get(doc.id, []) if m[0] in base)
+            counts["rejections"] += len(doc_rejected)
+            counts["done"] += len(doc_done)
+            etree.SubElement(src, f"{q}Description").text = source_description(
+                doc, base, doc_rejected, doc_done
+            )
             zf.writestr(f"sources/{sguid}.txt", text.encode("utf-8"))
             counts["sources"] += 1
             _selections(q, src, doc, base, by_doc.get(doc.id, []), known, book.name, counts)
@@ -332,6 +395,7 @@ __all__ = [
     "ProjectInvalidError",
     "SourceCoding",
     "SourceDocument",
+    "SourceMark",
     "plain_text_layout",
     "source_description",
     "user_guid",
