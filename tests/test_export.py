@@ -46,7 +46,7 @@ def _accepted(store: Any, cb: int, name: str = "mini") -> list[tuple[Any, ...]]:
 
 
 def test_formats_are_registered_under_versioned_names() -> None:
-    assert formats() == ["csv-long", "csv-wide", "jsonl", "qdpx", "report", "ris", "trends"]
+    assert formats() == ["csv-long", "csv-wide", "jsonl", "memos", "qdpx", "report", "ris", "trends"]
     assert "csv-long.v1" in exporters.names() and "qdpx.v1" in exporters.names()
 
 

@@ -66,7 +66,7 @@ class QdpxExporter(Exporter):
         )
         try:
             return write_qdpx(
-                path, info, _codebook(data), data.documents(), data.codings(), data.done_marks()
+                path, info, _codebook(data), data.documents(), data.codings(), data.done_marks(), data.memos()
             )
         except ProjectInvalidError as exc:
             raise ExportError(str(exc)) from exc

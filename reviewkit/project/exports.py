@@ -36,6 +36,7 @@ from reviewkit.exporters.base import (
 from reviewkit.exporters.trends_figure import FIGURE_SUFFIXES
 from reviewkit.project.agreement import Selection, select
 from reviewkit.project.codebooks import resolve_codebook
+from reviewkit.project.memos import memo_rows
 from reviewkit.project.review import CONSENSUS
 from reviewkit.project.scope import documents_in_scope, scope_note
 from reviewkit.records import Document
@@ -320,6 +321,7 @@ def _export_data(
         figure=figure,
         review=review,
         done_marks=done_marks,
+        memos=lambda: memo_rows(store),
         generator=f"reviewkit {_version()}",
         codebook=full[1]
         if full and full[0] == sel.codebook_id and set(full[1].ids) == set(book.ids)

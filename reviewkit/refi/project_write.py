@@ -35,6 +35,7 @@ from lxml import etree
 
 from reviewkit.codebook.model import Codebook
 from reviewkit.refi.codebook import codebook_element
+from reviewkit.refi.project_notes import SourceMemo, code_notes, note_element, xsd_datetime
 from reviewkit.refi.xml import (
     PROJECT_NS,
     PROJECT_XSD,
@@ -235,6 +236,7 @@ def write_qdpx(
     documents: Iterable[SourceDocument],
     codings: Iterable[SourceCoding],
     done: Iterable[SourceMark] = (),
+    memos: Iterable[SourceMemo] = (),
 ) -> dict[str, int]:
     """Write a REFI-QDA project archive to `path` and check project.qde against the REFI schema.
 
@@ -246,9 +248,12 @@ def write_qdpx(
         codings: the decisions; accepted ones become codings of plain-text selections, rejected
             ones go into the source's reviewkit Description line (see the module docstring).
         done: passages marked done, kept in the same line.
+        memos: memos, written as ``<Notes>`` and linked by ``<NoteRef>`` from their passage (a
+            selection, coded or not), document (the text source), code or the project.
 
     Returns:
-        {"sources", "selections", "codings", "rejections", "done", "users", "codes", "skipped"} counts.
+        {"sources", "selections", "codings", "rejections", "done", "notes", "users", "codes", "skipped"}
+        counts.
 
     Raises:
         ProjectInvalidError: the project does not validate (a bug: the message lists the schema errors).
@@ -269,8 +274,10 @@ def write_qdpx(
         marks.setdefault(mark.document_id, []).append(
             [mark.field, mark.start, mark.end, mark.coder, mark.marked_at]
         )
+    notes = list(memos)
     coders = sorted(
-        {r.coder for rows in by_doc.values() for r in rows}
+        {n.coder for n in notes}
+        | {r.coder for rows in by_doc.values() for r in rows}
         | {r[4] for rows in rejected.values() for r in rows}
         | {m[3] for rows in marks.values() for m in rows}
         | set(info.coders)
@@ -296,8 +303,18 @@ def write_qdpx(
         "codes": len(book.codes),
         "rejections": 0,
         "done": 0,
+        "notes": len(notes),
         "skipped": 0,
     }
+    note_ids = {id(n): guid("note", n.id, n.created_at) for n in notes}
+    on_span: dict[int, dict[tuple[str, int, int], list[SourceMemo]]] = {}
+    on_doc: dict[int, list[SourceMemo]] = {}
+    for n in notes:
+        if n.target_kind == "passage" and n.document_id is not None:
+            on_span.setdefault(n.document_id, {}).setdefault((n.field, n.start, n.end), []).append(n)
+        elif n.target_kind == "document" and n.document_id is not None:
+            on_doc.setdefault(n.document_id, []).append(n)
+    code_notes(q, root, book.name, [n for n in notes if n.target_kind == "code"], note_ids)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for doc in documents:
             text, base = plain_text_layout(doc)
@@ -315,7 +332,14 @@ def write_qdpx(
             )
             zf.writestr(f"sources/{sguid}.txt", text.encode("utf-8"))
             counts["sources"] += 1
-            _selections(q, src, doc, base, by_doc.get(doc.id, []), known, book.name, counts)
+            spans = on_span.get(doc.id, {})
+            _selections(q, src, doc, base, by_doc.get(doc.id, []), known, book.name, counts, spans, note_ids, text)
+            for n in on_doc.get(doc.id, []):
+                etree.SubElement(src, f"{q}NoteRef", targetGUID=note_ids[id(n)])
+        if notes:
+            notes_el = etree.SubElement(root, f"{q}Notes")
+            for n in notes:
+                note_element(q, notes_el, n, note_ids[id(n)])
         meta = {"codebook": info.codebook_name, "version": info.codebook_version, "view": info.view}
         etree.SubElement(root, f"{q}Description").text = (
             f"Exported by {info.generator} from codebook {info.codebook_name} {info.codebook_version}; "
@@ -323,6 +347,9 @@ def write_qdpx(
             + SOURCE_META
             + json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
         )
+        for n in notes:
+            if n.target_kind == "project":
+                etree.SubElement(root, f"{q}NoteRef", targetGUID=note_ids[id(n)])
         errors = validate_project(root)
         if errors:
             raise ProjectInvalidError(errors)
@@ -339,6 +366,9 @@ def _selections(
     known: set[str],
     book_name: str,
     counts: dict[str, int],
+    span_notes: dict[tuple[str, int, int], list[SourceMemo]],
+    note_ids: dict[int, str],
+    text: str,
 ) -> None:
     spans: dict[tuple[str, int, int], list[SourceCoding]] = {}
     for row in rows:
@@ -346,6 +376,9 @@ def _selections(
             counts["skipped"] += 1
             continue
         spans.setdefault((row.field, row.start, row.end), []).append(row)
+    for span in span_notes:
+        if span[0] in base:
+            spans.setdefault(span, [])
     for (fld, start, end), span_rows in sorted(
         spans.items(), key=lambda kv: (base[kv[0][0]] + kv[0][1], kv[0][2])
     ):
@@ -353,11 +386,12 @@ def _selections(
         sel = etree.SubElement(
             src, f"{q}PlainTextSelection", guid=guid("selection", doc.key, fld, start, end)
         )
-        name = span_rows[0].passage_text
+        span_memos = span_notes.get((fld, start, end), [])
+        name = span_rows[0].passage_text if span_rows else text[s:e]
         sel.set("name", name if len(name) <= 100 else name[:99] + "…")
         sel.set("startPosition", str(s))
         sel.set("endPosition", str(e))
-        sel.set("creatingUser", user_guid(span_rows[0].coder))
+        sel.set("creatingUser", user_guid(span_rows[0].coder if span_rows else span_memos[0].coder))
         counts["selections"] += 1
         for row in sorted(span_rows, key=lambda r: (r.code_id, r.coder)):
             coding = etree.SubElement(
@@ -365,20 +399,11 @@ def _selections(
             )
             coding.set("creatingUser", user_guid(row.coder))
             if row.decided_at:
-                coding.set("creationDateTime", _xsd_datetime(row.decided_at))
+                coding.set("creationDateTime", xsd_datetime(row.decided_at))
             etree.SubElement(coding, f"{q}CodeRef", targetGUID=code_guid(book_name, row.code_id))
             counts["codings"] += 1
-
-
-def _xsd_datetime(stamp: str) -> str:
-    """An ISO timestamp as xsd:dateTime (UTC, seconds)."""
-    try:
-        dt = datetime.fromisoformat(stamp)
-    except ValueError:
-        return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        for n in span_memos:
+            etree.SubElement(sel, f"{q}NoteRef", targetGUID=note_ids[id(n)])
 
 
 def validate_project(root_or_bytes: Any) -> list[str]:
@@ -396,6 +421,7 @@ __all__ = [
     "SourceCoding",
     "SourceDocument",
     "SourceMark",
+    "SourceMemo",
     "plain_text_layout",
     "source_description",
     "user_guid",
