@@ -48,8 +48,11 @@ def cooccurrence_cmd(level: str, source: str | None, measure: str, codes: str | 
         for c in m.cells():
             writer.writerow([c.code_a, c.code_b, c.count, f"{c.jaccard:.4g}", f"{c.conditional:.4g}"])
         return
-    fmtv = (lambda v: str(int(v))) if measure == "count" else (lambda v: f"{v:.2f}")
-    rows = [(r["code"], *(fmtv(r[b]) for b in m.codes)) for r in m.matrix(measure)]
+    rows = [(r["code"], *(_cell(r[b], measure) for b in m.codes)) for r in m.matrix(measure)]
     echo_table(("code", *m.codes), rows,
                title=f"Co-occurrence ({measure}) over {m.units} {level}(s); source {rep.source}; "
                      f"{rep.reviewed_documents} document(s) reviewed")  # fmt: skip
+
+
+def _cell(value: float, measure: str) -> str:
+    return str(int(value)) if measure == "count" else f"{value:.2f}"
