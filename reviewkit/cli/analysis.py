@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import sys
+from dataclasses import asdict
 
 import click
 
-from reviewkit.cli.app import cli, db_option, project_store
+from reviewkit.cli.app import cli, db_option, json_option, project_store
 from reviewkit.cli.output import echo_json, echo_table
 
 
@@ -56,3 +57,49 @@ def cooccurrence_cmd(level: str, source: str | None, measure: str, codes: str | 
 
 def _cell(value: float, measure: str) -> str:
     return str(int(value)) if measure == "count" else f"{value:.2f}"
+
+
+@cli.command(name="assign")
+@click.option("--coders", help="The coders, comma-separated (alice,bob,carol).")
+@click.option("--overlap", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="Share of the documents every coder codes (the sample agreement is computed on).")  # fmt: skip
+@click.option("--seed", type=int, help="Random seed (default: the seed of the plan in force, else a new one).")
+@click.option("--show", is_flag=True, help="Show the plan in force instead of assigning.")
+@click.option("--all", "all_documents", is_flag=True, help="Once screening has begun: every document, not only the included.")
+@json_option
+@db_option
+def assign_cmd(
+    coders: str | None, overlap: float, seed: int | None, show: bool, all_documents: bool, as_json: bool, db_path: str
+) -> None:
+    """Split the documents among coders, with a random overlap sample that every coder codes.
+
+    Re-running adds new documents by the same rule and keeps every existing assignment. The
+    overlap sample is what `reviewkit agreement --sample overlap` uses.
+
+    Example:
+
+    \b
+        reviewkit assign --coders alice,bob,carol --overlap 0.2 --seed 7
+        reviewkit assign --show --json
+    """
+    from reviewkit.project.assignments import plan_assignments, show_assignments
+
+    store = project_store(db_path)
+    if show:
+        summary = show_assignments(store)
+    else:
+        names = [c.strip() for c in (coders or "").split(",") if c.strip()]
+        if not names:
+            raise click.UsageError("Name the coders: --coders alice,bob (or --show for the plan in force).")
+        summary = plan_assignments(store, names, overlap, seed=seed, all_documents=all_documents)
+    if as_json:
+        echo_json(asdict(summary))
+        return
+    if not summary.documents:
+        click.echo("No assignments yet: `reviewkit assign --coders alice,bob --overlap 0.2`.")
+        return
+    echo_table(("coder", "documents"), list(summary.coders.items()),
+               title=f"{summary.documents} documents assigned (seed {summary.seed})")  # fmt: skip
+    click.echo(f"Overlap sample: {summary.overlap} documents, coded by every coder.")
+    if not show:
+        click.echo(f"{summary.added} document(s) newly assigned.")
