@@ -46,7 +46,7 @@ def _accepted(store: Any, cb: int, name: str = "mini") -> list[tuple[Any, ...]]:
 
 
 def test_formats_are_registered_under_versioned_names() -> None:
-    assert formats() == ["csv-long", "csv-wide", "jsonl", "qdpx", "report", "ris", "trends"]
+    assert formats() == ["csv-long", "csv-wide", "jsonl", "memos", "qdpx", "report", "ris", "trends"]
     assert "csv-long.v1" in exporters.names() and "qdpx.v1" in exporters.names()
 
 
@@ -191,11 +191,13 @@ def test_qdpx_round_trip_keeps_every_accepted_coding(project: Any, tmp_path: Pat
             "SELECT title, abstract, year, doi, authors FROM documents WHERE key = 'doc-a'"
         ).fetchone()
         assert doc == (DOCS[0][2], DOCS[0][3], 2001, "10.1/a", '["Doe, Jane","Li, Wei"]')
-        assert fresh.db.execute("SELECT COUNT(*) FROM audit WHERE action = 'decide'").fetchone()[0] == 6
+        total = store.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0]  # rejections too
+        assert res.rejections == total - 6
+        assert fresh.db.execute("SELECT COUNT(*) FROM audit WHERE action = 'decide'").fetchone()[0] == total
         again = import_qdpx(fresh, out)  # importing twice matches the documents and changes nothing
         assert (
             again.documents_matched == 4
-            and fresh.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0] == 6
+            and fresh.db.execute("SELECT COUNT(*) FROM codings").fetchone()[0] == total
         )
     finally:
         fresh.close()

@@ -375,3 +375,19 @@ async def test_undo_in_a_new_session_after_restart(project: tuple[Path, dict[str
         assert len(decisions(store)) == 1
         assert app.screen.query_one(DocumentTable).get_row_at(0)[3] == "3 to do"
     store.close()
+
+
+async def test_m_writes_a_memo_on_the_current_passage(store: Store) -> None:
+    app = make_app(store, "alice", cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_document(pilot)
+        await pilot.press("j", "m")
+        await pilot.pause()
+        await pilot.press(*"功能 or process?", "enter")
+        await pilot.pause()
+        assert screen.current is not None
+        memos = store.memos.list("passage", str(screen.current.id))
+        assert [(m.coder, m.text) for m in memos] == [("alice", "功能 or process?")]
+        await pilot.press("m", "x", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and store.memos.count() == 1

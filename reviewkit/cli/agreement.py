@@ -32,9 +32,13 @@ def _f(value: float | None, pct: bool = False) -> str:
 @click.option("--codes", help="Codes, groups or globs, comma-separated (default: every code).")
 @click.option("--stage", type=click.Choice(["coding", "screening", "full_text"]), default="coding", show_default=True,
               help="Agreement of the codings, or of the include/exclude screening decisions (Cohen's kappa).")  # fmt: skip
+@click.option("--sample", type=click.Choice(["all", "overlap"]), default="all", show_default=True,
+              help="Units of every reviewed document, or only of the overlap sample of `reviewkit assign`.")  # fmt: skip
 @json_option
 @db_option
-def agreement_cmd(coders: str | None, unit: str, codes: str | None, stage: str, as_json: bool, db_path: str) -> None:
+def agreement_cmd(
+    coders: str | None, unit: str, codes: str | None, stage: str, sample: str, as_json: bool, db_path: str
+) -> None:
     """Inter-coder agreement per code and overall, and the tagger scored against each coder.
 
     Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha (nominal; missing
@@ -47,6 +51,7 @@ def agreement_cmd(coders: str | None, unit: str, codes: str | None, stage: str, 
         reviewkit agreement
         reviewkit agreement --coders alice,bob --unit document --codes upgrading --json
         reviewkit agreement --stage screening --coders alice,bob
+        reviewkit agreement --sample overlap
     """
     from reviewkit.project.agreement import agreement
 
@@ -54,11 +59,15 @@ def agreement_cmd(coders: str | None, unit: str, codes: str | None, stage: str, 
     if stage != "coding":
         _screening_agreement(store, _coders(coders), stage, as_json)
         return
-    report = agreement(store, _coders(coders), unit=unit, codes=codes)
+    report = agreement(store, _coders(coders), unit=unit, codes=codes, sample=sample)
     if as_json:
         echo_json(report.to_dict())
         return
     click.echo(f"Codebook {report.codebook}; unit: {report.unit}; coders: {', '.join(report.coders)}")
+    if report.sample_documents is None:
+        click.echo("Sample: every unit the coders reviewed (`--sample overlap` for the assigned overlap sample).")
+    else:
+        click.echo(f"Sample: the overlap sample of `reviewkit assign` ({report.sample_documents} documents).")
     inter = report.intercoder
     if inter is not None:
         rows = [

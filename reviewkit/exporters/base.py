@@ -69,6 +69,38 @@ class ReviewFacts:
     """Documents reviewed under the consensus rule (the state of ``consensus`` rows)."""
 
 
+@dataclass(frozen=True)
+class DoneMark:
+    """A passage a coder marked done ("reviewed, no further codes"), with where it is."""
+
+    document_id: int
+    field: str
+    start: int
+    end: int
+    coder: str
+    marked_at: str = ""
+
+
+@dataclass(frozen=True)
+class MemoRow:
+    """A memo with where it points (the ``memos`` export and the .qdpx Notes)."""
+
+    id: int
+    target_kind: str
+    """passage, document, code or project."""
+    target: str
+    """The passage or document id, the code id, or "" for the project."""
+    coder: str
+    text: str
+    created_at: str
+    updated_at: str
+    document_id: int | None = None
+    document_key: str = ""
+    field: str = ""
+    start: int = 0
+    end: int = 0
+
+
 def no_review() -> ReviewFacts | None:
     """The default `ExportData.review`: no review facts known."""
     return None
@@ -99,6 +131,10 @@ class ExportData:
     review: Callable[[], ReviewFacts | None] = no_review
     """Reviewed state (csv-wide blanks and ``reviewed_by``; csv-long/jsonl ``passage_done``, ``document_reviewed``)."""
     """Where to draw the trends chart (the trends and report formats)."""
+    done_marks: Callable[[], Iterable[DoneMark]] = tuple
+    """The view's passages marked done (qdpx keeps them for a lossless round trip)."""
+    memos: Callable[[], Iterable[MemoRow]] = tuple
+    """Every memo (qdpx Notes, the memos export)."""
     generator: str = "reviewkit"
     raw: bool = False
     """CSV formats: write cells verbatim (no neutralising of spreadsheet formulas)."""

@@ -40,6 +40,8 @@ class QdpxExporter(Exporter):
     name = "qdpx"
     suffix = ".qdpx"
     description = "REFI-QDA project for NVivo / ATLAS.ti / MAXQDA / QualCoder (.qdpx)"
+    all_statuses = True
+    """Reads rejected decisions too (kept in the sources' reviewkit Description line)."""
 
     def extra_outputs(self, data: ExportData, out: Path) -> list[Path]:
         """None: everything goes into the archive."""
@@ -63,7 +65,9 @@ class QdpxExporter(Exporter):
             coders=tuple(data.coders),
         )
         try:
-            return write_qdpx(path, info, _codebook(data), data.documents(), data.codings())
+            return write_qdpx(
+                path, info, _codebook(data), data.documents(), data.codings(), data.done_marks(), data.memos()
+            )
         except ProjectInvalidError as exc:
             raise ExportError(str(exc)) from exc
 

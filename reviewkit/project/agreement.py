@@ -62,6 +62,10 @@ class AgreementReport:
     """Per coder: one row per code, then the pooled row (code == OVERALL)."""
     note: str = NOTE
     warnings: tuple[str, ...] = ()
+    sample: str = "all"
+    """``all`` (every reviewed unit) or ``overlap`` (documents of the assignment's overlap sample)."""
+    sample_documents: int | None = None
+    """Documents in the overlap sample (None for ``all``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data."""
@@ -163,12 +167,14 @@ def select(
 
 
 def _unit_data(
-    store: Store, sel: Selection, unit: str
+    store: Store, sel: Selection, unit: str, documents: frozenset[int] | None = None
 ) -> tuple[dict[str, set[int]], set[tuple[int, str, str]], list[Coding]]:
-    """(reviewed units per coder, accepted (unit, code, coder), the raw decisions)."""
+    """(reviewed units per coder, accepted (unit, code, coder), the raw decisions) (of `documents` only)."""
     if unit not in UNITS:
         raise ReviewkitError(f"Unknown unit {unit!r}. Use one of: {', '.join(UNITS)}.")
     rows = store.codings.latest(sel.codebook_name, list(sel.coders))
+    if documents is not None:
+        rows = [r for r in rows if int(r.document_id or 0) in documents]
     key = "passage_id" if unit == "passage" else "document_id"
     reviewed: dict[str, set[int]] = defaultdict(set)
     accepted: set[tuple[int, str, str]] = set()
@@ -186,6 +192,7 @@ def agreement(
     unit: str = "passage",
     codes: str | None = None,
     codebook: str | None = None,
+    sample: str = "all",
 ) -> AgreementReport:
     """Inter-coder agreement per code and overall, and the tagger scored against each coder.
 
@@ -195,18 +202,21 @@ def agreement(
         unit: "passage" or "document".
         codes: code pattern (ids, group prefixes, globs; comma-separated).
         codebook: codebook name (default: the current one).
+        sample: ``all`` (every unit the coders reviewed) or ``overlap`` (only the documents of the
+            overlap sample of `reviewkit assign`, and their passages).
 
     Returns:
         The report; `intercoder` is None when fewer than two coders are named.
 
     Raises:
         NotFoundError: unknown coder, code pattern or no codebook (lists the valid ones).
-        ReviewkitError: unknown unit, or no coder has decisions yet.
+        ReviewkitError: unknown unit or sample, no overlap sample, or no coder has decisions yet.
     """
     sel = select(store, coders, codes, codebook=codebook)
     if not sel.coders:
         raise ReviewkitError("No coder has made a decision yet: review with `reviewkit review` first.")
-    reviewed, accepted, _rows = _unit_data(store, sel, unit)
+    documents = _sample(store, sample)
+    reviewed, accepted, _rows = _unit_data(store, sel, unit, documents)
     warnings: list[str] = []
     intercoder = None
     if len(sel.coders) >= 2:
@@ -231,7 +241,25 @@ def agreement(
         intercoder=intercoder,
         tagger=tuple(tagger),
         warnings=tuple(warnings),
+        sample=sample,
+        sample_documents=None if documents is None else len(documents),
     )
+
+
+def _sample(store: Store, sample: str) -> frozenset[int] | None:
+    """The documents of a sample (None: all)."""
+    if sample == "all":
+        return None
+    if sample != "overlap":
+        raise ReviewkitError(f"Unknown sample {sample!r}. Use one of: all, overlap.")
+    from reviewkit.project.assignments import overlap_documents
+
+    docs = overlap_documents(store)
+    if not docs:
+        raise ReviewkitError(
+            "No overlap sample: assign documents with `reviewkit assign --coders A,B --overlap 0.2` first."
+        )
+    return docs
 
 
 def _tagger_rows(

@@ -26,6 +26,7 @@ from reviewkit.errors import ExportError, NotFoundError, ReviewkitError
 from reviewkit.exporters.base import (
     CodeInfo,
     CodingRow,
+    DoneMark,
     ExportData,
     ReviewFacts,
     TrendPoint,
@@ -35,6 +36,7 @@ from reviewkit.exporters.base import (
 from reviewkit.exporters.trends_figure import FIGURE_SUFFIXES
 from reviewkit.project.agreement import Selection, select
 from reviewkit.project.codebooks import resolve_codebook
+from reviewkit.project.memos import memo_rows
 from reviewkit.project.review import CONSENSUS
 from reviewkit.project.scope import documents_in_scope, scope_note
 from reviewkit.records import Document
@@ -172,7 +174,7 @@ def export(
         store,
         sel,
         view,
-        status,
+        "all" if getattr(exporter, "all_statuses", False) else status,
         fig,
         codes,
         window,
@@ -292,6 +294,17 @@ def _export_data(
         rows = compute(store, codes, source=source, window=window, codebook_id=sel.codebook_id, scope=scope)
         return [TrendPoint(t.year, t.code, t.documents, t.coded, t.share, t.published) for t in rows]
 
+    def done_marks() -> Iterator[DoneMark]:
+        who = set(view.coders) if view.mode == "coder" else {CONSENSUS} if view.mode == "consensus" else None
+        marks = [m for m in store.reviews.all(sel.codebook_name) if who is None or m[2] in who]
+        marks = [m for m in marks if scope is None or m[1] in scope]
+        where = {q.id: q for q in store.passages.of_documents(sorted({m[1] for m in marks}))}
+        stamps = {(r.passage_id, r.coder): r.reviewed_at for c in {m[2] for m in marks}
+                  for r in store.reviews.list(c, sel.codebook_name)}  # fmt: skip
+        for pid, doc_id, coder in marks:
+            if (q := where.get(pid)) is not None:
+                yield DoneMark(doc_id, q.field, q.start, q.end, coder, stamps.get((pid, coder), ""))
+
     full = resolve_codebook(store, name=sel.codebook_name)
     return ExportData(
         project=project or (Path(store.path).stem if store.path != ":memory:" else "reviewkit project"),
@@ -307,6 +320,8 @@ def _export_data(
         trends_source="suggested" if source == "suggested" else "accepted",
         figure=figure,
         review=review,
+        done_marks=done_marks,
+        memos=lambda: memo_rows(store),
         generator=f"reviewkit {_version()}",
         codebook=full[1]
         if full and full[0] == sel.codebook_id and set(full[1].ids) == set(book.ids)

@@ -9,6 +9,11 @@
   (XML, archive, limits) is `reviewkit.refi.project_read.read_qdpx`; this module decides what to store.
 - Each coded plain-text selection becomes a passage at the same offsets (shifted back into the
   title or abstract), and each of its codings an accepted decision of the coding's user.
+- Notes become memos on what their ``<NoteRef>`` sits in: a selection (its passage), a text
+  source (the document), a code, or the project; the author is the note's user.
+- A source exported by reviewkit also carries, in the same Description line, its rejected codes
+  and the passages marked done (`reviewkit.refi.project_write`); they come back as rejected
+  decisions and done marks, so agreement is the same after a round trip.
 """
 
 from __future__ import annotations
@@ -43,6 +48,12 @@ class QdpxImportResult:
     passages: int
     codings: int
     coders: tuple[str, ...]
+    rejections: int = 0
+    """Rejected decisions restored from reviewkit Descriptions."""
+    done: int = 0
+    """Done marks restored from reviewkit Descriptions."""
+    memos: int = 0
+    """Notes stored as memos (on a passage, document, code or the project)."""
     skipped: tuple[str, ...] = field(default_factory=tuple)
     """Parts of the project that could not be imported, in words."""
 
@@ -164,7 +175,7 @@ def import_qdpx(
     book = project.codebook
     guid_to_code = _code_map(project, book) if book is not None else {}
     batch = new_batch("qdpx")
-    added = matched = n_passages = n_codings = 0
+    added = matched = n_passages = n_codings = n_rejected = n_done = n_memos = 0
     coders: set[str] = set()
     with store.transaction():
         import_id = store.imports.start(str(p), "qdpx")
@@ -182,7 +193,8 @@ def import_qdpx(
                 doc_id, record, import_id, duplicate=was_there, reason="qdpx" if was_there else ""
             )
             wanted: dict[tuple[str, int, int], Passage] = {}
-            decisions: list[tuple[tuple[str, int, int], str, str]] = []
+            decisions: list[tuple[tuple[str, int, int], str, str, str]] = []
+            marks: list[tuple[tuple[str, int, int], str]] = []
             for sel in source.selections:
                 passage = _passage(doc_id, texts, base, sel.start, sel.end)
                 if passage is None:
@@ -198,18 +210,37 @@ def import_qdpx(
                         continue
                     who = coder or project.users.get(user) or project.users.get(sel.user) or "qdpx"
                     wanted.setdefault(span, passage)
-                    decisions.append((span, code_id, who))
+                    decisions.append((span, code_id, who, "accepted"))
+            _extras(source, doc_id, texts, book, coder, wanted, decisions, marks, skipped)
+            notes: list[tuple[str, str, str]] = [("document", str(doc_id), g) for g in source.notes]
+            for sel in source.selections:
+                passage = _passage(doc_id, texts, base, sel.start, sel.end) if sel.notes else None
+                if passage is not None:
+                    span = (passage.field, passage.start, passage.end)
+                    wanted.setdefault(span, passage)
+                    notes += [("passage", f"{span[0]}:{span[1]}:{span[2]}", g) for g in sel.notes]
             if not wanted:
+                n_memos += _memos(store, project, notes, {}, coder, batch)
                 continue
             ids = _save_passages(store, doc_id, wanted)
+            n_memos += _memos(store, project, notes, ids, coder, batch)
             n_passages += len(wanted)
-            assert codebook_id is not None  # decisions refer to codes of the imported codebook
-            for span, code_id, who in dict.fromkeys(decisions):
+            for span, code_id, who, status in dict.fromkeys(decisions):
+                assert codebook_id is not None  # decisions refer to codes of the imported codebook
                 store.codings.set(
-                    ids[span], code_id, who, "accepted", codebook_id=codebook_id, origin="import", batch=batch
+                    ids[span], code_id, who, status, codebook_id=codebook_id, origin="import", batch=batch
                 )
                 coders.add(who)
-                n_codings += 1
+                n_codings += status == "accepted"
+                n_rejected += status == "rejected"
+            for span, who in dict.fromkeys(marks):
+                assert book is not None
+                store.reviews.mark(ids[span], who, book.name, batch=batch)
+                coders.add(who)
+                n_done += 1
+        code_notes = [("code", guid_to_code[c.guid], g) for c in project.codes if c.guid in guid_to_code for g in c.notes]
+        project_notes = [("project", "", g) for g in project.project_notes]
+        n_memos += _memos(store, project, code_notes + project_notes, {}, coder, batch)
         store.imports.finish(
             import_id, records=len(project.sources), added=added, merged=matched, skipped=skipped
         )
@@ -223,7 +254,74 @@ def import_qdpx(
         codings=n_codings,
         coders=tuple(sorted(coders)),
         skipped=tuple(skipped),
+        rejections=n_rejected,
+        done=n_done,
+        memos=n_memos,
     )
+
+
+def _memos(
+    store: Store,
+    project: QdpxProject,
+    notes: list[tuple[str, str, str]],
+    ids: dict[tuple[str, int, int], int],
+    coder: str | None,
+    batch: str,
+) -> int:
+    """Store the notes as memos on their targets (an identical memo already there is not repeated)."""
+    n = 0
+    for kind, target, note_guid in notes:
+        note = project.notes.get(note_guid)
+        if note is None or not note.text.strip():
+            continue
+        if kind == "passage":
+            fld, start, end = target.split(":")
+            pid = ids.get((fld, int(start), int(end)))
+            if pid is None:
+                continue
+            target = str(pid)
+        meta = note.meta or {}
+        who = coder or project.users.get(note.user) or str(meta.get("coder") or "") or "qdpx"
+        if any(m.text == note.text for m in store.memos.list(kind, target, coder=who)):
+            continue
+        store.memos.add(kind, target, who, note.text, batch=batch)
+        n += 1
+    return n
+
+
+def _extras(
+    source: QdpxSource,
+    doc_id: int,
+    texts: dict[str, str],
+    book: Codebook | None,
+    coder: str | None,
+    wanted: dict[tuple[str, int, int], Passage],
+    decisions: list[tuple[tuple[str, int, int], str, str, str]],
+    marks: list[tuple[tuple[str, int, int], str]],
+    skipped: list[str],
+) -> None:
+    """Add the rejections and done marks of a reviewkit source's Description line (bad rows skipped)."""
+    meta = source.meta or {}
+    ids = set(book.ids) if book is not None else set()
+    rows = [(r, "rejected") for r in meta.get("rejected") or ()] + [(r, "done") for r in meta.get("done") or ()]
+    for row, kind in rows:
+        try:
+            fld, start, end = str(row[0]), int(row[1]), int(row[2])
+            who = coder or str(row[4] if kind == "rejected" else row[3])
+            code_id = str(row[3]) if kind == "rejected" else ""
+        except (TypeError, ValueError, IndexError, KeyError):
+            skipped.append(f"{source.name}: an unreadable {kind} entry in its reviewkit Description")
+            continue
+        text = texts.get(fld)
+        if text is None or not 0 <= start < end <= len(text) or book is None or (code_id and code_id not in ids):
+            skipped.append(f"{source.name}: a {kind} entry at {fld} {start}-{end} does not fit the source or codebook")
+            continue
+        span = (fld, start, end)
+        wanted.setdefault(span, Passage(doc_id, fld, 0, start, end, text[start:end], detect_language(text[start:end])))
+        if kind == "rejected":
+            decisions.append((span, code_id, who, "rejected"))
+        else:
+            marks.append((span, who))
 
 
 def _document(store: Store, record: Record, source: QdpxSource) -> tuple[int, bool]:

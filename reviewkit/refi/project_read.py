@@ -31,6 +31,8 @@ class QdpxCode:
     """Names from the top-level code down to this one (``Parent::Child`` names split)."""
     code_id: str = ""
     """The id from a reviewkit Description trailer (empty for other tools' codes)."""
+    notes: list[str] = field(default_factory=list)
+    """GUIDs of the notes linked to the code."""
 
 
 @dataclass
@@ -43,6 +45,8 @@ class QdpxSelection:
     """GUID of the user who made the selection."""
     codings: list[tuple[str, str]] = field(default_factory=list)
     """(code GUID, user GUID) per coding ("" when the tool gave no user)."""
+    notes: list[str] = field(default_factory=list)
+    """GUIDs of the notes linked to the selection."""
 
 
 @dataclass
@@ -56,6 +60,22 @@ class QdpxSource:
     meta: dict[str, Any] | None = None
     """The ``reviewkit: {json}`` line of a source exported by reviewkit (None for other tools)."""
     selections: list[QdpxSelection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """GUIDs of the notes linked to the whole source."""
+
+
+@dataclass
+class QdpxNote:
+    """A ``<Note>`` (a memo): its text, author and time."""
+
+    guid: str
+    text: str
+    user: str = ""
+    """GUID of the user who wrote it."""
+    created: str = ""
+    modified: str = ""
+    meta: dict[str, Any] | None = None
+    """The ``reviewkit: {json}`` line of a note exported by reviewkit."""
 
 
 @dataclass
@@ -73,6 +93,10 @@ class QdpxProject:
     """The ``reviewkit: {json}`` line of a project exported by reviewkit (codebook name and version)."""
     codebook: Codebook | None = None
     """The project's codebook (None when it has no codes), read from the same parse."""
+    notes: dict[str, QdpxNote] = field(default_factory=dict)
+    """Note GUID -> note (inline text only; notes whose text is a file are read from the archive)."""
+    project_notes: list[str] = field(default_factory=list)
+    """GUIDs of the notes linked to the project as a whole."""
 
 
 def read_qdpx(path: str | Path) -> QdpxProject:
@@ -131,6 +155,12 @@ def _read_project(p: Path, xml: bytes, archive: Archive | None) -> QdpxProject:
             _read_codes(codes, project.codes, str(p))
     for desc in children(root, "Description"):
         project.meta = _meta_line((desc.text or "").replace("\r\n", "\n")) or {}
+    project.project_notes = _note_refs(root)
+    for notes in children(root, "Notes"):
+        for note in children(notes, "Note"):
+            read = _read_note(note, archive)
+            if read is not None:
+                project.notes[read.guid] = read
     if project.codes:
         try:
             book = codebook_from_root(root, str(p), p)
@@ -172,7 +202,7 @@ def _read_codes(codes_el: Any, out: list[QdpxCode], label: str) -> None:
         code_id = ""
         for desc in children(el, "Description"):
             code_id = code_trailer(desc.text or "").get("id", code_id)
-        out.append(QdpxCode(guid=norm_guid(el.get("guid")), path=path, code_id=code_id))
+        out.append(QdpxCode(guid=norm_guid(el.get("guid")), path=path, code_id=code_id, notes=_note_refs(el)))
         stack.extend((child, path) for child in reversed(children(el, "Code")))
 
 
@@ -223,5 +253,37 @@ def _read_source(src: Any, archive: Archive | None, skipped: list[str]) -> QdpxS
                 selection.codings.append(
                     (norm_guid(ref_el.get("targetGUID")), norm_guid(coding.get("creatingUser")))
                 )
+        selection.notes = _note_refs(sel)
         source.selections.append(selection)
+    source.notes = _note_refs(src)
     return source
+
+
+def _note_refs(el: Any) -> list[str]:
+    """GUIDs of the ``<NoteRef>`` children of an element."""
+    return [norm_guid(ref.get("targetGUID")) for ref in children(el, "NoteRef") if ref.get("targetGUID")]
+
+
+def _read_note(note: Any, archive: Archive | None) -> QdpxNote | None:
+    """A note's text (inline, or an ``internal://`` file of the archive) and who wrote it when."""
+    text: str | None = None
+    for content in children(note, "PlainTextContent"):
+        text = content.text or ""
+    ref = note.get("plainTextPath") or ""
+    if text is None and ref.startswith("internal://") and archive is not None:
+        entry = archive.find("sources/" + ref[len("internal://") :])
+        if entry is not None:
+            text = archive.read(entry).decode("utf-8-sig", errors="replace")
+    if text is None or not note.get("guid"):
+        return None
+    description = ""
+    for desc in children(note, "Description"):
+        description = (desc.text or "").replace("\r\n", "\n")
+    return QdpxNote(
+        norm_guid(note.get("guid")),
+        text,
+        norm_guid(note.get("creatingUser")) if note.get("creatingUser") else "",
+        note.get("creationDateTime") or "",
+        note.get("modifiedDateTime") or "",
+        _meta_line(description),
+    )

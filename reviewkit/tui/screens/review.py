@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static
 from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
 from reviewkit.project import state
-from reviewkit.tui.dialogs import CodePicker
+from reviewkit.tui.dialogs import CodePicker, MemoDialog
 from reviewkit.tui.session import DocFilters
 from reviewkit.tui.widgets.evidence_panel import EvidencePanel
 from reviewkit.tui.widgets.passage_text import PassageText
@@ -48,6 +48,7 @@ class ReviewScreen(Screen[None]):
         Binding("t", "app.toggle_advance", "stay/next"),
         Binding("A", "accept_all", "all", key_display="A"),
         Binding("c", "add_code", "add"),
+        Binding("m", "memo", "memo", show=False),
         Binding("u", "app.undo", "undo"),
         Binding("ctrl+r", "app.redo", "redo", show=False),
         Binding("n", "document(1)", "doc", key_display="n/p"),
@@ -267,6 +268,26 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(
             CodePicker(leaf_choices(self.session), title=f"Add a code to passage {pv.seq + 1}"), done
         )
+
+    def action_memo(self) -> None:
+        """Write a memo on the current passage (`reviewkit.project.memos`)."""
+        pv = self.current
+        if pv is None:
+            return
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            from reviewkit.project.memos import add_memo
+
+            try:
+                memo = add_memo(self.session.store, f"passage:{pv.id}", text, self.session.coder)
+            except ReviewkitError as exc:
+                self.notify(str(exc), severity="error", title="Cannot save the memo")
+                return
+            self.notify(f"Memo {memo.id} saved on passage {pv.seq + 1}.")
+
+        self.app.push_screen(MemoDialog(title=f"Memo on passage {pv.seq + 1}"), done)
 
     def action_document(self, delta: int) -> None:
         if self.index is None:
