@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -70,35 +70,21 @@ class SkippedRecord:
         return f"{where}: {self.reason}"
 
 
-@dataclass(frozen=True)
-class Document:
-    """A stored document: its project id and key, and the bibliographic fields of its record."""
+@dataclass(frozen=True, kw_only=True)
+class Document(Record):
+    """A stored document: the fields of its (merged) record, with its project id, key and import time.
+
+    A `Record` as the project keeps it, not a second model: `key` here is the project's stable key
+    (the DOI or a generated author-year-word key), `raw` the raw record of its first source (filled
+    only by `store.documents.get`), and `source_line` is unused.
+    """
 
     id: int
-    key: str
-    title: str = ""
-    abstract: str = ""
-    authors: tuple[str, ...] = ()
-    year: int | None = None
-    journal: str = ""
-    volume: str = ""
-    issue: str = ""
-    pages: str = ""
-    doi: str = ""
-    type: str = ""
-    language: str = ""
-    title_alt: str = ""
-    abstract_alt: str = ""
-    authors_alt: tuple[str, ...] = ()
-    journal_alt: str = ""
-    language_alt: str = ""
-    keywords: tuple[str, ...] = ()
-    url: str = ""
-    source_format: str = ""
-    source_file: str = ""
+    """The document's id in the project."""
+    key: str = ""
+    """The project's stable key (the DOI, or author-year-word)."""
     imported_at: str = ""
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-    """The raw record of the document's first source (filled only by `documents.get`)."""
+    """When it was first imported (ISO 8601, UTC)."""
 
     @property
     def display_title(self) -> str:
@@ -106,15 +92,9 @@ class Document:
         return self.title or self.title_alt
 
     def to_record(self) -> Record:
-        """The document's fields as a `Record` (for merging duplicates)."""
-        return Record(
-            title=self.title, abstract=self.abstract, authors=self.authors, year=self.year,
-            journal=self.journal, volume=self.volume, issue=self.issue, pages=self.pages, doi=self.doi,
-            keywords=self.keywords, language=self.language, type=self.type, title_alt=self.title_alt,
-            abstract_alt=self.abstract_alt, authors_alt=self.authors_alt, journal_alt=self.journal_alt,
-            language_alt=self.language_alt, url=self.url, source_format=self.source_format,
-            source_file=self.source_file, raw=self.raw,
-        )  # fmt: skip
+        """The document's bibliographic fields as a plain `Record` (for merging duplicates)."""
+        values = {f.name: getattr(self, f.name) for f in fields(Record) if f.name not in ("key", "source_line")}
+        return Record(**values)
 
 
 @dataclass(frozen=True)
