@@ -67,6 +67,16 @@ def test_accepted_decision_raises_similar_passages_and_never_rewrites_decided(st
     # No new decision: nothing to do.
     third = run_tagger(store, cb, codebook=load_codebook(MINI), embedder=embedder)
     assert third.up_to_date and third.embedded == 0
+    # A decision made while a run was under way (its `keep` does not know it) still wins.
+    doc = store.passages.get(kept.passage_id).document_id
+    row = {"passage_id": kept.passage_id, "code_id": "upgrading.process", "score": 0.01, "threshold": 0.5,
+           "method": "x", "evidence": {}, "tagger_version": "x"}  # fmt: skip
+    store.suggestions.save_results(
+        run_id=kept.run_id, codebook_id=cb, codebook_name="tagger-mini", todo={doc: {"upgrading.process"}},
+        fingerprints={"upgrading.process": "f"}, rows=[row], keep=lambda p, c: False,
+    )  # fmt: skip
+    still = [s for s in store.suggestions.list(code_id="upgrading.process") if s.passage_id == kept.passage_id]
+    assert [(s.id, s.suggestion.score) for s in still] == [(kept.id, kept.suggestion.score)]
 
 
 def test_rejected_suggestion_lowers_similar_passages(store: Any, embedder: Any) -> None:

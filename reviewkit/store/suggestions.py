@@ -218,7 +218,8 @@ class Suggestions(Part):
             rows: suggestions: mappings with passage_id, code_id, score, threshold, method,
                 evidence (dict), tagger_version.
             keep: (passage id, code id) -> True for suggestions to leave as they are (decided by a
-                coder): not deleted; the caller leaves them out of `rows`.
+                coder): not deleted, and never replaced by `rows`. With `keep`, a suggestion decided
+                (or on a passage marked done) while the run was under way is kept too.
 
         Returns:
             Number of suggestions written.
@@ -235,15 +236,22 @@ class Suggestions(Part):
                 if keep is None:
                     self.db.execute("DELETE " + where, args)
                     continue
+                decided = (
+                    " AND NOT EXISTS (SELECT 1 FROM codings c WHERE c.passage_id = suggestions.passage_id "
+                    "AND c.code_id = suggestions.code_id AND c.codebook_id IN (SELECT id FROM codebooks WHERE name = ?)) "
+                    "AND passage_id NOT IN (SELECT passage_id FROM passage_reviews WHERE codebook = ?)"
+                )
                 gone = [
                     int(i)
-                    for i, p, c in self.db.execute("SELECT id, passage_id, code_id " + where, args)
+                    for i, p, c in self.db.execute(
+                        "SELECT id, passage_id, code_id " + where + decided, [*args, codebook_name, codebook_name]
+                    )
                     if not keep(int(p), str(c))
                 ]
                 for chunk in chunks(gone):
                     self.db.execute(f"DELETE FROM suggestions WHERE id IN ({marks(chunk)})", list(chunk))
             self.db.conn.executemany(
-                "INSERT OR REPLACE INTO suggestions (passage_id, codebook_id, code_id, score, threshold, method, "
+                f"INSERT OR {'IGNORE' if keep else 'REPLACE'} INTO suggestions (passage_id, codebook_id, code_id, score, threshold, method, "
                 "evidence, tagger_version, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (r["passage_id"], codebook_id, r["code_id"], r["score"], r["threshold"], r["method"],
