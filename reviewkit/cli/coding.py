@@ -26,14 +26,22 @@ METHOD_CHOICE = click.Choice(["hybrid", "embeddings", "rules"])
 @click.option("--codebook-id", type=int, help="Codebook version to code with (default: the current one).")
 @click.option("--force", is_flag=True, help="Redo every passage and code, even those up to date.")
 @click.option("--all", "all_documents", is_flag=True, help="Once screening has begun: code every document, not only the included.")
+@click.option(
+    "--learn/--no-learn",
+    default=True,
+    show_default=True,
+    help="Retrain on the project's decisions too (docs/learning.md); decided passages are never re-scored.",
+)
 def code(
     db_path: str, method: str, model: str | None, batch_size: int, codebook_id: int | None, force: bool,
-    all_documents: bool,
+    all_documents: bool, learn: bool,
 ) -> None:
     """Auto-code the project's passages against its codebook (segmenting new documents first).
 
     Resumable and idempotent: a second run does nothing; after a codebook edit only the
-    changed codes are redone, and new documents get every code.
+    changed codes are redone, and new documents get every code. The tagger learns from the
+    project's decisions (accepted, added, rejected; codes left off passages marked done): new
+    decisions redo the undecided suggestions, and a decided one is never rewritten.
 
     Example:
 
@@ -59,6 +67,7 @@ def code(
             progress=update,
             force=force,
             documents=scope,
+            learn=learn,
         )
     seg = summary.segmented
     if seg.documents:

@@ -6,7 +6,9 @@ code's own content (definition, keywords, examples, threshold...) and the codebo
 examples. A second run with the same tagger and codebook finds nothing to do (and loads no model);
 after editing one code only that code is redone, and new documents get every code. Edits to other
 codes' examples (which are negatives of this code's classifier) do not redo a code: pass
-``force=True`` (``reviewkit code --force``) to redo everything.
+``force=True`` (``reviewkit code --force``) to redo everything. The tagger also learns from the
+project's decisions (`reviewkit.project.learning`): their hash is in the fingerprint, and a
+(passage, code) a coder decided is never re-scored.
 
 Documents are coded in pages of `docs_per_batch` with one transaction each, so memory stays bounded
 and an interrupted run resumes where it stopped. Embeddings are cached in the project by model and
@@ -77,6 +79,10 @@ class TagRunSummary:
     thresholds: dict[str, float] = field(default_factory=dict)
     killed_runs: list[int] = field(default_factory=list)
     """Earlier runs killed before they finished (since the last finished run); their work so far is kept."""
+    decisions: int = 0
+    """Reviewer decisions the tagger learnt from (`reviewkit.project.learning`)."""
+    learnt: str = ""
+    """``"learnt from N decisions (rejected .., accepted .., added ..) in 0.4s"``, or "" when none."""
 
     @property
     def up_to_date(self) -> bool:
@@ -91,7 +97,7 @@ class TagRunSummary:
             killed = f"Run {ids} was killed before it finished (marked killed; what it saved is kept). "
         if self.up_to_date:
             return killed + "0 passages to code; up to date."
-        return killed + (
+        return killed + (f"Retrained: {self.learnt}. " if self.learnt else "") + (
             f"Coded {self.passages} passages of {self.documents} documents for {len(self.codes)} code(s) "
             f"with {self.method}: {self.suggestions} suggestions (+{self.near_misses} near misses) "
             f"in {self.seconds:.1f}s; {self.embedded} texts embedded, {self.cached} from cache."
@@ -240,6 +246,7 @@ def run_tagger(
     force: bool = False,
     docs_per_batch: int = 200,
     documents: set[int] | None = None,
+    learn: bool = True,
 ) -> TagRunSummary:
     """Code the project's passages against a codebook (segmenting new documents first).
 
@@ -255,6 +262,8 @@ def run_tagger(
         force: redo every (document, code) pair even when up to date.
         docs_per_batch: documents per transaction (bounds memory).
         documents: code only these documents (`reviewkit.project.scope.documents_in_scope`); None: all.
+        learn: retrain on the project's decisions too (`reviewkit.project.learning`; not for "rules").
+            Decided (passage, code) pairs are never re-scored; the decision set is in the fingerprint.
 
     Returns:
         What the run did (`TagRunSummary.up_to_date` when nothing needed coding).
@@ -286,8 +295,13 @@ def run_tagger(
         from reviewkit.tagger.embed import model_name as _name_of
 
         model_name = _name_of(model)
+    from reviewkit.project.learning import ProjectDecisions, project_decisions
+
     config = TaggerConfig(method=method, model=model_name)
-    fps = code_fingerprints(cb, config.fingerprint())
+    learnt = ProjectDecisions()
+    if learn:
+        learnt = project_decisions(store, cb.name, [c.id for c in cb.leaves()])
+    fps = code_fingerprints(cb, config.fingerprint() + (learnt.fingerprint() if method != "rules" else ""))
     if force:
         fps = {c: f"{fp}!{time.time_ns()}" for c, fp in fps.items()}
     summary = TagRunSummary(cb_id, cb.name, method, model_name, segmented=segmented)
@@ -308,9 +322,16 @@ def run_tagger(
             progress(0, 1, "loading model")
         encoder = CachedEncoder(embedder or make_embedder(model), store, batch_size)
     tagger = Tagger(cb, config, encoder).fit(progress)
+    if learnt.decisions and method != "rules":
+        from reviewkit.tagger.learn import learn_from_decisions
+
+        result = learn_from_decisions(tagger, learnt.decisions, folds=0, progress=progress)
+        tagger = result.tagger
+        summary.decisions, summary.learnt = result.decisions, f"{learnt.summary()} in {result.seconds:.1f}s"
     summary.thresholds = dict(tagger.thresholds)
     run_id = store.suggestions.start_run(
-        cb_id, TAGGER_VERSION, {**config.as_dict(), "thresholds": tagger.thresholds}, model_name
+        cb_id, TAGGER_VERSION, {**config.as_dict(), "thresholds": tagger.thresholds}, model_name,
+        decisions=summary.decisions,
     )
     summary.run_id = run_id
     label = method_label(method)
@@ -349,6 +370,8 @@ def run_tagger(
             for cs in row:
                 if cs.code_id not in todo[p.document_id] or cs.score < cs.threshold - NEAR_MISS:
                     continue
+                if learnt.is_decided(p.id or 0, cs.code_id):
+                    continue
                 if cs.score >= cs.threshold:
                     summary.suggestions += 1
                 else:
@@ -365,7 +388,8 @@ def run_tagger(
                     }
                 )
         store.suggestions.save_results(
-            run_id=run_id, codebook_id=cb_id, codebook_name=cb.name, todo=todo, fingerprints=fps, rows=rows
+            run_id=run_id, codebook_id=cb_id, codebook_name=cb.name, todo=todo, fingerprints=fps, rows=rows,
+            keep=learnt.is_decided if learn else None,
         )
         done_codes.update(codes)
         summary.documents += len(todo)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import builtins
 import os
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from reviewkit.records import Evidence, QueueEntry, StoredSuggestion, Suggestion, TagRun
 from reviewkit.store.base import Part, dumps, json_dict, marks, now
-from reviewkit.store.passages import passage
+from reviewkit.store.passages import chunks, passage
 
 _SUGG = "s.id, s.passage_id, s.code_id, s.score, s.threshold, s.method, s.evidence, s.tagger_version, s.codebook_id, p.document_id, s.run_id"
 
@@ -205,6 +205,7 @@ class Suggestions(Part):
         todo: dict[int, set[str]],
         fingerprints: dict[str, str],
         rows: Sequence[dict[str, Any]],
+        keep: Callable[[int, str], bool] | None = None,
     ) -> int:
         """Replace the suggestions of the (document, code) pairs in `todo` and mark them up to date.
 
@@ -216,6 +217,9 @@ class Suggestions(Part):
             fingerprints: code id -> fingerprint to record.
             rows: suggestions: mappings with passage_id, code_id, score, threshold, method,
                 evidence (dict), tagger_version.
+            keep: (passage id, code id) -> True for suggestions to leave as they are (decided by a
+                coder): not deleted, and never replaced by `rows`. With `keep`, a suggestion decided
+                (or on a passage marked done) while the run was under way is kept too.
 
         Returns:
             Number of suggestions written.
@@ -223,14 +227,31 @@ class Suggestions(Part):
         stamp = now()
         with self.transaction():
             for doc_id, codes in todo.items():
-                self.db.execute(
-                    f"DELETE FROM suggestions WHERE code_id IN ({','.join('?' * len(codes))}) "
+                where = (
+                    f"FROM suggestions WHERE code_id IN ({','.join('?' * len(codes))}) "
                     "AND passage_id IN (SELECT id FROM passages WHERE document_id = ?) "
-                    "AND codebook_id IN (SELECT id FROM codebooks WHERE name = ?)",
-                    [*codes, doc_id, codebook_name],
+                    "AND codebook_id IN (SELECT id FROM codebooks WHERE name = ?)"
                 )
+                args = [*codes, doc_id, codebook_name]
+                if keep is None:
+                    self.db.execute("DELETE " + where, args)
+                    continue
+                decided = (
+                    " AND NOT EXISTS (SELECT 1 FROM codings c WHERE c.passage_id = suggestions.passage_id "
+                    "AND c.code_id = suggestions.code_id AND c.codebook_id IN (SELECT id FROM codebooks WHERE name = ?)) "
+                    "AND passage_id NOT IN (SELECT passage_id FROM passage_reviews WHERE codebook = ?)"
+                )
+                gone = [
+                    int(i)
+                    for i, p, c in self.db.execute(
+                        "SELECT id, passage_id, code_id " + where + decided, [*args, codebook_name, codebook_name]
+                    )
+                    if not keep(int(p), str(c))
+                ]
+                for chunk in chunks(gone):
+                    self.db.execute(f"DELETE FROM suggestions WHERE id IN ({marks(chunk)})", list(chunk))
             self.db.conn.executemany(
-                "INSERT OR REPLACE INTO suggestions (passage_id, codebook_id, code_id, score, threshold, method, "
+                f"INSERT OR {'IGNORE' if keep else 'REPLACE'} INTO suggestions (passage_id, codebook_id, code_id, score, threshold, method, "
                 "evidence, tagger_version, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (r["passage_id"], codebook_id, r["code_id"], r["score"], r["threshold"], r["method"],
