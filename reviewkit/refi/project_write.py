@@ -29,13 +29,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from lxml import etree
 
 from reviewkit.codebook.model import Codebook
 from reviewkit.refi.codebook import codebook_element
 from reviewkit.refi.project_notes import SourceMemo, code_notes, note_element, xsd_datetime
+from reviewkit.refi.sources import SourceCoding, SourceDocument, SourceMark
 from reviewkit.refi.xml import (
     PROJECT_NS,
     PROJECT_XSD,
@@ -57,85 +58,6 @@ class ProjectInvalidError(ValueError):
             "The REFI-QDA project does not validate (please report this):\n" + "\n".join(errors[:10])
         )
         self.errors = errors
-
-
-class SourceDocument(Protocol):
-    """What the writer reads of a document."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def key(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def abstract(self) -> str: ...
-    @property
-    def title_alt(self) -> str: ...
-    @property
-    def abstract_alt(self) -> str: ...
-    @property
-    def year(self) -> int | None: ...
-    @property
-    def doi(self) -> str: ...
-    @property
-    def authors(self) -> tuple[str, ...]: ...
-    @property
-    def journal(self) -> str: ...
-    @property
-    def volume(self) -> str: ...
-    @property
-    def issue(self) -> str: ...
-    @property
-    def pages(self) -> str: ...
-    @property
-    def type(self) -> str: ...
-    @property
-    def language(self) -> str: ...
-    @property
-    def keywords(self) -> tuple[str, ...]: ...
-    @property
-    def url(self) -> str: ...
-
-
-class SourceCoding(Protocol):
-    """What the writer reads of one coder's decision on a passage."""
-
-    @property
-    def document_id(self) -> int: ...
-    @property
-    def field(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def passage_text(self) -> str: ...
-    @property
-    def code_id(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def coder(self) -> str: ...
-    @property
-    def decided_at(self) -> str: ...
-
-
-class SourceMark(Protocol):
-    """What the writer reads of a passage a coder marked done (reviewed, no further codes)."""
-
-    @property
-    def document_id(self) -> int: ...
-    @property
-    def field(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def coder(self) -> str: ...
-    @property
-    def marked_at(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -333,7 +255,9 @@ def write_qdpx(
             zf.writestr(f"sources/{sguid}.txt", text.encode("utf-8"))
             counts["sources"] += 1
             spans = on_span.get(doc.id, {})
-            _selections(q, src, doc, base, by_doc.get(doc.id, []), known, book.name, counts, spans, note_ids, text)
+            _selections(
+                q, src, doc, base, by_doc.get(doc.id, []), known, book.name, counts, spans, note_ids, text
+            )
             for n in on_doc.get(doc.id, []):
                 etree.SubElement(src, f"{q}NoteRef", targetGUID=note_ids[id(n)])
         if notes:
