@@ -299,19 +299,8 @@ def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     Raises:
         ImportFormatError: the file is missing, empty, binary or cannot be decoded.
     """
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise ImportFormatError(str(path), None, "no such file") from None
-    except IsADirectoryError:
-        raise ImportFormatError(
-            str(path), None, "this is a folder; give the export files themselves"
-        ) from None
-    except OSError as exc:
-        raise ImportFormatError(str(path), None, f"cannot read the file: {exc.strerror}") from None
-    text, used, _ = _decode(data, str(path), encoding)
-    return normalise_newlines(text), used
+    text, used, _ = read_text_report(path, encoding)
+    return text, used
 
 
 def read_text_report(path: str | Path, encoding: str | None = None) -> tuple[str, str, list[tuple[int, str]]]:
