@@ -61,7 +61,13 @@ def code_cooccurrence(
         from reviewkit.errors import ReviewkitError
 
         raise ReviewkitError(f"Blind mode: only coder:{only_coder} and suggested can be shown, not {chosen}.")
-    view = review_state(store, cb, only_coder=only_coder).view(chosen)
+    state = review_state(store, cb, only_coder=only_coder)
+    if only_coder is not None and chosen != "suggested" and only_coder not in state.coders:
+        from reviewkit.analysis.review_state import SourceView
+
+        view = SourceView(chosen, frozenset(), frozenset(), frozenset())  # nothing decided yet
+    else:
+        view = state.view(chosen)
     pairs = pairs_for(view, level)
     if codes:
         wanted = [c.strip() for c in codes.split(",") if c.strip()]
