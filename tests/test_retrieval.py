@@ -35,11 +35,15 @@ def ids(page: Any) -> list[int]:
     return [int(r.passage.id) for r in page.rows]
 
 
-def test_suggested_source_lists_the_passages_at_or_above_threshold(project: tuple[Store, dict[str, Any]]) -> None:
+def test_suggested_source_lists_the_passages_at_or_above_threshold(
+    project: tuple[Store, dict[str, Any]],
+) -> None:
     store, info = project
     expected = sorted(
         int(p)
-        for p, c, score, thr in store.db.execute("SELECT passage_id, code_id, score, threshold FROM suggestions")
+        for p, c, score, thr in store.db.execute(
+            "SELECT passage_id, code_id, score, threshold FROM suggestions"
+        )
         if c == VC and score >= thr
     )
     page = coded_passages(store, VC, "suggested")
@@ -70,7 +74,11 @@ def test_filter_words_match_text_year_range_and_document_key(project: tuple[Stor
 def test_paging_reads_every_passage_once(project: tuple[Store, dict[str, Any]]) -> None:
     store, _info = project
     full = ids(coded_passages(store, VC, "suggested"))
-    paged = [pid for off in range(0, len(full), 2) for pid in ids(coded_passages(store, VC, "suggested", offset=off, limit=2))]
+    paged = [
+        pid
+        for off in range(0, len(full), 2)
+        for pid in ids(coded_passages(store, VC, "suggested", offset=off, limit=2))
+    ]
     assert paged == full and len(full) > 2
 
 
@@ -103,7 +111,13 @@ def test_sources_default_first_and_blind(project: tuple[Store, dict[str, Any]]) 
     store, info = project
     cb = info["codebook_id"]
     store.codings.set(info["passages"][1][0], VC, "bob", "accepted", codebook_id=cb)
-    assert retrieval_sources(store, "alice", codebook_id=cb) == ["coder:bob", "consensus", "coder:alice", "any", "suggested"]
+    assert retrieval_sources(store, "alice", codebook_id=cb) == [
+        "coder:bob",
+        "consensus",
+        "coder:alice",
+        "any",
+        "suggested",
+    ]
     assert retrieval_sources(store, "erin", codebook_id=cb, blind=True) == ["coder:erin", "suggested"]
     with pytest.raises(ReviewkitError, match="Blind mode"):
         coded_passages(store, VC, "coder:bob", only_coder="erin")
@@ -122,10 +136,15 @@ def test_search_lists_the_matching_passages_in_both_languages(project: tuple[Sto
     page = search_passages(store, "value chains")
     assert page.total_documents == 3 and set(page.documents) == {2, 5, 6}
     texts = {h.passage.text for h in page.hits if h.passage is not None}
-    assert "Lead firms govern value chains." in texts and "Chinese clusters pursue functional upgrading within value chains." in texts
+    assert (
+        "Lead firms govern value chains." in texts
+        and "Chinese clusters pursue functional upgrading within value chains." in texts
+    )
     assert all("value" in h.passage.text.lower() for h in page.hits if h.passage is not None)
     hit = next(h for h in page.hits if h.passage is not None and h.passage.text.startswith("Lead firms"))
-    assert f"{MATCH_START}value{MATCH_END} {MATCH_START}chains{MATCH_END}" in hit.snippet  # the words stay apart
+    assert (
+        f"{MATCH_START}value{MATCH_END} {MATCH_START}chains{MATCH_END}" in hit.snippet
+    )  # the words stay apart
     zh = search_passages(store, "全球价值链")
     assert zh.documents == [3]
     assert [h.passage.seq for h in zh.hits if h.passage is not None] == [0, 2]
@@ -134,7 +153,10 @@ def test_search_lists_the_matching_passages_in_both_languages(project: tuple[Sto
     spread = search_passages(store, "Storper trust")
     assert spread.documents == [1] and [h.passage for h in spread.hits] == [None]
     # paging by documents
-    first, second = search_passages(store, "upgrading", limit=2), search_passages(store, "upgrading", offset=2, limit=2)
+    first, second = (
+        search_passages(store, "upgrading", limit=2),
+        search_passages(store, "upgrading", offset=2, limit=2),
+    )
     assert len(first.documents) == 2 and not set(first.documents) & set(second.documents)
 
 
@@ -152,11 +174,15 @@ def test_memos_in_context(project: tuple[Store, dict[str, Any]]) -> None:
     add_memo(store, f"passage:{p1}", "first thought", "alice")
     add_memo(store, f"passage:{p1}", "bob's view", "bob")
     add_memo(store, "document:1", "whole paper", "alice")
-    store.memos.add("code", VC, "bob", "define insertion")  # (the fixture codebook has no YAML for parse_target)
+    store.memos.add(
+        "code", VC, "bob", "define insertion"
+    )  # (the fixture codebook has no YAML for parse_target)
     ctx = memos_in_context(store, 1, [p1, p2])
     assert [m.text for m in ctx.passages[p1]] == ["first thought", "bob's view"] and p2 not in ctx.passages
     assert [(m.text, m.coder) for m in ctx.document] == [("whole paper", "alice")]
-    assert [m.text for m in memos_in_context(store, 1, [p1], only_coder="alice").passages[p1]] == ["first thought"]
+    assert [m.text for m in memos_in_context(store, 1, [p1], only_coder="alice").passages[p1]] == [
+        "first thought"
+    ]
     assert [m.text for m in code_memos(store, VC)] == ["define insertion"]
     assert code_memos(store, VC, only_coder="alice") == []
 
@@ -168,13 +194,27 @@ def test_assigned_documents_come_first(project: tuple[Store, dict[str, Any]]) ->
     store.assignments.add([1, 2], "bob")
     f = DocumentFilter()
     rows = svc.document_page(store, "alice", cb, f)
-    assert [(r.id, r.assigned) for r in rows] == [(3, True), (5, True), (1, False), (2, False), (4, False), (6, False)]
+    assert [(r.id, r.assigned) for r in rows] == [
+        (3, True),
+        (5, True),
+        (1, False),
+        (2, False),
+        (4, False),
+        (6, False),
+    ]
     # pages across the boundary, and positions agree with the order
-    paged = [r.id for off in range(0, 6, 4) for r in svc.document_page(store, "alice", cb, f, offset=off, limit=4)]
+    paged = [
+        r.id for off in range(0, 6, 4) for r in svc.document_page(store, "alice", cb, f, offset=off, limit=4)
+    ]
     assert paged == [3, 5, 1, 2, 4, 6]
     assert [svc.document_position(store, d, "alice", cb, f) for d in paged] == list(range(6))
     # filters still apply to both parts
-    assert [r.id for r in svc.document_page(store, "alice", cb, DocumentFilter(year_min=2005))] == [3, 5, 4, 6]
+    assert [r.id for r in svc.document_page(store, "alice", cb, DocumentFilter(year_min=2005))] == [
+        3,
+        5,
+        4,
+        6,
+    ]
     # bob has other documents; a coder without assignments sees the year order
     assert [r.id for r in svc.document_page(store, "bob", cb, f)][:2] == [1, 2]
     assert [r.id for r in svc.document_page(store, "carol", cb, f)] == [1, 2, 3, 4, 5, 6]

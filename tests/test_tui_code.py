@@ -58,7 +58,9 @@ async def open_code(pilot: Any, code_id: str) -> CodeViewScreen:
     """From the Codebook screen: move the cursor to `code_id` and press Enter."""
     await settle(pilot)
     tree = pilot.app.screen.query_one(CodeTree)
-    while tree.cursor_node is None or tree.cursor_node.data is None or tree.cursor_node.data.code_id != code_id:
+    while (
+        tree.cursor_node is None or tree.cursor_node.data is None or tree.cursor_node.data.code_id != code_id
+    ):
         await pilot.press("down")
     await pilot.press("enter")
     await settle(pilot)
@@ -82,7 +84,9 @@ async def test_enter_on_a_code_opens_its_passages_and_s_switches_source(
         assert "source: coder:alice — accepted by alice" in head and "1 passage(s)" in head
         await pilot.press("s")  # consensus
         await settle(pilot)
-        assert screen.source == "consensus" and "final decision accepted" in shown(screen.query_one("#codeview-head"))
+        assert screen.source == "consensus" and "final decision accepted" in shown(
+            screen.query_one("#codeview-head")
+        )
         while screen.source != "suggested":
             await pilot.press("s")
             await settle(pilot)
@@ -106,7 +110,7 @@ async def test_code_view_filter_and_enter_jumps_to_the_passage(
         await pilot.press("slash", *"2005")
         await settle(pilot)
         assert {r[1] for r in rows(table)} == {"2005"} and len(rows(table)) < len(everything)
-        assert 'matching “2005”' in shown(screen.query_one("#codeview-head"))
+        assert "matching “2005”" in shown(screen.query_one("#codeview-head"))
         await pilot.press("enter")  # leaves the filter for the list
         await settle(pilot)
         assert table.has_focus
@@ -181,7 +185,10 @@ async def test_palette_opens_cooccurrence_and_search(store: Store) -> None:
     app = make_app(store, "alice", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for command, screen_type in (("Co-occurrence of codes", CooccurrenceScreen), ("Search passages", PassageSearchScreen)):
+        for command, screen_type in (
+            ("Co-occurrence of codes", CooccurrenceScreen),
+            ("Search passages", PassageSearchScreen),
+        ):
             await pilot.press("ctrl+p")
             await settle(pilot)
             await pilot.press(*command)
@@ -230,7 +237,9 @@ async def test_search_syntax_error_is_a_message_not_a_crash(store: Store) -> Non
         assert screen.query_one(DataTable).row_count == 0 and isinstance(app.screen, PassageSearchScreen)
         await pilot.press("ctrl+a", "ctrl+k", *"upgrading -functional", "enter")
         await settle(pilot)
-        assert rows(screen.query_one(DataTable)) and "match “upgrading -functional”" in shown(screen.query_one("#psearch-status"))
+        assert rows(screen.query_one(DataTable)) and "match “upgrading -functional”" in shown(
+            screen.query_one("#psearch-status")
+        )
 
 
 async def test_review_screen_shows_memos_in_context_and_m_adds_one(

@@ -70,7 +70,9 @@ class SearchPage:
     """How many documents match in all."""
 
 
-def retrieval_sources(store: Store, coder: str, *, codebook_id: int | None = None, blind: bool = False) -> list[str]:
+def retrieval_sources(
+    store: Store, coder: str, *, codebook_id: int | None = None, blind: bool = False
+) -> list[str]:
     """The sources a Code view offers, the project's default first.
 
     Blind: only ``coder:CODER`` and ``suggested``. Otherwise the default source, consensus, every
@@ -104,7 +106,9 @@ def consensus_passages(store: Store, code_id: str, codebook_name: str) -> list[i
     state = ReviewState(
         passages,
         [
-            Decision(c.passage_id, int(c.document_id or 0), c.code_id, c.coder, c.status, c.origin or "suggestion")
+            Decision(
+                c.passage_id, int(c.document_id or 0), c.code_id, c.coder, c.status, c.origin or "suggestion"
+            )
             for c in decisions
             if c.status in ("accepted", "rejected")
         ],

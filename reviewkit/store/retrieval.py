@@ -104,7 +104,11 @@ class Retrieval(Part):
             limit: rows to return.
         """
         cond, args = self._units(
-            code_id, codebook_id=codebook_id, codebook_name=codebook_name, coder=coder, passage_ids=passage_ids
+            code_id,
+            codebook_id=codebook_id,
+            codebook_name=codebook_name,
+            coder=coder,
+            passage_ids=passage_ids,
         )
         where, more = _words_filter(words)
         sql = f"{_SELECT} WHERE {' AND '.join([cond, *where])} ORDER BY d.year, d.id, p.seq, p.start LIMIT ? OFFSET ?"
@@ -123,7 +127,11 @@ class Retrieval(Part):
     ) -> int:
         """How many passages `coded_page` pages through (same arguments)."""
         cond, args = self._units(
-            code_id, codebook_id=codebook_id, codebook_name=codebook_name, coder=coder, passage_ids=passage_ids
+            code_id,
+            codebook_id=codebook_id,
+            codebook_name=codebook_name,
+            coder=coder,
+            passage_ids=passage_ids,
         )
         where, more = _words_filter(words)
         sql = f"SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.document_id WHERE {' AND '.join([cond, *where])}"
@@ -173,9 +181,12 @@ def match_passages(passages: Sequence[Passage], match: str, query: str = "") -> 
         return []
     conn = sqlite3.connect(":memory:")
     try:
-        conn.execute("CREATE VIRTUAL TABLE hits USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2')")
+        conn.execute(
+            "CREATE VIRTUAL TABLE hits USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
         conn.executemany(
-            "INSERT INTO hits (rowid, text) VALUES (?, ?)", [(int(p.id or 0), fts_text(p.text)) for p in passages]
+            "INSERT INTO hits (rowid, text) VALUES (?, ?)",
+            [(int(p.id or 0), fts_text(p.text)) for p in passages],
         )
         try:
             cur = conn.execute(

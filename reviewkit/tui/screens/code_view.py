@@ -32,7 +32,7 @@ SOURCE_WORDS = {
 def describe_source(source: str) -> str:
     """A source in words ("accepted by alice", "suggested by the tagger ...")."""
     if source.startswith("coder:"):
-        return f"accepted by {source[len('coder:'):]}"
+        return f"accepted by {source[len('coder:') :]}"
     return SOURCE_WORDS.get(source, source)
 
 
@@ -69,7 +69,10 @@ class CodeViewScreen(Screen[None]):
         yield Header()
         with Vertical(id="codeview"):
             yield Static(id="codeview-head")
-            yield Input(placeholder="filter: words in the text, a document key, a year or 2003-2007", id="codeview-filter")
+            yield Input(
+                placeholder="filter: words in the text, a document key, a year or 2003-2007",
+                id="codeview-filter",
+            )
             yield DataTable(id="codeview-table", cursor_type="row", zebra_stripes=True)
             yield MemoList(id="codeview-memos")
         yield Footer()

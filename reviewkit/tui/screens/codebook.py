@@ -48,7 +48,6 @@ class CodebookScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("enter", "open_code", "passages of code"),
         Binding("o", "cooccurrence", "co-occurrence"),
     ]
 
@@ -106,12 +105,6 @@ class CodebookScreen(Screen[None]):
         """Enter on a code (not a group) opens its Code view."""
         if event.node.data is not None and not event.node.allow_expand:
             self._open(event.node.data)
-
-    def action_open_code(self) -> None:
-        """Open the Code view of the highlighted code."""
-        node = self.query_one(CodeTree).cursor_node
-        if node is not None and node.data is not None and not node.allow_expand:
-            self._open(node.data)
 
     def _open(self, code: CodeRecord) -> None:
         self.app.push_screen(CodeViewScreen(self.session, code))

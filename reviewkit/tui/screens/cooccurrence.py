@@ -69,7 +69,9 @@ class CooccurrenceScreen(Screen[None]):
         error = ""
         try:
             with s.read() as store:
-                report = code_cooccurrence(store, level=level, source=source, only_coder=s.coder if s.blind else None)
+                report = code_cooccurrence(
+                    store, level=level, source=source, only_coder=s.coder if s.blind else None
+                )
         except ReviewkitError as exc:
             error = str(exc)
         self.app.call_from_thread(self._show, report, error)
@@ -94,7 +96,12 @@ class CooccurrenceScreen(Screen[None]):
         if not m.codes:
             legend.update(Text("No code counts as applied under this source yet.", style="dim"))
         else:
-            legend.update(Text(f"columns: the codes numbered as the rows · {self.measure}: {MEASURE_WORDS[self.measure]}", style="dim"))
+            legend.update(
+                Text(
+                    f"columns: the codes numbered as the rows · {self.measure}: {MEASURE_WORDS[self.measure]}",
+                    style="dim",
+                )
+            )
 
     def _cell(self, value: float) -> str:
         if self.measure == "count":
@@ -103,7 +110,9 @@ class CooccurrenceScreen(Screen[None]):
 
     def _settings(self, note: str = "") -> None:
         text = Text("Co-occurrence of codes", style="bold")
-        text.append(f"\nlevel: {self.level} (l) · measure: {self.measure} (m) · source: {self.source} (s: {' · '.join(self.sources)})")
+        text.append(
+            f"\nlevel: {self.level} (l) · measure: {self.measure} (m) · source: {self.source} (s: {' · '.join(self.sources)})"
+        )
         r = self.report
         if note:
             text.append(f"\n{note}", style="bold red" if note != "computing…" else "dim")

@@ -112,7 +112,11 @@ class PassageSearchScreen(Screen[None]):
         if not self.hits:
             status.update(f"No passage matches “{self.query_text}”.")
             return
-        more = "" if self.documents >= self.total_documents else f" (first {self.documents} shown; more load as you scroll)"
+        more = (
+            ""
+            if self.documents >= self.total_documents
+            else f" (first {self.documents} shown; more load as you scroll)"
+        )
         status.update(
             f"{self.total_documents:,} document(s) match “{self.query_text}”{more} · "
             "# is the passage number (– : the match is in keywords or authors) · Enter opens it"
@@ -126,7 +130,11 @@ class PassageSearchScreen(Screen[None]):
         self.search(event.value)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if not self._loading and self.documents < self.total_documents and event.cursor_row >= len(self.hits) - 10:
+        if (
+            not self._loading
+            and self.documents < self.total_documents
+            and event.cursor_row >= len(self.hits) - 10
+        ):
             self._loading = True
             self._fetch(self.query_text, self.documents, False)
 

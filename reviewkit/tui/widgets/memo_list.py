@@ -35,6 +35,8 @@ def memo_text(groups: Sequence[tuple[str, Sequence[Memo]]], empty: str = "No mem
 class MemoList(Static):
     """Memos in context: a small read-only list (`m` in the review screen writes one)."""
 
-    def show(self, groups: Sequence[tuple[str, Sequence[Memo]]], empty: str = "No memos (m adds one).") -> None:
+    def show(
+        self, groups: Sequence[tuple[str, Sequence[Memo]]], empty: str = "No memos (m adds one)."
+    ) -> None:
         """Render the memos of each (heading, memos) group, or `empty` when there are none."""
         self.update(memo_text(groups, empty))
