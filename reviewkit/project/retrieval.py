@@ -38,8 +38,8 @@ class CodedPage:
 
     rows: list[PassageContext]
     """The passages with their document's key, title and year (year, document, passage order)."""
-    total: int
-    """How many passages match (the filter applied)."""
+    total: int | None
+    """How many passages match (the filter applied); None when not counted (`count=False`)."""
     source: str
     """The source the page was read under."""
 
@@ -127,6 +127,7 @@ def coded_passages(
     offset: int = 0,
     limit: int = 100,
     only_coder: str | None = None,
+    count: bool = True,
 ) -> CodedPage:
     """One page of the passages where `code_id` is applied under `source` (see the module docstring).
 
@@ -140,6 +141,7 @@ def coded_passages(
         offset: rows to skip.
         limit: rows to return.
         only_coder: blind mode: only ``coder:ONLY_CODER`` and ``suggested`` may be read.
+        count: also count every matching passage (the Code view counts on its first page only).
 
     Raises:
         NotFoundError: no codebook, or the code is not in it.
@@ -169,8 +171,13 @@ def coded_passages(
     part = store.retrieval
     rows = part.coded_page(code_id, codebook_id=cb, codebook_name=name, coder=coder, passage_ids=passage_ids,
                            words=words, offset=offset, limit=limit)  # fmt: skip
-    total = part.coded_count(code_id, codebook_id=cb, codebook_name=name, coder=coder, passage_ids=passage_ids,
-                             words=words)  # fmt: skip
+    total = (
+        part.coded_count(
+            code_id, codebook_id=cb, codebook_name=name, coder=coder, passage_ids=passage_ids, words=words
+        )
+        if count
+        else None
+    )
     return CodedPage(rows, total, chosen)
 
 

@@ -24,10 +24,7 @@ from reviewkit.store.text import _HOW, QuerySyntaxError, fts_text, unspace_cjk
 
 _WORD_GAP = re.compile(f"(?<=[A-Za-z0-9]{MATCH_END}) (?={MATCH_START}[A-Za-z0-9])")
 _YEARS = re.compile(r"^(\d{4})(?:\s*(?:-|–|\.\.)\s*(\d{4}))?$")
-_SELECT = (
-    'SELECT p.id, p.document_id, p.field, p.seq, p.start, p."end", p.text, p.lang, d.key, d.title, d.year '
-    "FROM passages p JOIN documents d ON d.id = p.document_id"
-)
+_COLUMNS = 'p.id, p.document_id, p.field, p.seq, p.start, p."end", p.text, p.lang, d.key, d.title, d.year'
 
 
 def _words_filter(words: str) -> tuple[list[str], list[Any]]:
@@ -61,21 +58,25 @@ class Retrieval(Part):
         codebook_name: str,
         coder: str | None,
         passage_ids: Sequence[int] | None,
-    ) -> tuple[str, list[Any]]:
-        """A condition on ``p.id`` selecting the passages that carry the code under the source."""
+    ) -> tuple[str, str, list[Any]]:
+        """FROM clause, condition and arguments selecting the passages that carry the code under the source."""
+        joined = "passages p JOIN documents d ON d.id = p.document_id"
         if passage_ids is not None:
-            return "p.id IN (SELECT value FROM json_each(?))", [json.dumps([int(i) for i in passage_ids])]
+            ids = json.dumps([int(i) for i in passage_ids])
+            return joined, "p.id IN (SELECT value FROM json_each(?))", [ids]
         if coder is not None:
             return (
+                joined,
                 "p.id IN (SELECT passage_id FROM (SELECT c.passage_id, c.status, ROW_NUMBER() OVER ("
                 "PARTITION BY c.passage_id ORDER BY c.decided_at DESC, c.id DESC) AS rn FROM codings c "
                 "WHERE c.code_id = ? AND c.coder = ? AND c.codebook_id IN "
                 "(SELECT id FROM codebooks WHERE name = ?)) WHERE rn = 1 AND status = 'accepted')",
                 [code_id, coder, codebook_name],
             )
+        # suggestions first (their code index), one row per passage (UNIQUE passage, codebook, code)
         return (
-            "p.id IN (SELECT s.passage_id FROM suggestions s WHERE s.codebook_id = ? AND s.code_id = ? "
-            "AND s.score >= s.threshold)",
+            "suggestions s CROSS JOIN passages p ON p.id = s.passage_id JOIN documents d ON d.id = p.document_id",
+            "s.codebook_id = ? AND s.code_id = ? AND s.score >= s.threshold",
             [codebook_id, code_id],
         )
 
@@ -103,7 +104,7 @@ class Retrieval(Part):
             offset: rows to skip.
             limit: rows to return.
         """
-        cond, args = self._units(
+        source, cond, args = self._units(
             code_id,
             codebook_id=codebook_id,
             codebook_name=codebook_name,
@@ -111,7 +112,10 @@ class Retrieval(Part):
             passage_ids=passage_ids,
         )
         where, more = _words_filter(words)
-        sql = f"{_SELECT} WHERE {' AND '.join([cond, *where])} ORDER BY d.year, d.id, p.seq, p.start LIMIT ? OFFSET ?"
+        sql = (
+            f"SELECT {_COLUMNS} FROM {source} WHERE {' AND '.join([cond, *where])} "
+            "ORDER BY d.year, d.id, p.seq, p.start LIMIT ? OFFSET ?"
+        )
         cur = self.db.execute(sql, [*args, *more, limit, offset])
         return [PassageContext(passage(r[:8]), r[8], r[9] or "", r[10]) for r in cur]
 
@@ -126,7 +130,7 @@ class Retrieval(Part):
         words: str = "",
     ) -> int:
         """How many passages `coded_page` pages through (same arguments)."""
-        cond, args = self._units(
+        source, cond, args = self._units(
             code_id,
             codebook_id=codebook_id,
             codebook_name=codebook_name,
@@ -134,7 +138,7 @@ class Retrieval(Part):
             passage_ids=passage_ids,
         )
         where, more = _words_filter(words)
-        sql = f"SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.document_id WHERE {' AND '.join([cond, *where])}"
+        sql = f"SELECT COUNT(*) FROM {source} WHERE {' AND '.join([cond, *where])}"
         return int(self.db.execute(sql, [*args, *more]).fetchone()[0])
 
     def decisions_on(self, code_id: str, codebook_name: str) -> list[Coding]:

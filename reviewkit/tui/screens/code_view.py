@@ -112,7 +112,7 @@ class CodeViewScreen(Screen[None]):
         try:
             with s.read() as store:
                 page = coded_passages(store, self.code.code_id, source, codebook_id=s.codebook_id, words=words,
-                                      offset=offset, limit=PAGE, only_coder=only)  # fmt: skip
+                                      offset=offset, limit=PAGE, only_coder=only, count=reset)  # fmt: skip
                 if reset:
                     memos = code_memos(store, self.code.code_id, only_coder=only)
         except ReviewkitError as exc:
@@ -132,7 +132,8 @@ class CodeViewScreen(Screen[None]):
             self.total = 0
             self._head(error)
             return
-        self.total = page.total
+        if page.total is not None:
+            self.total = page.total
         for row in page.rows:
             p = row.passage
             table.add_row(
