@@ -129,13 +129,22 @@ async def test_code_view_filter_and_enter_jumps_to_the_passage(
         assert isinstance(app.screen, CodebookScreen)
 
 
-async def test_code_view_shows_the_codes_memos(store: Store) -> None:
+async def test_code_view_shows_the_codes_memos_and_m_adds_one(store: Store) -> None:
     store.memos.add("code", VC, "alice", "insertion only, not governance")
-    app = make_app(store, "alice", start="codebook", cursor_blink=False)
+    store.memos.add("code", CL, "alice", "a memo on another code")
+    app = make_app(store, "bob", start="codebook", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_code(pilot, VC)
         text = shown(screen.query_one(MemoList))
-        assert "insertion only, not governance" in text and "— alice, " in text
+        assert "insertion only, not governance" in text and "— alice, " in text and "another code" not in text
+        await pilot.press("m", *"嵌入 = insertion", "enter")
+        await settle(pilot)
+        assert [(m.coder, m.text) for m in store.memos.list("code", VC)] == [
+            ("alice", "insertion only, not governance"),
+            ("bob", "嵌入 = insertion"),
+        ]
+        text = shown(screen.query_one(MemoList))
+        assert "嵌入 = insertion" in text and "— bob, " in text
 
 
 async def test_cooccurrence_view_toggles_level_measure_and_source(

@@ -59,9 +59,10 @@ def parse_target(store: Store, spec: str) -> Target:
         return Target(kind, str(doc.id))
     from reviewkit.project.codebooks import resolve_codebook
 
-    _cb, book = resolve_codebook(store)
-    if value not in book.ids:
-        raise NotFoundError(f"No code {value!r} in codebook {book.name}. Codes: {', '.join(book.ids)}.")
+    cb, book = resolve_codebook(store)
+    ids = [r.code_id for r in store.codebooks.codes(cb)]  # the codes as stored (what the app shows)
+    if value not in ids:
+        raise NotFoundError(f"No code {value!r} in codebook {book.name}. Codes: {', '.join(ids)}.")
     return Target(kind, value)
 
 

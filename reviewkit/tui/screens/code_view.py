@@ -13,9 +13,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from reviewkit.errors import ReviewkitError
-from reviewkit.project.memos import code_memos
+from reviewkit.project.memos import add_memo, code_memos
 from reviewkit.project.retrieval import CodedPage, coded_passages, retrieval_sources
 from reviewkit.records import CodeRecord, Memo, PassageContext
+from reviewkit.tui.dialogs import MemoDialog
 from reviewkit.tui.screens.review import ReviewScreen
 from reviewkit.tui.session import PAGE, ReviewSession
 from reviewkit.tui.widgets.memo_list import MemoList
@@ -49,6 +50,7 @@ class CodeViewScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "next_source", "next source"),
         Binding("slash", "filter", "filter", key_display="/"),
+        Binding("m", "memo", "memo on code"),
         Binding("escape", "back", "back"),
     ]
 
@@ -178,6 +180,26 @@ class CodeViewScreen(Screen[None]):
         """Show the passages under the next source (the project default first)."""
         self.source = self.sources[(self.sources.index(self.source) + 1) % len(self.sources)]
         self.reload()
+
+    def action_memo(self) -> None:
+        """Write a memo on the code (shown below the list, and by `reviewkit memo list`)."""
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            s = self.session
+            try:
+                memo = add_memo(s.store, f"code:{self.code.code_id}", text, s.coder)
+            except ReviewkitError as exc:
+                self.notify(str(exc), severity="error", title="Cannot save the memo")
+                return
+            self.notify(f"Memo {memo.id} saved on code {self.code.code_id}.")
+            self.memos = code_memos(s.store, self.code.code_id, only_coder=s.coder if s.blind else None)
+            self.query_one(MemoList).show(
+                [(f"code {self.code.code_id}", self.memos)], "No memos on this code."
+            )
+
+        self.app.push_screen(MemoDialog(title=f"Memo on code {self.code.code_id}"), done)
 
     def action_filter(self) -> None:
         self.query_one(Input).focus()
