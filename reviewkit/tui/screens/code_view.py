@@ -22,6 +22,7 @@ from reviewkit.tui.session import PAGE, ReviewSession
 from reviewkit.tui.widgets.memo_list import MemoList
 
 TEXT_WIDTH = 84
+"""Widest passage column (narrower terminals get what is left beside document, year and number)."""
 
 SOURCE_WORDS = {
     "consensus": "final decision accepted (consensus rule)",
@@ -66,6 +67,7 @@ class CodeViewScreen(Screen[None]):
         self.total = 0
         self.memos: list[Memo] = []
         self._loading = False
+        self.text_width = TEXT_WIDTH
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,7 +87,8 @@ class CodeViewScreen(Screen[None]):
         table.add_column("document", width=12, key="document")
         table.add_column("year", width=5, key="year")
         table.add_column("#", width=3, key="passage")
-        table.add_column("passage", width=TEXT_WIDTH, key="text")
+        self.text_width = max(24, min(TEXT_WIDTH, self.app.size.width - 30))
+        table.add_column("passage", width=self.text_width, key="text")
         table.focus()
         self.reload()
 
@@ -139,7 +142,11 @@ class CodeViewScreen(Screen[None]):
         for row in page.rows:
             p = row.passage
             table.add_row(
-                row.document_key, str(row.year or ""), str(p.seq + 1), cut(p.text, TEXT_WIDTH), key=str(p.id)
+                row.document_key,
+                str(row.year or ""),
+                str(p.seq + 1),
+                cut(p.text, self.text_width),
+                key=str(p.id),
             )
             self.rows.append(row)
         self._head()

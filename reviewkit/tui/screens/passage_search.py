@@ -48,6 +48,7 @@ class PassageSearchScreen(Screen[None]):
         self.documents = 0
         self.total_documents = 0
         self._loading = False
+        self.snippet_width = SNIPPET_WIDTH
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,7 +69,8 @@ class PassageSearchScreen(Screen[None]):
         table.add_column("document", width=12, key="document")
         table.add_column("year", width=5, key="year")
         table.add_column("#", width=3, key="passage")
-        table.add_column("where the words are found", width=SNIPPET_WIDTH, key="snippet")
+        self.snippet_width = max(24, min(SNIPPET_WIDTH, self.app.size.width - 30))
+        table.add_column("where the words are found", width=self.snippet_width, key="snippet")
         inp.focus()
         if self.query_text:
             self.search(self.query_text)
@@ -107,7 +109,9 @@ class PassageSearchScreen(Screen[None]):
         self.documents += len(page.documents)
         for hit in page.hits:
             number = str(hit.passage.seq + 1) if hit.passage is not None else "–"
-            table.add_row(hit.document_key, str(hit.year or ""), number, highlight(hit.snippet))
+            table.add_row(
+                hit.document_key, str(hit.year or ""), number, highlight(hit.snippet, self.snippet_width)
+            )
             self.hits.append(hit)
         if not self.hits:
             status.update(f"No passage matches “{self.query_text}”.")
