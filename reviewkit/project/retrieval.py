@@ -98,7 +98,7 @@ def consensus_passages(store: Store, code_id: str, codebook_name: str) -> list[i
     Only the decisions on this code and the done marks on their documents are read: the rule for a
     (passage, code) pair depends on nothing else.
     """
-    decisions = store.retrieval.decisions_on(code_id, codebook_name)
+    decisions = store.codings.on_code(code_id, codebook_name)
     docs = sorted({int(c.document_id or 0) for c in decisions})
     passages: dict[int, list[int]] = {d: [] for d in docs}
     for p in store.passages.of_documents(docs):
@@ -112,7 +112,7 @@ def consensus_passages(store: Store, code_id: str, codebook_name: str) -> list[i
             for c in decisions
             if c.status in ("accepted", "rejected")
         ],
-        [PassageReview(p, d, c) for p, d, c in store.retrieval.done_marks(docs, codebook_name)],
+        [PassageReview(p, d, c) for p, d, c in store.reviews.of_documents(docs, codebook_name)],
     )
     return sorted(p for (p, c), status in state.final.items() if c == code_id and status == "accepted")
 
@@ -166,9 +166,9 @@ def coded_passages(
         passage_ids = consensus_passages(store, code_id, name)
     elif kind == "any":
         passage_ids = sorted(
-            {c.passage_id for c in store.retrieval.decisions_on(code_id, name) if c.status == "accepted"}
+            {c.passage_id for c in store.codings.on_code(code_id, name) if c.status == "accepted"}
         )
-    part = store.retrieval
+    part = store.passages
     rows = part.coded_page(code_id, codebook_id=cb, codebook_name=name, coder=coder, passage_ids=passage_ids,
                            words=words, offset=offset, limit=limit)  # fmt: skip
     total = (

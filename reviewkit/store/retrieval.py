@@ -1,4 +1,4 @@
-"""Provides `Retrieval`: pages of the passages that carry a code (code retrieval) and passage-level search.
+"""Provides the code-retrieval queries of the passages part (`CodedPassages`) and passage-level search.
 
 A page is ordered by document year, document id and passage order, filtered by words that must
 each match the passage text, the document key or title, or the year (``2005``, ``2003-2007``).
@@ -16,10 +16,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from reviewkit.records import MATCH_END, MATCH_START, Coding, Passage, PassageContext
+from reviewkit.records import MATCH_END, MATCH_START, Passage, PassageContext
 from reviewkit.store.base import Part
-from reviewkit.store.codings import _LATEST, _coding
-from reviewkit.store.passages import passage
 from reviewkit.store.text import _HOW, QuerySyntaxError, fts_text, unspace_cjk
 
 _WORD_GAP = re.compile(f"(?<=[A-Za-z0-9]{MATCH_END}) (?={MATCH_START}[A-Za-z0-9])")
@@ -47,8 +45,8 @@ def _words_filter(words: str) -> tuple[list[str], list[Any]]:
     return where, args
 
 
-class Retrieval(Part):
-    """Code retrieval: the passages carrying a code under one source, a page at a time."""
+class CodedPassages(Part):
+    """The code-retrieval queries of `reviewkit.store.passages.Passages` (kept in this module)."""
 
     def _units(
         self,
@@ -116,6 +114,8 @@ class Retrieval(Part):
             f"SELECT {_COLUMNS} FROM {source} WHERE {' AND '.join([cond, *where])} "
             "ORDER BY d.year, d.id, p.seq, p.start LIMIT ? OFFSET ?"
         )
+        from reviewkit.store.passages import passage  # (passages.py builds its part on this class)
+
         cur = self.db.execute(sql, [*args, *more, limit, offset])
         return [PassageContext(passage(r[:8]), r[8], r[9] or "", r[10]) for r in cur]
 
@@ -140,25 +140,6 @@ class Retrieval(Part):
         where, more = _words_filter(words)
         sql = f"SELECT COUNT(*) FROM {source} WHERE {' AND '.join([cond, *where])}"
         return int(self.db.execute(sql, [*args, *more]).fetchone()[0])
-
-    def decisions_on(self, code_id: str, codebook_name: str) -> list[Coding]:
-        """Every coder's latest decision on one code across the versions of a codebook."""
-        sql = (
-            f"WITH {_LATEST} SELECT c.id, c.passage_id, c.codebook_id, c.code_id, c.coder, c.status, c.origin, "
-            "c.suggestion_id, c.score, c.created_at, c.decided_at, p.document_id "
-            "FROM latest c JOIN passages p ON p.id = c.passage_id WHERE c.code_id = ? "
-            "ORDER BY c.passage_id, c.coder"
-        )
-        return [_coding(r) for r in self.db.execute(sql, [codebook_name, code_id])]
-
-    def done_marks(self, document_ids: Sequence[int], codebook_name: str) -> list[tuple[int, int, str]]:
-        """(passage id, document id, coder) of the done marks on some documents under a codebook name."""
-        sql = (
-            "SELECT r.passage_id, p.document_id, r.coder FROM passage_reviews r JOIN passages p ON p.id = r.passage_id "
-            "WHERE r.codebook = ? AND p.document_id IN (SELECT value FROM json_each(?)) ORDER BY r.passage_id, r.coder"
-        )
-        cur = self.db.execute(sql, [codebook_name, json.dumps([int(d) for d in document_ids])])
-        return [(int(p), int(d), str(c)) for p, d, c in cur]
 
 
 def _unspace(snippet: str) -> str:

@@ -19,7 +19,6 @@ from reviewkit.store.embeddings import Embeddings
 from reviewkit.store.imports import Imports
 from reviewkit.store.memos import Memos
 from reviewkit.store.passages import Passages
-from reviewkit.store.retrieval import Retrieval
 from reviewkit.store.reviews import Reviews
 from reviewkit.store.screening import Screening
 from reviewkit.store.suggestions import Suggestions
@@ -57,8 +56,6 @@ class Store(StoreBase):
         """Documents assigned to coders."""
         self.reviews = Reviews(self, self.audit)
         """Passages marked reviewed (audited)."""
-        self.retrieval = Retrieval(self)
-        """Code retrieval: pages of the passages carrying a code under a source."""
 
     def after_open(self) -> None:
         """Mark tagger runs whose process is gone as killed (see `Suggestions.mark_killed_runs`)."""
