@@ -117,10 +117,9 @@ class CooccurrenceScreen(Screen[None]):
         if note:
             text.append(f"\n{note}", style="bold red" if note != "computing…" else "dim")
         elif r is not None:
-            units = "documents" if self.level == "document" else "passages"
             text.append(
                 f"\n{r.reviewed_documents:,} reviewed document(s) under {r.source}; "
-                f"{r.matrix.units:,} {units} carry at least one code"
+                f"{r.matrix.units:,} {self.level}(s) with at least one code"
             )
         self.query_one("#cooc-settings", Static).update(text)
 

@@ -123,7 +123,7 @@ class PassageSearchScreen(Screen[None]):
         )
         status.update(
             f"{self.total_documents:,} document(s) match “{self.query_text}”{more} · "
-            "# is the passage number (– : the match is in keywords or authors) · Enter opens it"
+            "# is the passage number (–: the document matches, no single passage does) · Enter opens it"
         )
         if reset:
             table.focus()
