@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _review_fixtures import build_project, settle
+from _review_fixtures import STAMP, build_project, settle
 
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
@@ -65,3 +65,19 @@ def test_trends_screen(snap_compare: Any, store: Store) -> None:
 
     app = make_app(store, "alice", start="trends", cursor_blink=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=suggested)
+
+
+def test_code_view_screen(snap_compare: Any, store: Store) -> None:
+    async def open_code(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # regionalism.collective_learning
+        await settle(pilot)
+        while pilot.app.screen.source != "suggested":  # s cycles the sources (the default first)
+            await pilot.press("s")
+            await settle(pilot)
+
+    memo = store.memos.add("code", "regionalism.collective_learning", "alice", "Buzz counts only when learning is collective.")
+    with store.transaction():  # a fixed time: the memo's timestamp is shown
+        store.db.execute("UPDATE memos SET created_at = ?, updated_at = ? WHERE id = ?", [STAMP, STAMP, memo])
+    app = make_app(store, "alice", start="codebook", cursor_blink=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_code)

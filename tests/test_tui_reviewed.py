@@ -12,15 +12,19 @@ from typing import Any
 
 import pytest
 from _review_fixtures import settle
-from textual.widgets import Tree
+from textual.widgets import DataTable, Tree
 
 from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
 from reviewkit.project import state
+from reviewkit.project.memos import code_memos
+from reviewkit.project.retrieval import coded_passages
 from reviewkit.project.trends import trends
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
+from reviewkit.tui.screens.code_view import CodeViewScreen
 from reviewkit.tui.screens.codebook import CodebookScreen
+from reviewkit.tui.screens.cooccurrence import CooccurrenceScreen
 from reviewkit.tui.screens.documents import DocumentsScreen
 from reviewkit.tui.screens.queue import QueueScreen
 from reviewkit.tui.screens.review import ReviewScreen
@@ -205,6 +209,8 @@ async def test_blind_walk_shows_nothing_another_coder_decided(
     state.mark_document(store, 1, "bob", codebook_id=cb)
     state.mark_document(store, 2, "bob", codebook_id=cb)
     store.codings.set(p1, "global.value_chain", "erin", "rejected", codebook_id=cb)
+    store.memos.add("passage", str(p1), "bob", "bob's memo: collective learning here")
+    store.memos.add("code", "regionalism.collective_learning", "bob", "bob's memo on the code")
     app = make_app(store, "erin", blind=True, cursor_blink=False)
     texts: dict[str, str] = {}
     async with app.run_test(size=SIZE) as pilot:
@@ -228,6 +234,28 @@ async def test_blind_walk_shows_nothing_another_coder_decided(
         tree = _tree_text(app.screen.query_one(Tree))
         # bob accepted collective_learning on 4 passages; erin sees her own counts only (0 ✓, 1 ✗ in total)
         assert "0 ✓" in tree and "4 ✓" not in tree and "1 ✗" in tree
+        # code retrieval: the Code view, co-occurrence and passage search show erin's work and suggestions only
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CodeViewScreen) and app.screen.sources == ["coder:erin", "suggested"]
+        assert app.screen.query_one(DataTable).row_count == 0  # bob's four accepts are not shown
+        texts["code view"] = app.export_screenshot()
+        await pilot.press("s")
+        await settle(pilot)
+        texts["code view, suggested"] = app.export_screenshot()
+        await pilot.press("escape", "o")
+        await settle(pilot)
+        assert isinstance(app.screen, CooccurrenceScreen) and app.screen.sources == ["coder:erin", "suggested"]
+        texts["co-occurrence"] = app.export_screenshot()
+        await pilot.press("escape", "ctrl+f", *"collective", "enter")
+        await settle(pilot)
+        texts["search"] = app.export_screenshot()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        texts["review from search"] = app.export_screenshot()
+        await pilot.press("escape", "escape")
+        await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
         screen = app.screen
@@ -248,6 +276,8 @@ async def test_blind_walk_shows_nothing_another_coder_decided(
     assert trends(store, "regionalism", source="coder:bob")[0].coded == 1
     with pytest.raises(ReviewkitError, match="Blind mode"):
         trends(store, "regionalism", source="coder:bob", only_coder="erin")
+    assert coded_passages(store, "regionalism.collective_learning", "coder:bob").total == 4
+    assert [m.coder for m in code_memos(store, "regionalism.collective_learning")] == ["bob"]
 
 
 def test_blind_mode_cannot_write_consensus(store: Store) -> None:

@@ -28,7 +28,12 @@ class CooccurrenceReport:
 
 
 def code_cooccurrence(
-    store: Store, *, level: str = "document", source: str | None = None, codes: str | None = None
+    store: Store,
+    *,
+    level: str = "document",
+    source: str | None = None,
+    codes: str | None = None,
+    only_coder: str | None = None,
 ) -> CooccurrenceReport:
     """Count, for every pair of codes, the documents (or passages) where both count as applied.
 
@@ -38,6 +43,8 @@ def code_cooccurrence(
         source: ``coder:NAME``, ``consensus``, ``any`` or ``suggested`` (default: the project's
             default source, as for trends).
         codes: comma-separated code ids (default: every code that occurs, in codebook order).
+        only_coder: blind mode: read only this coder's decisions and done marks; the source must
+            be ``coder:ONLY_CODER`` (the default then) or ``suggested``.
 
     Raises:
         ReviewkitError: unknown level, source or code; NotFoundError: no codebook, unknown coder.
@@ -47,8 +54,20 @@ def code_cooccurrence(
     from reviewkit.project.state import resolve_source, review_state
 
     cb, book = resolve_codebook(store)
+    if only_coder is not None and source is None:
+        source = f"coder:{only_coder}"
     chosen = resolve_source(store, source, codebook_id=cb)
-    view = review_state(store, cb).view(chosen)
+    if only_coder is not None and chosen not in (f"coder:{only_coder}", "suggested"):
+        from reviewkit.errors import ReviewkitError
+
+        raise ReviewkitError(f"Blind mode: only coder:{only_coder} and suggested can be shown, not {chosen}.")
+    state = review_state(store, cb, only_coder=only_coder)
+    if only_coder is not None and chosen != "suggested" and only_coder not in state.coders:
+        from reviewkit.analysis.review_state import SourceView
+
+        view = SourceView(chosen, frozenset(), frozenset(), frozenset())  # nothing decided yet
+    else:
+        view = state.view(chosen)
     pairs = pairs_for(view, level)
     if codes:
         wanted = [c.strip() for c in codes.split(",") if c.strip()]

@@ -59,9 +59,10 @@ def parse_target(store: Store, spec: str) -> Target:
         return Target(kind, str(doc.id))
     from reviewkit.project.codebooks import resolve_codebook
 
-    _cb, book = resolve_codebook(store)
-    if value not in book.ids:
-        raise NotFoundError(f"No code {value!r} in codebook {book.name}. Codes: {', '.join(book.ids)}.")
+    cb, book = resolve_codebook(store)
+    ids = [r.code_id for r in store.codebooks.codes(cb)]  # the codes as stored (what the app shows)
+    if value not in ids:
+        raise NotFoundError(f"No code {value!r} in codebook {book.name}. Codes: {', '.join(ids)}.")
     return Target(kind, value)
 
 
@@ -101,6 +102,34 @@ def delete_memo(store: Store, memo_id: int, coder: str) -> Memo:
     return memo
 
 
+@dataclass(frozen=True)
+class ContextMemos:
+    """The memos shown beside a document in the review app."""
+
+    document: list[Memo]
+    """Memos on the document itself, oldest first."""
+    passages: dict[int, list[Memo]]
+    """Passage id -> its memos, oldest first (passages without memos left out)."""
+
+
+def memos_in_context(
+    store: Store, document_id: int, passage_ids: list[int], *, only_coder: str | None = None
+) -> ContextMemos:
+    """The memos on a document and on its passages (blind mode: only `only_coder`'s own)."""
+    doc = store.memos.list("document", str(document_id), coder=only_coder)
+    passages: dict[int, list[Memo]] = {}
+    for pid in passage_ids:
+        found = store.memos.list("passage", str(pid), coder=only_coder)
+        if found:
+            passages[pid] = found
+    return ContextMemos(doc, passages)
+
+
+def code_memos(store: Store, code_id: str, *, only_coder: str | None = None) -> list[Memo]:
+    """The memos on a code, oldest first (blind mode: only `only_coder`'s own)."""
+    return store.memos.list("code", code_id, coder=only_coder)
+
+
 def memo_rows(store: Store) -> list[MemoRow]:
     """Every memo (not deleted) with where it points, for the exports."""
     rows: list[MemoRow] = []
@@ -125,4 +154,15 @@ def memo_rows(store: Store) -> list[MemoRow]:
     return rows
 
 
-__all__ = ["KINDS", "Target", "add_memo", "delete_memo", "list_memos", "memo_rows", "parse_target"]
+__all__ = [
+    "KINDS",
+    "ContextMemos",
+    "Target",
+    "add_memo",
+    "code_memos",
+    "delete_memo",
+    "list_memos",
+    "memo_rows",
+    "memos_in_context",
+    "parse_target",
+]

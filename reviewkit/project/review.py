@@ -86,6 +86,11 @@ class QueueItem:
         """The document's year."""
         return self.entry.year
 
+    @property
+    def assigned(self) -> bool:
+        """The document is assigned to the queue's coder (listed first)."""
+        return self.entry.assigned
+
     def passage_view(self) -> PassageView:
         """The passage with only this suggestion on it."""
         p = self.entry.passage
@@ -299,10 +304,38 @@ def document_page(
     offset: int = 0,
     limit: int = 100,
 ) -> list[DocumentStatus]:
-    """One page of the documents list with the coder's review status (paged: never the whole table)."""
-    return store.documents.status_page(
-        coder=coder, codebook_id=codebook_id, offset=offset, limit=limit, filters=filters
-    )
+    """One page of the documents list with the coder's review status (paged: never the whole table).
+
+    The documents assigned to the coder (`reviewkit assign`) come first, marked `assigned`; each
+    part is in year order.
+    """
+    mine = _assigned_count(store, coder, codebook_id, filters)
+    if not mine:
+        return store.documents.status_page(
+            coder=coder, codebook_id=codebook_id, offset=offset, limit=limit, filters=filters
+        )
+    rows: list[DocumentStatus] = []
+    if offset < mine:
+        rows = [
+            replace(r, assigned=True)
+            for r in store.documents.status_page(
+                coder=coder, codebook_id=codebook_id, offset=offset, limit=limit,
+                filters=replace(filters, assigned=True),
+            )  # fmt: skip
+        ]
+    if len(rows) < limit:
+        rows += store.documents.status_page(
+            coder=coder, codebook_id=codebook_id, offset=max(0, offset - mine), limit=limit - len(rows),
+            filters=replace(filters, assigned=False),
+        )  # fmt: skip
+    return rows
+
+
+def _assigned_count(store: Store, coder: str, codebook_id: int | None, filters: DocumentFilter) -> int:
+    """How many documents of the filtered list are assigned to the coder (0 at once without a plan)."""
+    if filters.assigned is not None or not store.assignments.count(coder):
+        return 0
+    return store.documents.status_count(coder=coder, codebook_id=codebook_id, filters=replace(filters, assigned=True))
 
 
 def document_count(store: Store, coder: str, codebook_id: int | None, filters: DocumentFilter) -> int:
@@ -313,8 +346,14 @@ def document_count(store: Store, coder: str, codebook_id: int | None, filters: D
 def document_position(
     store: Store, document_id: int, coder: str, codebook_id: int | None, filters: DocumentFilter
 ) -> int:
-    """The 0-based index of a document in the filtered documents list."""
-    return store.documents.status_position(document_id, coder=coder, codebook_id=codebook_id, filters=filters)
+    """The 0-based index of a document in the filtered documents list (assigned documents first)."""
+    mine = _assigned_count(store, coder, codebook_id, filters)
+    if not mine:
+        return store.documents.status_position(document_id, coder=coder, codebook_id=codebook_id, filters=filters)
+    assigned = coder in store.assignments.coders_of(document_id)
+    part = replace(filters, assigned=assigned)
+    index = store.documents.status_position(document_id, coder=coder, codebook_id=codebook_id, filters=part)
+    return index if assigned else mine + index
 
 
 def codebook_codes(store: Store, codebook_id: int | None) -> list[CodeRecord]:

@@ -127,6 +127,8 @@ class QueueEntry:
     passage: Passage
     title: str
     year: int | None
+    assigned: bool = False
+    """The document is assigned to the queue's coder (such suggestions come first)."""
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,8 @@ class DocumentStatus:
     """The document's passages."""
     done: int = 0
     """Of those, how many the coder marked done (all of them: the coder reviewed the document)."""
+    assigned: bool = False
+    """The document is assigned to the listing coder (`reviewkit assign`); such documents come first."""
 
     @property
     def reviewed(self) -> bool:
@@ -224,6 +226,8 @@ class DocumentFilter:
     """pending, done or none ("" for any)."""
     mine_only: bool = False
     """The code filter counts only the listing coder's accepted codes (blind mode), not every coder's."""
+    assigned: bool | None = None
+    """True: only documents assigned to the listing coder; False: only those not assigned to them."""
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,15 @@ class Codings(Part):
             args += list(coders)
         return [_coding(r) for r in self.db.execute(sql + " ORDER BY c.passage_id, c.code_id, c.coder", args)]
 
+    def on_code(self, code_id: str, codebook_name: str) -> builtins.list[Coding]:
+        """Every coder's latest decision on one code across the versions of a codebook (code retrieval)."""
+        sql = (
+            f"WITH {_LATEST} SELECT c.id, c.passage_id, c.codebook_id, c.code_id, c.coder, c.status, c.origin, "
+            "c.suggestion_id, c.score, c.created_at, c.decided_at, p.document_id "
+            "FROM latest c JOIN passages p ON p.id = c.passage_id WHERE c.code_id = ? ORDER BY c.passage_id, c.coder"
+        )
+        return [_coding(r) for r in self.db.execute(sql, [codebook_name, code_id])]
+
     def rows(
         self,
         codebook_name: str,

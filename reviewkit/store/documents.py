@@ -381,6 +381,9 @@ def _status_filter(coder: str, codebook_id: int | None, f: DocumentFilter) -> tu
         if match:
             where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
             args.append(match)
+    if f.assigned is not None:
+        where.append(f"{'' if f.assigned else 'NOT '}EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.coder = ?)")
+        args.append(coder)
     if f.year_min is not None:
         where.append("d.year >= ?")
         args.append(f.year_min)

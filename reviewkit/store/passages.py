@@ -9,6 +9,7 @@ from typing import Any
 from reviewkit.records import Document, Passage, PassageContext
 from reviewkit.store.base import Part, marks
 from reviewkit.store.documents import _COLS, _document
+from reviewkit.store.retrieval import CodedPassages
 
 _PASSAGE = 'id, document_id, field, seq, start, "end", text, lang'
 
@@ -29,8 +30,8 @@ def passage(r: Sequence[Any]) -> Passage:
     return Passage(int(r[1]), r[2], int(r[3]), int(r[4]), int(r[5]), r[6], r[7] or "", int(r[0]))
 
 
-class Passages(Part):
-    """Passages (sentences of a document's fields, the unit of coding)."""
+class Passages(CodedPassages, Part):
+    """Passages (sentences of a document's fields, the unit of coding); `coded_page` is code retrieval."""
 
     def documents_to_segment(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import json
 
 from reviewkit.records import PassageReview
 from reviewkit.store.audit import Audit, State, new_batch
@@ -44,6 +45,15 @@ class Reviews(Part):
             "SELECT r.passage_id, p.document_id, r.coder FROM passage_reviews r "
             "JOIN passages p ON p.id = r.passage_id WHERE r.codebook = ? ORDER BY r.passage_id, r.coder",
             [codebook],
+        )
+        return [(int(r[0]), int(r[1]), str(r[2])) for r in cur]
+
+    def of_documents(self, document_ids: builtins.list[int], codebook: str) -> builtins.list[tuple[int, int, str]]:
+        """(passage id, document id, coder) of every coder's done marks on some documents under a codebook name."""
+        cur = self.db.execute(
+            "SELECT r.passage_id, p.document_id, r.coder FROM passage_reviews r JOIN passages p ON p.id = r.passage_id "
+            "WHERE r.codebook = ? AND p.document_id IN (SELECT value FROM json_each(?)) ORDER BY r.passage_id, r.coder",
+            [codebook, json.dumps([int(d) for d in document_ids])],
         )
         return [(int(r[0]), int(r[1]), str(r[2])) for r in cur]
 

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
 from reviewkit.records import UndoStep
+from reviewkit.tui.code_commands import CODE_BINDINGS, code_commands, find_passages
 from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.disagreements import DisagreementsScreen
 from reviewkit.tui.screens.documents import DocumentsScreen
@@ -52,6 +53,7 @@ class ReviewApp(App[None]):
         Binding("u", "undo", "undo"),
         Binding("ctrl+r", "redo", "redo"),
         Binding("q", "quit", "Quit", show=False),
+        *CODE_BINDINGS,
     ]
 
     def __init__(self, session: ReviewSession, start: str = "documents", cursor_blink: bool = True) -> None:
@@ -80,6 +82,7 @@ class ReviewApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: Textual's commands plus the advance-after-a/r toggle."""
         yield from super().get_system_commands(screen)
+        yield from code_commands(self)
         yield SystemCommand(
             "Screening",
             "Screen records one at a time: i include, x exclude, m maybe, s skip, n note, u undo (key 6)",
@@ -91,6 +94,10 @@ class ReviewApp(App[None]):
             "After accepting or rejecting a code, move to the passage's next code (off: stay)",
             self.action_toggle_advance,
         )
+
+    def action_find_passages(self) -> None:
+        """Search the project and jump to passages (ctrl+f)."""
+        find_passages(self)
 
     def action_toggle_advance(self) -> None:
         """Switch between moving to the next code after a/r and staying on the code just decided."""

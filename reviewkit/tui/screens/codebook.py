@@ -7,12 +7,15 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Static, Tree
 
 from reviewkit.project import review as svc
 from reviewkit.records import CodeRecord
+from reviewkit.tui.screens.code_view import CodeViewScreen
+from reviewkit.tui.screens.cooccurrence import CooccurrenceScreen
 from reviewkit.tui.session import ReviewSession
 from reviewkit.tui.widgets.code_tree import CodeTree
 
@@ -39,7 +42,14 @@ def code_detail(row: CodeRecord) -> Text:
 
 
 class CodebookScreen(Screen[None]):
-    """Browse the codebook: ↑/↓ move, ←/→ fold; counts are suggestions and decisions (yours only when blind)."""
+    """Browse the codebook: ↑/↓ move, ←/→ fold; counts are suggestions and decisions (yours only when blind).
+
+    Enter on a code opens its Code view (every passage with the code); o opens the co-occurrence matrix.
+    """
+
+    BINDINGS = [
+        Binding("o", "cooccurrence", "co-occurrence"),
+    ]
 
     def __init__(self, session: ReviewSession, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -89,3 +99,16 @@ class CodebookScreen(Screen[None]):
     @on(CodeTree.CodeHighlighted)
     def _detail(self, event: CodeTree.CodeHighlighted) -> None:
         self.query_one("#code-detail", Static).update(code_detail(event.code))
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected[CodeRecord]) -> None:
+        """Enter on a code (not a group) opens its Code view."""
+        if event.node.data is not None and not event.node.allow_expand:
+            self._open(event.node.data)
+
+    def _open(self, code: CodeRecord) -> None:
+        self.app.push_screen(CodeViewScreen(self.session, code))
+
+    def action_cooccurrence(self) -> None:
+        """Open the co-occurrence matrix of the codes."""
+        self.app.push_screen(CooccurrenceScreen(self.session))

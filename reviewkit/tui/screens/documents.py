@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, ProgressBar, Static
 from reviewkit.tui.dialogs import CodePicker
 from reviewkit.tui.screens.review import ReviewScreen, leaf_choices
 from reviewkit.tui.session import ReviewSession
-from reviewkit.tui.widgets.document_table import DocumentTable
+from reviewkit.tui.widgets.document_table import ASSIGNED, DocumentTable
 from reviewkit.tui.widgets.filter_bar import FilterBar
 
 
@@ -58,9 +58,10 @@ class DocumentsScreen(Screen[None]):
 
     @on(DocumentTable.Loaded)
     def _loaded(self, event: DocumentTable.Loaded) -> None:
-        filters = self.query_one(DocumentTable).filters.describe()
+        table = self.query_one(DocumentTable)
+        mine = f" · {ASSIGNED}assigned to you, listed first" if table.assigned_shown else ""
         self.query_one("#doc-count", Static).update(
-            f"{event.total:,} document(s) · {filters} · coder {self.session.coder}"
+            f"{event.total:,} document(s) · {table.filters.describe()} · coder {self.session.coder}{mine}"
         )
 
     @on(FilterBar.Changed)

@@ -17,6 +17,7 @@ from reviewkit.project import review as svc
 from reviewkit.tui.dialogs import CodePicker
 from reviewkit.tui.screens.review import ReviewScreen, leaf_choices
 from reviewkit.tui.session import PAGE, ReviewSession
+from reviewkit.tui.widgets.document_table import ASSIGNED
 from reviewkit.tui.widgets.evidence_panel import EvidencePanel
 from reviewkit.tui.widgets.passage_text import passage_rich
 from reviewkit.tui.widgets.suggestion_list import SuggestionList
@@ -99,14 +100,14 @@ class QueueScreen(Screen[None]):
             snippet = item.text if len(item.text) <= 56 else item.text[:55] + "…"
             score = "" if hide else f"{item.score:.2f}/{item.threshold:.2f}"
             delta = "" if hide else f"{abs(item.score - item.threshold):.2f}"
-            table.add_row(
-                delta, item.code_id, score, str(item.year or ""), snippet, key=str(item.suggestion_id)
-            )
+            code = (ASSIGNED if item.assigned else "") + item.code_id
+            table.add_row(delta, code, score, str(item.year or ""), snippet, key=str(item.suggestion_id))
         if self.items:
             table.move_cursor(row=min(cursor, len(self.items) - 1), scroll=False)
         self._loading = False
         self.query_one("#queue-count", Static).update(
             f"{len(self.items)}{'' if self._exhausted else '+'} undecided suggestion(s), most uncertain first · coder {self.session.coder}"
+            + (f" · {ASSIGNED}your assigned documents first" if any(i.assigned for i in self.items) else "")
         )
         self._render_detail()
 

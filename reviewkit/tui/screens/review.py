@@ -14,9 +14,11 @@ from textual.widgets import Footer, Header, Static
 from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
 from reviewkit.project import state
+from reviewkit.project.memos import ContextMemos, add_memo, memos_in_context
 from reviewkit.tui.dialogs import CodePicker, MemoDialog
 from reviewkit.tui.session import DocFilters
 from reviewkit.tui.widgets.evidence_panel import EvidencePanel
+from reviewkit.tui.widgets.memo_list import MemoList
 from reviewkit.tui.widgets.passage_text import PassageText
 from reviewkit.tui.widgets.suggestion_list import SuggestionList
 
@@ -74,6 +76,7 @@ class ReviewScreen(Screen[None]):
         self.item = 0
         self._start_passage = passage_id
         self.view: svc.DocumentView | None = None
+        self.memos: ContextMemos = ContextMemos([], {})
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,6 +87,7 @@ class ReviewScreen(Screen[None]):
             with Vertical(id="review-right"):
                 yield SuggestionList(id="suggestions")
                 yield EvidencePanel(id="evidence")
+                yield MemoList(id="review-memos")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -97,6 +101,7 @@ class ReviewScreen(Screen[None]):
         self.view = svc.document_view(s.store, document_id, s.coder, blind=s.blind, codebook_id=s.codebook_id)
         self.passage = next((i for i, p in enumerate(self.view.passages) if p.id == passage_id), 0)
         self.item = 0
+        self._read_memos()
         if self.index is None:
             self.index = s.position(document_id, self.filters)
         self.query_one("#doc-meta", Static).update(self._meta())
@@ -113,6 +118,7 @@ class ReviewScreen(Screen[None]):
         self.view = svc.document_view(
             s.store, self.document_id, s.coder, blind=s.blind, codebook_id=s.codebook_id
         )
+        self._read_memos()
         self._render_all()
 
     def _meta(self) -> Text:
@@ -152,6 +158,16 @@ class ReviewScreen(Screen[None]):
         hide = self.session.hide_scores
         self.query_one(SuggestionList).show(pv.items if pv else [], self.item, hide)
         self.query_one(EvidencePanel).show(self._focused_item(), hide)
+        on_passage = self.memos.passages.get(pv.id, []) if pv else []
+        self.query_one(MemoList).show(
+            [(f"passage {pv.seq + 1}" if pv else "passage", on_passage), ("document", self.memos.document)]
+        )
+
+    def _read_memos(self) -> None:
+        """Read the memos on the document and its passages (blind: the coder's own only)."""
+        s = self.session
+        ids = [p.id for p in self.view.passages] if self.view else []
+        self.memos = memos_in_context(s.store, self.document_id, ids, only_coder=s.coder if s.blind else None)
 
     def _focused_item(self) -> svc.SuggestionView | None:
         pv = self.current
@@ -278,14 +294,14 @@ class ReviewScreen(Screen[None]):
         def done(text: str | None) -> None:
             if not text:
                 return
-            from reviewkit.project.memos import add_memo
-
             try:
                 memo = add_memo(self.session.store, f"passage:{pv.id}", text, self.session.coder)
             except ReviewkitError as exc:
                 self.notify(str(exc), severity="error", title="Cannot save the memo")
                 return
             self.notify(f"Memo {memo.id} saved on passage {pv.seq + 1}.")
+            self._read_memos()
+            self._render_side()
 
         self.app.push_screen(MemoDialog(title=f"Memo on passage {pv.seq + 1}"), done)
 

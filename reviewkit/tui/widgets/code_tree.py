@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -26,7 +27,9 @@ def counts_label(row: CodeRecord, counts: dict[str, int] | None) -> Text:
 
 
 class CodeTree(Tree[CodeRecord]):
-    """Groups and their codes; highlighting a node announces the code."""
+    """Groups and their codes; highlighting a node announces the code, Enter selects it (its Code view)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "passages of code")]
 
     @dataclass
     class CodeHighlighted(Message):

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from reviewkit.tui.session import ReviewSession
 
 TITLE_WIDTH = 72
+ASSIGNED = "◆ "
+"""Title prefix of a document assigned to the coder (text, not colour only)."""
 
 
 def status_cell(row: DocumentStatus) -> str:
@@ -55,6 +57,8 @@ class DocumentTable(DataTable[str]):
         self.total = 0
         self._ids: list[int] = []
         self._loading = False
+        self.assigned_shown = False
+        """Some row shown is assigned to the coder (marked `ASSIGNED`)."""
 
     def on_mount(self) -> None:
         self.add_column("year", width=5, key="year")
@@ -89,9 +93,11 @@ class DocumentTable(DataTable[str]):
         if reset:
             self.clear()
             self._ids = []
+            self.assigned_shown = False
         self.total = total
         for row in rows:
-            title = row.title or "(untitled)"
+            title = (ASSIGNED if row.assigned else "") + (row.title or "(untitled)")
+            self.assigned_shown = self.assigned_shown or row.assigned
             if len(title) > TITLE_WIDTH:
                 title = title[: TITLE_WIDTH - 1] + "…"
             self.add_row(
