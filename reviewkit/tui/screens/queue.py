@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
 from reviewkit.tui.dialogs import CodePicker
+from reviewkit.tui.precision import score_delta, score_pair
 from reviewkit.tui.screens.review import ReviewScreen, leaf_choices
 from reviewkit.tui.session import PAGE, ReviewSession
 from reviewkit.tui.widgets.evidence_panel import EvidencePanel
@@ -58,11 +59,11 @@ class QueueScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Δ", width=5, key="delta")
+        table.add_column("Δ", width=8, key="delta")
         table.add_column("code", width=34, key="code")
-        table.add_column("score", width=10, key="score")
+        table.add_column("score", width=13, key="score")
         table.add_column("year", width=5, key="year")
-        table.add_column("passage", width=56, key="passage")
+        table.add_column("passage", width=50, key="passage")
         table.focus()
         self.reload()
 
@@ -97,8 +98,9 @@ class QueueScreen(Screen[None]):
                 continue
             self.items.append(item)
             snippet = item.text if len(item.text) <= 56 else item.text[:55] + "…"
-            score = "" if hide else f"{item.score:.2f}/{item.threshold:.2f}"
-            delta = "" if hide else f"{abs(item.score - item.threshold):.2f}"
+            cmp = "≥" if item.score >= item.threshold else "<"
+            score = "" if hide else cmp.join(score_pair(item.score, item.threshold))
+            delta = "" if hide else score_delta(item.score, item.threshold)
             table.add_row(
                 delta, item.code_id, score, str(item.year or ""), snippet, key=str(item.suggestion_id)
             )

@@ -1,0 +1,70 @@
+"""Pilot tests of the review app's daily-use details (issue 11 item 9): precision, Chinese layout, keys.
+
+Each test drives the real app on the fixture project file and checks the screen text or the database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _review_fixtures import settle
+from _tui import SIZE, open_document, tui_project, tui_store
+
+from reviewkit.store import Store
+from reviewkit.tui.app import make_app
+from reviewkit.tui.precision import digits_to_tell_apart, score_delta, score_pair
+from reviewkit.tui.screens.queue import QueueScreen
+from reviewkit.tui.widgets.suggestion_list import SuggestionList
+
+project, store = tui_project, tui_store  # fixtures `project` and `store`: the review fixture project
+
+
+@pytest.mark.parametrize(
+    "score,threshold,expected",
+    [
+        (0.3098, 0.31, ("0.3098", "0.3100")),
+        (0.31, 0.31, ("0.31", "0.31")),
+        (0.71, 0.5, ("0.71", "0.50")),
+        (0.305, 0.3049999, ("0.305000", "0.305000")),
+        (0.5, 0.49999, ("0.50000", "0.49999")),
+    ],
+)
+def test_score_pair_shows_the_digits_that_decide(
+    score: float, threshold: float, expected: tuple[str, str]
+) -> None:
+    assert score_pair(score, threshold) == expected
+
+
+def test_delta_is_never_zero_for_a_real_gap() -> None:
+    assert score_delta(0.3098, 0.31) == "0.0002"
+    assert score_delta(0.31, 0.31) == "0.00"
+    assert digits_to_tell_apart(0.5, 0.5) == 2
+
+
+async def test_queue_and_review_never_show_equal_numbers_on_both_sides(
+    store: Store, project: tuple[Path, dict[str, Any]]
+) -> None:
+    """A score just under its threshold prints as 0.4999 < 0.5000, not 0.50 < 0.50 beside 0.50 ≥ 0.50."""
+    first = project[1]["passages"][1][0]
+    store.db.execute("UPDATE suggestions SET score = 0.4999 WHERE passage_id = ?", [first])
+    store.db.execute(
+        "UPDATE suggestions SET score = 0.5 WHERE passage_id = ?", [project[1]["passages"][1][1]]
+    )
+    store.db.conn.commit()
+    app = make_app(store, "alice", start="queue", cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        cells = {
+            str(screen.query_one("#queue-table").get_row_at(i)[2])  # type: ignore[attr-defined]
+            for i in range(len(screen.items))
+        }
+        assert "0.4999<0.5000" in cells and "0.50≥0.50" in cells
+        assert not any(c.startswith("0.50<") for c in cells)
+        await pilot.press("1")
+        screen = await open_document(pilot)
+        text = str(screen.query_one(SuggestionList).render())
+        assert "0.4999 < 0.5000" in text and "0.50 < 0.50" not in text
