@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from _review_fixtures import settle
-from _tui import SIZE, open_document, tui_project, tui_store
+from _tui import SIZE, open_document, screen_text, tui_project, tui_store
 
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
 from reviewkit.tui.precision import digits_to_tell_apart, score_delta, score_pair
 from reviewkit.tui.screens.queue import QueueScreen
+from reviewkit.tui.widgets.passage_text import PassageText
 from reviewkit.tui.widgets.suggestion_list import SuggestionList
 
 project, store = tui_project, tui_store  # fixtures `project` and `store`: the review fixture project
@@ -68,3 +69,25 @@ async def test_queue_and_review_never_show_equal_numbers_on_both_sides(
         screen = await open_document(pilot)
         text = str(screen.query_one(SuggestionList).render())
         assert "0.4999 < 0.5000" in text and "0.50 < 0.50" not in text
+
+
+def _line_with(text: str, needle: str) -> str:
+    return next(line for line in text.splitlines() if needle in line)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_chinese_passage_numbers_sit_on_the_text_line(store: Store, size: tuple[int, int]) -> None:
+    """A Chinese title has no spaces: its number must not stay alone on a line above the text."""
+    app = make_app(store, "alice", cursor_blink=False)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_document(pilot, row=2)  # 文嫮 2005, a Chinese document
+        assert screen.view is not None and screen.view.passages[0].text.startswith("从地方到全球")
+        text = screen_text(app)
+        assert "1?" in _line_with(text, "从地方到全球") and "▶" in _line_with(text, "从地方到全球")
+        assert "2?" in _line_with(text, "新区域主义强调")
+        await pilot.press("j")  # the title is no longer the current passage
+        await settle(pilot)
+        text = screen_text(app)
+        assert "1?" in _line_with(text, "从地方到全球") and "▶" in _line_with(text, "新区域主义强调")
+        widgets = list(screen.query(PassageText))
+        assert str(widgets[1].render())[3] == "?"  # the mark stays in the same column as for English
