@@ -31,11 +31,11 @@ class QueueScreen(Screen[None]):
         Binding("k,up,p", "move(-1)", "Previous", show=False),
         Binding("a", "decide('accepted')", "decide→next", key_display="a/r"),
         Binding("r", "decide('rejected')", "reject", show=False),
-        Binding("A", "accept_all", "accept all in doc", key_display="A"),
-        Binding("c", "add_code", "add"),
+        Binding("A", "accept_all", "accept all in doc", key_display="A", show=False, tooltip="Accept every suggestion of the document at or above its threshold"),
+        Binding("c", "add_code", "add", show=False, tooltip="Add a code to the passage (fuzzy search)"),
         Binding("u", "app.undo", "undo"),
-        Binding("ctrl+r", "app.redo", "redo"),
-        Binding("enter", "open", "open doc"),
+        Binding("ctrl+r", "app.redo", "redo", show=False),
+        Binding("enter", "open", "open doc", show=False, tooltip="Open the document at this passage"),
     ]
 
     def __init__(self, session: ReviewSession, **kwargs: Any) -> None:
@@ -200,4 +200,7 @@ class QueueScreen(Screen[None]):
     def action_open(self) -> None:
         item = self.current
         if item is not None:
+            hold = getattr(self.app, "hold_keys", None)
+            if callable(hold):
+                hold()  # keys typed while the document opens act on it (ReviewScreen releases them)
             self.app.push_screen(ReviewScreen(self.session, item.document_id, passage_id=item.passage_id))
