@@ -91,3 +91,32 @@ async def test_chinese_passage_numbers_sit_on_the_text_line(store: Store, size: 
         assert "1?" in _line_with(text, "从地方到全球") and "▶" in _line_with(text, "新区域主义强调")
         widgets = list(screen.query(PassageText))
         assert str(widgets[1].render())[3] == "?"  # the mark stays in the same column as for English
+
+
+async def test_trends_toggles_say_on_and_off_in_words(store: Store) -> None:
+    app = make_app(store, "alice", start="trends", cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "on  regionalism" in text and "off regionalism.collective" in text
+        await pilot.press("space")  # the first group off
+        await settle(pilot)
+        text = screen_text(app)
+        assert "off regionalism " in text and "on  global" in text
+        assert "regionalism" not in {r.code for r in app.screen.rows}  # type: ignore[attr-defined]
+
+
+async def test_80x24_keeps_the_status_column_and_the_essential_keys(store: Store) -> None:
+    app = make_app(store, "alice", cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        assert "status" in next(line for line in lines if "first author" in line)
+        assert "4 to do" in next(line for line in lines if "2003" in line)
+        footer = lines[-1]
+        for key in ("1–6 screens", "? help", "u undo"):
+            assert key in footer, (key, footer)
+        await open_document(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("a/r decide→next", "d/D done", "u undo", "1–6 screens", "? help"):
+            assert key in footer, (key, footer)
