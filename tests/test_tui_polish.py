@@ -120,3 +120,18 @@ async def test_80x24_keeps_the_status_column_and_the_essential_keys(store: Store
         footer = screen_text(app).splitlines()[-1]
         for key in ("a/r decide→next", "d/D done", "u undo", "1–6 screens", "? help"):
             assert key in footer, (key, footer)
+
+
+async def test_readme_screen_sample_has_the_review_footer_of_today(store: Store) -> None:
+    """The README's Review screen sample (benchmarks/readme_screen.py) ends with the footer the app shows now."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("The Review screen, in a 120×40 terminal")
+    first = readme.index("```\n", start) + 4
+    block = readme[first : readme.index("\n```", first)]
+    sample = block.splitlines()
+    assert "reviewkit —" in sample[0] and "[document 3]" in block
+    app = make_app(store, "alice", cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_document(pilot)
+        footer = screen_text(app).splitlines()[-1].rstrip()
+    assert sample[-1].rstrip() == footer
