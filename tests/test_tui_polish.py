@@ -135,3 +135,18 @@ async def test_readme_screen_sample_has_the_review_footer_of_today(store: Store)
         await open_document(pilot)
         footer = screen_text(app).splitlines()[-1].rstrip()
     assert sample[-1].rstrip() == footer
+
+
+async def test_documents_columns_follow_a_terminal_resize(store: Store) -> None:
+    from reviewkit.tui.widgets.document_table import DocumentTable
+
+    app = make_app(store, "alice", cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DocumentTable)
+        wide = table.columns[table.ordered_columns[2].key].width
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert table.ordered_columns[2].width < wide and table.row_count == 6
+        lines = screen_text(app).splitlines()
+        assert "4 to do" in next(line for line in lines if "2003" in line)

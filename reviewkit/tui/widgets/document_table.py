@@ -83,10 +83,12 @@ class DocumentTable(DataTable[str]):
     def on_resize(self) -> None:
         """Fit the columns to the new width (the status column stays visible at 80 columns)."""
         if self.columns and column_widths(self.size.width) != self._widths:
+            shown = len(self._ids)
             self.clear(columns=True)
             self._ids = []
             self._add_columns(self.size.width)
-            self.refresh_rows()
+            self._loading = True
+            self._fetch(0, max(shown, PAGE), reset=True, keep_cursor=True)
 
     def reload(self, filters: DocFilters | None = None) -> None:
         """Start again from the first page (with new filters when given)."""
