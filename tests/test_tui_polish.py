@@ -99,10 +99,11 @@ async def test_trends_toggles_say_on_and_off_in_words(store: Store) -> None:
         await settle(pilot)
         text = screen_text(app)
         assert "on  regionalism" in text and "off regionalism.collective" in text
+        assert "•• regionalism" in text and "++ global" in text  # chart lines differ by marker, not colour only
         await pilot.press("space")  # the first group off
         await settle(pilot)
         text = screen_text(app)
-        assert "off regionalism " in text and "on  global" in text
+        assert "off regionalism " in text and "on  global" in text and "•• global" in text
         assert "regionalism" not in {r.code for r in app.screen.rows}  # type: ignore[attr-defined]
 
 

@@ -28,7 +28,12 @@ if TYPE_CHECKING:
 HOLD_TIMEOUT = 3.0
 """Seconds after which held keys are replayed even if no screen asked for them (never lost for good)."""
 
-WORK_NAMES = {"tagger": "coding the project", "export": "an export", "retrain": "retraining the model"}
+WORK_NAMES = {
+    "tagger": "coding the project",
+    "export": "an export",
+    "retrain": "retraining the model",
+    "screening": "ranking the records",
+}
 """How the quit dialog names a worker group."""
 
 
