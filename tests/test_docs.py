@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -49,3 +50,27 @@ def test_version() -> None:
 
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_readme_keys_paragraph_names_every_key_of_the_review_app() -> None:
+    """Every key the app and its screens declare is named (in backticks) in the README's keys paragraphs."""
+    from textual.app import App
+    from textual.binding import Binding
+
+    from reviewkit.tui.app import SCREENS_BY_MODE, ReviewApp
+    from reviewkit.tui.screens.review import ReviewScreen
+
+    section = README[README.index("**Keys of the review app.**") : README.index("**Blind double coding.**")]
+    named = {k.lower() for k in re.findall(r"`([^`\s]+)`", section)}
+    for low, high in re.findall(r"`(\d)`–`(\d)`", section):  # `1`–`6`
+        named |= {str(d) for d in range(int(low), int(high) + 1)}
+    app = ReviewApp.__new__(ReviewApp)  # get_key_display needs no running app
+    missing = []
+    for cls in [ReviewApp, ReviewScreen, *SCREENS_BY_MODE.values()]:
+        for declared in cls.__dict__.get("BINDINGS", []):
+            binding = declared if isinstance(declared, Binding) else Binding(*declared)
+            for key in binding.key.split(","):
+                shown = App.get_key_display(app, Binding(key, ""))
+                if key.lower() not in named and shown.lower() not in named:
+                    missing.append(f"{cls.__name__}: {key} ({binding.description})")
+    assert not missing, "README keys paragraph misses: " + "; ".join(missing)

@@ -81,3 +81,42 @@ def test_code_view_screen(snap_compare: Any, store: Store) -> None:
         store.db.execute("UPDATE memos SET created_at = ?, updated_at = ? WHERE id = ?", [STAMP, STAMP, memo])
     app = make_app(store, "alice", start="codebook", cursor_blink=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_code)
+
+
+SMALL = (80, 24)
+"""The smallest terminal the app is laid out for: the footer keeps the essential keys."""
+
+
+def test_documents_screen_80x24(snap_compare: Any, store: Store) -> None:
+    """The status column stays visible (titles shrink)."""
+    assert snap_compare(make_app(store, "alice", cursor_blink=False), terminal_size=SMALL, run_before=settle)
+
+
+def test_review_screen_80x24(snap_compare: Any, store: Store) -> None:
+    """Footer: passage, decide, done, undo, screens, help; a Chinese title keeps its number on its line."""
+
+    async def open_review(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(store, "alice", cursor_blink=False), terminal_size=SMALL, run_before=open_review)
+
+
+def test_help_screen(snap_compare: Any, store: Store) -> None:
+    async def open_help(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(make_app(store, "alice", cursor_blink=False), terminal_size=SIZE, run_before=open_help)
+
+
+def test_progress_screen(snap_compare: Any, store: Store) -> None:
+    from reviewkit.project.state import mark_document
+
+    mark_document(store, 1, "alice", codebook_id=store.codebooks.current_id())
+    app = make_app(store, "alice", start="progress", cursor_blink=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)

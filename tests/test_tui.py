@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from _review_fixtures import settle
+from _tui import SIZE, decisions, open_document, tui_project, tui_store
 
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
@@ -20,36 +19,7 @@ from reviewkit.tui.screens.trends import TrendsScreen
 from reviewkit.tui.widgets.document_table import DocumentTable
 from reviewkit.tui.widgets.suggestion_list import SuggestionList
 
-SIZE = (120, 40)
-
-
-@pytest.fixture
-def project(review_project: tuple[Path, dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
-    return review_project
-
-
-@pytest.fixture
-def store(project: tuple[Path, dict[str, Any]]) -> Iterator[Store]:
-    s = Store.open(project[0])
-    yield s
-    s.close()
-
-
-def decisions(store: Store, coder: str = "alice") -> dict[tuple[int, str], str]:
-    rows = store.db.execute("SELECT passage_id, code_id, status FROM codings WHERE coder = ?", [coder])
-    return {(p, c): s for p, c, s in rows}
-
-
-
-
-async def open_document(pilot: Any, row: int = 0) -> ReviewScreen:
-    await settle(pilot)
-    for _ in range(row):
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ReviewScreen)
-    return pilot.app.screen
+project, store = tui_project, tui_store  # fixtures `project` and `store`: the review fixture project
 
 
 async def test_documents_table_shows_pages_with_status(store: Store) -> None:

@@ -6,12 +6,12 @@ coder can reach and searches the text for anything another coder decided.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _review_fixtures import settle
+from _tui import SIZE, decisions, done_marks, open_document, tui_project, tui_store
 from textual.widgets import DataTable, Tree
 
 from reviewkit.errors import ReviewkitError
@@ -32,38 +32,7 @@ from reviewkit.tui.screens.trends import TrendsScreen
 from reviewkit.tui.widgets.document_table import DocumentTable
 from reviewkit.tui.widgets.passage_text import PassageText
 
-SIZE = (120, 40)
-
-
-@pytest.fixture
-def project(review_project: tuple[Path, dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
-    return review_project
-
-
-@pytest.fixture
-def store(project: tuple[Path, dict[str, Any]]) -> Iterator[Store]:
-    s = Store.open(project[0])
-    yield s
-    s.close()
-
-
-def done_marks(store: Store, coder: str) -> set[int]:
-    return {
-        int(r[0]) for r in store.db.execute("SELECT passage_id FROM passage_reviews WHERE coder = ?", [coder])
-    }
-
-
-def decisions(store: Store, coder: str) -> dict[tuple[int, str], str]:
-    rows = store.db.execute("SELECT passage_id, code_id, status FROM codings WHERE coder = ?", [coder])
-    return {(p, c): s for p, c, s in rows}
-
-
-async def open_first_document(pilot: Any) -> ReviewScreen:
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, ReviewScreen)
-    return pilot.app.screen
+project, store = tui_project, tui_store  # fixtures `project` and `store`: the review fixture project
 
 
 async def test_d_marks_the_passage_done_and_u_undoes(
@@ -72,7 +41,7 @@ async def test_d_marks_the_passage_done_and_u_undoes(
     first, second = project[1]["passages"][1][:2]
     app = make_app(store, "alice", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_first_document(pilot)
+        screen = await open_document(pilot)
         await pilot.press("d")
         await settle(pilot)
         assert done_marks(store, "alice") == {first}
@@ -98,7 +67,7 @@ async def test_D_marks_the_document_reviewed_in_one_undoable_step(
     cb = project[1]["codebook_id"]
     app = make_app(store, "alice", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_first_document(pilot)
+        screen = await open_document(pilot)
         await pilot.press("D")
         await settle(pilot)
         assert done_marks(store, "alice") == passages
@@ -130,7 +99,7 @@ async def test_passage_list_marks_passages_that_need_a_decision(
     assert pending and quiet
     app = make_app(store, "alice", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_first_document(pilot)
+        screen = await open_document(pilot)
         texts = [str(w.render()) for w in screen.query(PassageText)]
         assert all(texts[i][3] == "?" for i in pending) and all(texts[i][3] == "·" for i in quiet)
 
@@ -150,7 +119,7 @@ async def test_a_then_a_advances_or_stays(
     pid = project[1]["passages"][1][index]
     app = make_app(store, "alice", cursor_blink=False, advance=advance)
     async with app.run_test(size=SIZE) as pilot:
-        await open_first_document(pilot)
+        await open_document(pilot)
         for _ in range(index):
             await pilot.press("j")
         await pilot.press("a", "r")
@@ -171,7 +140,7 @@ async def test_t_toggles_advance(store: Store, project: tuple[Path, dict[str, An
     pid = project[1]["passages"][1][index]
     app = make_app(store, "alice", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_first_document(pilot)
+        await open_document(pilot)
         for _ in range(index):
             await pilot.press("j")
         await pilot.press("t")
@@ -310,7 +279,7 @@ async def test_blind_code_filter_ignores_other_coders_codes(
 async def test_command_palette_toggles_advance(store: Store) -> None:
     app = make_app(store, "alice", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_first_document(pilot)
+        await open_document(pilot)
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"Advance after")

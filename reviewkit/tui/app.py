@@ -6,17 +6,19 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
 from reviewkit.records import UndoStep
+from reviewkit.tui.app_base import AppBase
 from reviewkit.tui.code_commands import CODE_BINDINGS, code_commands, find_passages
 from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.disagreements import DisagreementsScreen
 from reviewkit.tui.screens.documents import DocumentsScreen
+from reviewkit.tui.screens.progress import ProgressScreen
 from reviewkit.tui.screens.queue import QueueScreen
 from reviewkit.tui.screens.screening import ScreeningScreen
 from reviewkit.tui.screens.trends import TrendsScreen
@@ -35,24 +37,27 @@ SCREENS_BY_MODE = {
     "trends": TrendsScreen,
     "disagreements": DisagreementsScreen,
     "screening": ScreeningScreen,
+    "progress": ProgressScreen,
 }
 
 
-class ReviewApp(App[None]):
+class ReviewApp(AppBase):
     """Review a reviewkit project by keyboard: 1–6 switch screens, u undoes, ctrl+r redoes."""
 
     CSS_PATH = "reviewkit.tcss"
     TITLE = "reviewkit"
     BINDINGS = [
-        Binding("1", "switch_mode('documents')", "documents"),
-        Binding("2", "switch_mode('queue')", "queue"),
-        Binding("3", "switch_mode('codebook')", "codebook"),
-        Binding("4", "switch_mode('trends')", "trends"),
-        Binding("5", "switch_mode('disagreements')", "disagreements"),
-        Binding("6", "switch_mode('screening')", "screening"),
+        Binding("1", "switch_mode('documents')", "screens", key_display="1–6", tooltip="Documents screen"),
+        Binding("2", "switch_mode('queue')", "queue", show=False, tooltip="Queue screen"),
+        Binding("3", "switch_mode('codebook')", "codebook", show=False, tooltip="Codebook screen"),
+        Binding("4", "switch_mode('trends')", "trends", show=False, tooltip="Trends screen"),
+        Binding("5", "switch_mode('disagreements')", "disagreements", show=False, tooltip="Disagreements screen"),
+        Binding("6", "switch_mode('screening')", "screening", show=False, tooltip="Screening screen"),
+        Binding("P", "switch_mode('progress')", "progress", show=False, tooltip="Progress screen (per coder)"),
+        Binding("question_mark,f1", "help", "help", key_display="?", tooltip="These keys (? or F1)"),
         Binding("u", "undo", "undo"),
-        Binding("ctrl+r", "redo", "redo"),
-        Binding("q", "quit", "Quit", show=False),
+        Binding("ctrl+r", "redo", "redo", show=False),
+        Binding("q", "quit", "Quit", show=False, tooltip="Quit (asks first while work runs in the background)"),
         *CODE_BINDINGS,
     ]
 

@@ -24,10 +24,10 @@ class DisagreementsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("j,down", "move(1)", "next", key_display="j/↓"),
-        Binding("k,up", "move(-1)", "previous", key_display="k/↑"),
-        Binding("a", "decide('accepted')", "final: accept"),
-        Binding("r", "decide('rejected')", "final: reject"),
-        Binding("x", "decide(None)", "clear final"),
+        Binding("k,up", "move(-1)", "previous", key_display="k/↑", show=False),
+        Binding("a", "decide('accepted')", "final", key_display="a/r", tooltip="Final decision: accept"),
+        Binding("r", "decide('rejected')", "final: reject", show=False, tooltip="Final decision: reject"),
+        Binding("x", "decide(None)", "clear final", show=False, tooltip="Clear the final decision"),
     ]
 
     def __init__(self, session: ReviewSession, **kwargs: Any) -> None:

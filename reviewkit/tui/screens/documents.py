@@ -22,12 +22,12 @@ class DocumentsScreen(Screen[None]):
     """Every document of the project, a page at a time: year, first author, title, what is left to review."""
 
     BINDINGS = [
-        Binding("slash", "search", "search", key_display="/"),
-        Binding("y", "years", "years"),
-        Binding("c", "code_filter", "code filter"),
-        Binding("s", "status_filter", "status filter"),
-        Binding("x", "clear_filters", "clear filters"),
-        Binding("t", "code_now", "code now"),
+        Binding("slash", "search", "search", key_display="/", tooltip="Search titles, abstracts, keywords (English or Chinese)"),
+        Binding("y", "years", "years", show=False, tooltip="Filter by years"),
+        Binding("c", "code_filter", "code filter", show=False, tooltip="Filter by a code or group"),
+        Binding("s", "status_filter", "status", tooltip="Filter by status: to do, done, none suggested"),
+        Binding("x", "clear_filters", "clear filters", show=False, tooltip="Clear every filter"),
+        Binding("t", "code_now", "code now", tooltip="Code the project in the background (the tagger)"),
         Binding("escape", "focus_table", "table", show=False),
     ]
 

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
 from reviewkit.tui.dialogs import CodePicker
+from reviewkit.tui.precision import score_delta, score_pair
 from reviewkit.tui.screens.review import ReviewScreen, leaf_choices
 from reviewkit.tui.session import PAGE, ReviewSession
 from reviewkit.tui.widgets.document_table import ASSIGNED
@@ -31,11 +32,11 @@ class QueueScreen(Screen[None]):
         Binding("k,up,p", "move(-1)", "Previous", show=False),
         Binding("a", "decide('accepted')", "decide→next", key_display="a/r"),
         Binding("r", "decide('rejected')", "reject", show=False),
-        Binding("A", "accept_all", "accept all in doc", key_display="A"),
-        Binding("c", "add_code", "add"),
+        Binding("A", "accept_all", "accept all in doc", key_display="A", show=False, tooltip="Accept every suggestion of the document at or above its threshold"),
+        Binding("c", "add_code", "add", show=False, tooltip="Add a code to the passage (fuzzy search)"),
         Binding("u", "app.undo", "undo"),
-        Binding("ctrl+r", "app.redo", "redo"),
-        Binding("enter", "open", "open doc"),
+        Binding("ctrl+r", "app.redo", "redo", show=False),
+        Binding("enter", "open", "open doc", show=False, tooltip="Open the document at this passage"),
     ]
 
     def __init__(self, session: ReviewSession, **kwargs: Any) -> None:
@@ -59,11 +60,11 @@ class QueueScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Δ", width=5, key="delta")
+        table.add_column("Δ", width=8, key="delta")
         table.add_column("code", width=34, key="code")
-        table.add_column("score", width=10, key="score")
+        table.add_column("score", width=13, key="score")
         table.add_column("year", width=5, key="year")
-        table.add_column("passage", width=56, key="passage")
+        table.add_column("passage", width=50, key="passage")
         table.focus()
         self.reload()
 
@@ -98,8 +99,9 @@ class QueueScreen(Screen[None]):
                 continue
             self.items.append(item)
             snippet = item.text if len(item.text) <= 56 else item.text[:55] + "…"
-            score = "" if hide else f"{item.score:.2f}/{item.threshold:.2f}"
-            delta = "" if hide else f"{abs(item.score - item.threshold):.2f}"
+            cmp = "≥" if item.score >= item.threshold else "<"
+            score = "" if hide else cmp.join(score_pair(item.score, item.threshold))
+            delta = "" if hide else score_delta(item.score, item.threshold)
             code = (ASSIGNED if item.assigned else "") + item.code_id
             table.add_row(delta, code, score, str(item.year or ""), snippet, key=str(item.suggestion_id))
         if self.items:
@@ -199,4 +201,7 @@ class QueueScreen(Screen[None]):
     def action_open(self) -> None:
         item = self.current
         if item is not None:
+            hold = getattr(self.app, "hold_keys", None)
+            if callable(hold):
+                hold()  # keys typed while the document opens act on it (ReviewScreen releases them)
             self.app.push_screen(ReviewScreen(self.session, item.document_id, passage_id=item.passage_id))

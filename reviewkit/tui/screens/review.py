@@ -37,25 +37,25 @@ class ReviewScreen(Screen[None]):
     """Read a document passage by passage and accept or reject the suggested codes."""
 
     BINDINGS = [
-        Binding("j,down", "passage(1)", "passage", key_display="j/k"),
+        Binding("j,down", "passage(1)", "passage", key_display="j/k", tooltip="Next passage"),
         Binding("k,up", "passage(-1)", "Previous passage", show=False),
-        Binding("tab,right", "item(1)", "code", key_display="tab"),
+        Binding("tab,right", "item(1)", "code", key_display="tab", show=False, tooltip="Next code of the passage"),
         Binding("shift+tab,left", "item(-1)", "Previous code", show=False),
-        Binding("a", "decide('accepted', 1)", "decide→next", key_display="a/r"),
-        Binding("a", "decide('accepted', 0)", "decide (stay)", key_display="a/r"),
-        Binding("r", "decide('rejected', 1)", "reject→next", show=False),
-        Binding("r", "decide('rejected', 0)", "reject (stay)", show=False),
-        Binding("d", "done", "done", key_display="d/D"),
-        Binding("D", "document_done", "document done", show=False),
-        Binding("t", "app.toggle_advance", "stay/next"),
-        Binding("A", "accept_all", "all", key_display="A"),
-        Binding("c", "add_code", "add"),
-        Binding("m", "memo", "memo", show=False),
+        Binding("a", "decide('accepted', 1)", "decide→next", key_display="a/r", tooltip="Accept the code, then focus the next one"),
+        Binding("a", "decide('accepted', 0)", "decide (stay)", key_display="a/r", tooltip="Accept the code and stay on it"),
+        Binding("r", "decide('rejected', 1)", "reject→next", show=False, tooltip="Reject the code, then focus the next one"),
+        Binding("r", "decide('rejected', 0)", "reject (stay)", show=False, tooltip="Reject the code and stay on it"),
+        Binding("d", "done", "done", key_display="d/D", tooltip="Mark the passage done (again: unmark)"),
+        Binding("D", "document_done", "document done", show=False, tooltip="Mark every passage of the document done (again: unmark)"),
+        Binding("t", "app.toggle_advance", "stay/next", show=False, tooltip="After a/r: move to the next code, or stay"),
+        Binding("A", "accept_all", "all", key_display="A", show=False, tooltip="Accept every suggestion at or above its threshold"),
+        Binding("c", "add_code", "add", show=False, tooltip="Add a code to the passage (fuzzy search)"),
+        Binding("m", "memo", "memo", show=False, tooltip="Write a memo on the passage"),
         Binding("u", "app.undo", "undo"),
         Binding("ctrl+r", "app.redo", "redo", show=False),
-        Binding("n", "document(1)", "doc", key_display="n/p"),
+        Binding("n", "document(1)", "doc", key_display="n/p", show=False, tooltip="Next document"),
         Binding("p", "document(-1)", "Previous document", show=False),
-        Binding("escape", "back", "back"),
+        Binding("escape", "back", "back", show=False, tooltip="Back to the list"),
     ]
 
     def __init__(
@@ -92,6 +92,9 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load(self.document_id, passage_id=self._start_passage)
+        release = getattr(self.app, "release_keys", None)
+        if callable(release):
+            self.call_after_refresh(release)  # keys typed while the document opened act on it now
 
     # ------------------------------------------------------------------ data
     def load(self, document_id: int, passage_id: int | None = None) -> None:

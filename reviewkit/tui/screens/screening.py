@@ -52,7 +52,7 @@ class ScreeningScreen(Screen[None]):
         Binding("x", "exclude", "exclude…"),
         Binding("m", "decide('maybe')", "maybe"),
         Binding("s", "skip", "skip"),
-        Binding("n", "note", "note"),
+        Binding("n", "note", "note", show=False, tooltip="Type a note stored with this record's decision"),
         Binding("u", "undo", "undo"),
     ]
 

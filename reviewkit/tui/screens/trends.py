@@ -31,6 +31,11 @@ def source_choices(session: ReviewSession) -> list[str]:
     return list(dict.fromkeys([default, "consensus", "any", *(f"coder:{c}" for c in coders), "suggested"]))
 
 
+def toggle_prompt(code: str, on: bool) -> str:
+    """A code's line in the list, its state in words (the check box alone shows it by colour only)."""
+    return f"{'on ' if on else 'off'} {code}"
+
+
 class TrendsScreen(Screen[None]):
     """The figures behind `reviewkit trends` (same rule, same default source), as a chart and a table.
 
@@ -47,12 +52,14 @@ class TrendsScreen(Screen[None]):
         self.session = session
         self.sources = source_choices(session)
         self.source = self.sources[0]
+        self._coder = session.coder
         self.window = 1
         self.rows: list[TrendRow] = []
 
     def compose(self) -> ComposeResult:
         groups, leaves = code_choices(self.session.store, self.session.codebook_id)
-        choices = [(g, g, True) for g in groups] + [(leaf, leaf, False) for leaf in leaves]
+        choices = [(toggle_prompt(g, True), g, True) for g in groups]
+        choices += [(toggle_prompt(leaf, False), leaf, False) for leaf in leaves]
         yield Header()
         with Horizontal(id="trends"):
             with Vertical(id="trends-side"):
@@ -83,6 +90,10 @@ class TrendsScreen(Screen[None]):
 
     def reload(self) -> None:
         """Recompute the figures (in a worker) for the current source, window and codes."""
+        if self.session.coder != self._coder:  # the palette switched coder: their sources
+            self._coder = self.session.coder
+            self.sources = source_choices(self.session)
+            self.source = self.sources[0]
         shown = ", ".join(self.selected) or "none"
         self.query_one("#trends-settings", Static).update(
             f"source: {self.source} (s: {' · '.join(self.sources)})\n"
@@ -128,6 +139,11 @@ class TrendsScreen(Screen[None]):
 
     @on(SelectionList.SelectedChanged)
     def _codes_changed(self) -> None:
+        codes = self.query_one(SelectionList)
+        chosen = set(codes.selected)
+        for index in range(codes.option_count):
+            value = codes.get_option_at_index(index).value
+            codes.replace_option_prompt_at_index(index, toggle_prompt(value, value in chosen))
         self.reload()
 
     def action_toggle_source(self) -> None:

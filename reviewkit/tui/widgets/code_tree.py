@@ -57,6 +57,20 @@ class CodeTree(Tree[CodeRecord]):
                 parent.add_leaf(label, data=row)
         self.move_cursor_to_line(0)
 
+    def select_code(self, code_id: str) -> bool:
+        """Put the cursor on `code_id` (unfolding its group); False when the tree has no such code."""
+        todo = list(self.root.children)
+        while todo:
+            node = todo.pop(0)
+            if node.data is not None and node.data.code_id == code_id:
+                if node.parent is not None:
+                    node.parent.expand()
+                self.move_cursor(node)
+                self.scroll_to_node(node, animate=False)
+                return True
+            todo.extend(node.children)
+        return False
+
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[CodeRecord]) -> None:
         event.stop()
         if event.node.data is not None:

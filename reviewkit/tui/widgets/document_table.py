@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len, set_cell_size
 from textual import work
 from textual.message import Message
 from textual.widgets import DataTable
@@ -16,9 +17,19 @@ from reviewkit.tui.session import PAGE, DocFilters
 if TYPE_CHECKING:
     from reviewkit.tui.session import ReviewSession
 
-TITLE_WIDTH = 72
 ASSIGNED = "◆ "
 """Title prefix of a document assigned to the coder (text, not colour only)."""
+TITLE_WIDTH = 72
+"""The title column's width in a wide terminal (narrower ones shrink it so that the status stays)."""
+STATUS_WIDTH = 10
+FIXED = 5 + 2 * 4 + STATUS_WIDTH + 2
+"""Year, cell padding, status and the scroll bar."""
+
+
+def column_widths(width: int) -> tuple[int, int]:
+    """(first author, title) widths that fit `width` cells with year and status beside them."""
+    author = 22 if width >= 100 else 16
+    return author, max(12, min(TITLE_WIDTH, width - FIXED - author))
 
 
 def status_cell(row: DocumentStatus) -> str:
@@ -59,13 +70,29 @@ class DocumentTable(DataTable[str]):
         self._loading = False
         self.assigned_shown = False
         """Some row shown is assigned to the coder (marked `ASSIGNED`)."""
+        self._widths = column_widths(120)
 
     def on_mount(self) -> None:
-        self.add_column("year", width=5, key="year")
-        self.add_column("first author", width=22, key="author")
-        self.add_column("title", width=TITLE_WIDTH, key="title")
-        self.add_column("status", width=9, key="status")
+        self._add_columns(self.size.width or self.app.size.width)
         self.reload()
+
+    def _add_columns(self, width: int) -> None:
+        self._widths = column_widths(width)
+        author, title = self._widths
+        self.add_column("year", width=5, key="year")
+        self.add_column("first author", width=author, key="author")
+        self.add_column("title", width=title, key="title")
+        self.add_column("status", width=STATUS_WIDTH, key="status")
+
+    def on_resize(self) -> None:
+        """Fit the columns to the new width (the status column stays visible at 80 columns)."""
+        if self.columns and column_widths(self.size.width) != self._widths:
+            shown = len(self._ids)
+            self.clear(columns=True)
+            self._ids = []
+            self._add_columns(self.size.width)
+            self._loading = True
+            self._fetch(0, max(shown, PAGE), reset=True, keep_cursor=True)
 
     def reload(self, filters: DocFilters | None = None) -> None:
         """Start again from the first page (with new filters when given)."""
@@ -95,13 +122,14 @@ class DocumentTable(DataTable[str]):
             self._ids = []
             self.assigned_shown = False
         self.total = total
+        author_width, title_width = self._widths
         for row in rows:
             title = (ASSIGNED if row.assigned else "") + (row.title or "(untitled)")
             self.assigned_shown = self.assigned_shown or row.assigned
-            if len(title) > TITLE_WIDTH:
-                title = title[: TITLE_WIDTH - 1] + "…"
+            if cell_len(title) > title_width:
+                title = set_cell_size(title, title_width - 1) + "…"
             self.add_row(
-                str(row.year or ""), row.first_author[:22], title, status_cell(row), key=str(row.id)
+                str(row.year or ""), row.first_author[:author_width], title, status_cell(row), key=str(row.id)
             )
             self._ids.append(row.id)
         if keep_cursor and self._ids:
@@ -113,6 +141,13 @@ class DocumentTable(DataTable[str]):
         if not self._loading and len(self._ids) < self.total and event.cursor_row >= len(self._ids) - 20:
             self._loading = True
             self._fetch(len(self._ids), PAGE, reset=False)
+
+    def action_select_cursor(self) -> None:
+        """Enter: open the document; keys typed meanwhile wait for its Review screen (`AppBase.hold_keys`)."""
+        hold = getattr(self.app, "hold_keys", None)
+        if self.current_id is not None and callable(hold):
+            hold()
+        super().action_select_cursor()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
 from reviewkit.project.review import PassageView, SuggestionView
 
 MARK = {"accepted": ("✓", "green"), "rejected": ("✗", "red")}
+
+GLUE = "\u2800"
+"""A blank that is not whitespace (braille pattern blank): the line wrapper cannot break at it.
+
+A Chinese passage has no spaces, so the wrapper sees it as one long word and, after a normal space,
+moves all of it below the passage number. Gluing the number to the text keeps them on one line.
+"""
+
+
+def _wide_start(text: str) -> bool:
+    """Whether the text starts with a double-width character (Chinese, Japanese, Korean)."""
+    return bool(text) and cell_len(text[0]) == 2
 
 
 def status_mark(pv: PassageView) -> tuple[str, str]:
@@ -39,11 +52,12 @@ def passage_rich(
             body.stylize("reverse", start, end)
     out = Text()
     if number:
+        gap = GLUE if _wide_start(pv.text) else " "
         out.append("▶" if current else " ", style="bold")
-        out.append(f"{pv.seq + 1:>2}", style="dim")
+        out.append(f"{pv.seq + 1:>2}".replace(" ", gap if current else " "), style="dim")
         mark, colour = status_mark(pv)
         out.append(mark, style=colour)
-        out.append(" ")
+        out.append(gap)
     out.append_text(body)
     for item in pv.items:
         if item.mine in MARK:

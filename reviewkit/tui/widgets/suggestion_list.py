@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from reviewkit.project.review import SuggestionView
+from reviewkit.tui.precision import score_pair
 
 ICON = {"accepted": ("✓", "bold green"), "rejected": ("✗", "bold red"), None: ("·", "dim")}
 
@@ -23,7 +24,8 @@ def item_rich(item: SuggestionView, focused: bool, hide_scores: bool) -> Text:
         line.append("added by hand · ", style="dim")
     elif not hide_scores and item.score is not None and item.threshold is not None:
         cmp = "≥" if item.suggested else "<"
-        line.append(f"{item.score:.2f} {cmp} {item.threshold:.2f} · ", style="" if item.suggested else "dim")
+        score, threshold = score_pair(item.score, item.threshold)
+        line.append(f"{score} {cmp} {threshold} · ", style="" if item.suggested else "dim")
     line.append(item.label, style="italic")
     if item.others:
         line.append(

@@ -6,6 +6,9 @@ from textual_plotext import PlotextPlot
 
 from reviewkit.analysis.trends import TrendRow
 
+MARKERS = ("•", "+", "x", "o", "*", "#", "%", "@", "=", "~")
+"""One marker per series, so that lines differ by shape as well as by colour (the legend shows it)."""
+
 
 class TrendChart(PlotextPlot):
     """One line per code or group: share of that year's documents carrying it."""
@@ -19,9 +22,10 @@ class TrendChart(PlotextPlot):
         plt.xlabel("year")
         plt.ylabel("share")
         labels = list(dict.fromkeys(r.code for r in rows))
-        for label in labels:
+        for n, label in enumerate(labels):
             series = [r for r in rows if r.code == label]
-            plt.plot([r.year for r in series], [r.share for r in series], label=label, marker="braille")
+            marker = MARKERS[n % len(MARKERS)]
+            plt.plot([r.year for r in series], [r.share for r in series], label=label, marker=marker)
         if rows:
             years = sorted({r.year for r in rows})
             plt.xticks([float(y) for y in years], [str(y) for y in years])
