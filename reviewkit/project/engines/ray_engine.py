@@ -25,8 +25,10 @@ from __future__ import annotations
 import itertools
 import logging
 import pickle
+import time
+import warnings
 from collections.abc import Generator, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -156,16 +158,20 @@ class UnitScorer:
         """One slot: take the next unit from the queue and score it (an empty result for a spare slot)."""
         out: list[bytes] = []
         for _ in range(len(batch["slot"])):
-            unit = self.queue.get(block=True)
-            if unit is None:
+            payload = self.queue.get(block=True)
+            if payload is None:
                 out.append(b"")
                 continue
-            unit_id, page, below, vectors = unit
+            wall, cpu = time.perf_counter(), time.process_time()
+            unit_id, page, below, vectors = pickle.loads(payload)
             new: dict[str, np.ndarray] = {}
             if self.encoder is not None:
                 self.encoder.known, self.encoder.new = dict(vectors), new
             rows = score_page(self.tagger, page, below)
-            out.append(pickle.dumps((unit_id, rows, new, len(vectors)), protocol=pickle.HIGHEST_PROTOCOL))
+            busy = (time.perf_counter() - wall, time.process_time() - cpu)
+            out.append(
+                pickle.dumps((unit_id, rows, new, len(vectors), busy), protocol=pickle.HIGHEST_PROTOCOL)
+            )
         return {"result": out}
 
 
@@ -191,6 +197,28 @@ def _unit(docs: list[tuple[int, set[str], list[Any]]], code_order: list[str]) ->
 
 
 @dataclass
+class RayStats:
+    """What the actors did in a run (for `benchmarks/bench_scale.py` and docs/scaling.md)."""
+
+    units: int = 0
+    bytes_sent: int = 0
+    """Pickled units sent to the actors (passages, codes, cached vectors)."""
+    bytes_returned: int = 0
+    """Pickled results (suggestion rows, new vectors)."""
+    busy_seconds: float = 0.0
+    """Wall time the actors spent scoring, summed."""
+    cpu_seconds: float = 0.0
+    """CPU time the actors' processes spent scoring, summed."""
+
+    def add(self, returned: int, busy: float, cpu: float) -> None:
+        """Count one returned unit."""
+        self.units += 1
+        self.bytes_returned += returned
+        self.busy_seconds += busy
+        self.cpu_seconds += cpu
+
+
+@dataclass
 class RayEngine:
     """Scores pages on a Ray cluster (see the module docstring).
 
@@ -208,6 +236,8 @@ class RayEngine:
     docs_per_unit: int = 50
     batch_size: int = 64
     name: str = "ray"
+    stats: RayStats = field(default_factory=RayStats)
+    """Totals of the last run."""
 
     def score_pages(
         self,
@@ -227,6 +257,7 @@ class RayEngine:
             ReviewkitError: Ray cannot be reached, or a worker failed.
         """
         ray = require_ray()
+        self.stats = RayStats()
         started_here = not ray.is_initialized()
         if started_here:
             try:
@@ -263,22 +294,19 @@ class RayEngine:
         n_slots = max(1, -(-total // self.docs_per_unit))
         queue = Queue(actor_options={"num_cpus": 0})
         state = ray.put(tagger_state(tagger))
-        ds = ray.data.from_items(
-            [{"slot": i} for i in range(n_slots)], override_num_blocks=n_slots
-        ).map_batches(
-            UnitScorer,
-            batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=self.workers),
-            num_cpus=self.cpus_per_worker,
-            max_restarts=0,  # a crashed actor fails the run (what was written stays; a rerun resumes)
-            fn_constructor_kwargs={
-                "state": [state],
-                "model": model,
-                "batch_size": self.batch_size,
-                "queue": queue,
-                "version": TAGGER_VERSION,
-            },  # fmt: skip
-        )
+        with warnings.catch_warnings():
+            # max_restarts has no named parameter in Ray 2.60; Ray restarting a crashed actor would retry
+            # its slot, which takes the next unit from the queue and loses the one it was scoring.
+            warnings.filterwarnings("ignore", message=".*ray_remote_args.*", category=DeprecationWarning)
+            ds = ray.data.from_items([{"slot": i} for i in range(n_slots)], override_num_blocks=n_slots).map_batches(
+                UnitScorer,
+                batch_size=1,
+                compute=ray.data.ActorPoolStrategy(size=self.workers),
+                num_cpus=self.cpus_per_worker,
+                max_restarts=0,  # a crashed actor fails the run (what was written stays; a rerun resumes)
+                fn_constructor_kwargs={"state": [state], "model": model, "batch_size": self.batch_size,
+                                       "queue": queue, "version": TAGGER_VERSION},  # fmt: skip
+            )
         embed_model = _model_name(tagger)
         todo = units(pages, self.docs_per_unit, list(tagger.code_ids))
         pending: dict[int, Page] = {}
@@ -294,7 +322,9 @@ class RayEngine:
                     uid = next(counter)
                     hashes = [text_hash(p.text) for p in unit.passages]
                     cached = store.embeddings.get(embed_model, hashes) if embed_model else {}
-                    queue.put((uid, unit, below, cached))
+                    payload = pickle.dumps((uid, unit, below, cached), protocol=pickle.HIGHEST_PROTOCOL)
+                    queue.put(payload)
+                    self.stats.bytes_sent += len(payload)
                     pending[uid] = unit
                     sent += 1
                 if not pending:
@@ -302,7 +332,8 @@ class RayEngine:
                 payload = _next_result(results, ray)
                 if not payload:
                     continue
-                uid, rows, vectors, cached = pickle.loads(payload)
+                uid, rows, vectors, cached, (busy, cpu) = pickle.loads(payload)
+                self.stats.add(len(payload), busy, cpu)
                 yield ScoredPage(pending.pop(uid), rows, vectors, cached)
             if next(todo, None) is not None:
                 raise ReviewkitError(
