@@ -246,13 +246,15 @@ def run_ray(tmp: Path, base: Path, workers: int, docs_per_unit: int) -> dict[str
         ray.shutdown()
     st = engine.stats
     n = out["passages"]
-    out.update(
-        busy=st.busy_seconds, worker_cpu=st.cpu_seconds, sent=st.bytes_sent, returned=st.bytes_returned
-    )
+    startup = sum(st.startup_cpu.values())
+    out.update(busy=st.busy_seconds, worker_cpu=st.cpu_seconds + startup, sent=st.bytes_sent,
+               returned=st.bytes_returned)  # fmt: skip
     print(
-        f"[ray x{workers}] actors: {st.units} units, busy {st.busy_seconds:.1f}s, CPU {st.cpu_seconds:.1f}s "
-        f"(summed over actors) -> {n / max(st.busy_seconds, 1e-9):,.1f} passages/s per busy actor; "
-        f"object store: {st.bytes_sent / n:,.0f} B/passage out, {st.bytes_returned / n:,.0f} B/passage back"
+        f"[ray x{workers}] actors: {st.units} units, busy {st.busy_seconds:.1f}s, scoring CPU {st.cpu_seconds:.1f}s "
+        f"(summed over actors) -> {n / max(st.busy_seconds, 1e-9):,.1f} passages/s per busy actor, "
+        f"{n / max(st.cpu_seconds, 1e-9):,.1f} passages per actor CPU-second; start-up CPU of "
+        f"{len(st.startup_cpu)} actors {startup:.1f}s; object store: {st.bytes_sent / n:,.0f} B/passage out, "
+        f"{st.bytes_returned / n:,.0f} B/passage back"
     )
     return out
 

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import pickle
+import socket
 import time
 import warnings
 from collections.abc import Generator, Iterable, Iterator
@@ -153,6 +155,9 @@ class UnitScorer:
         )
         self.tagger = rebuild_tagger(tagger_state, self.encoder)
         self.queue = queue
+        self.actor = f"{socket.gethostname()}:{os.getpid()}"
+        self.startup_cpu = time.process_time()
+        """CPU time of this process until it was ready (imports, model, trained models)."""
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list[bytes]]:
         """One slot: take the next unit from the queue and score it (an empty result for a spare slot)."""
@@ -168,7 +173,7 @@ class UnitScorer:
             if self.encoder is not None:
                 self.encoder.known, self.encoder.new = dict(vectors), new
             rows = score_page(self.tagger, page, below)
-            busy = (time.perf_counter() - wall, time.process_time() - cpu)
+            busy = (time.perf_counter() - wall, time.process_time() - cpu, self.actor, self.startup_cpu)
             out.append(
                 pickle.dumps((unit_id, rows, new, len(vectors), busy), protocol=pickle.HIGHEST_PROTOCOL)
             )
@@ -209,9 +214,12 @@ class RayStats:
     """Wall time the actors spent scoring, summed."""
     cpu_seconds: float = 0.0
     """CPU time the actors' processes spent scoring, summed."""
+    startup_cpu: dict[str, float] = field(default_factory=dict)
+    """Per actor ("host:pid"): CPU time it took to start (imports, loading the model and the trained models)."""
 
-    def add(self, returned: int, busy: float, cpu: float) -> None:
+    def add(self, returned: int, busy: float, cpu: float, actor: str = "", startup: float = 0.0) -> None:
         """Count one returned unit."""
+        self.startup_cpu[actor] = startup
         self.units += 1
         self.bytes_returned += returned
         self.busy_seconds += busy
@@ -261,7 +269,8 @@ class RayEngine:
         started_here = not ray.is_initialized()
         if started_here:
             try:
-                ray.init(address=self.address, include_dashboard=False, logging_level="ERROR")
+                local = {} if self.address else {"include_dashboard": False}  # no dashboard for a private Ray
+                ray.init(address=self.address, logging_level="ERROR", **local)
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise ReviewkitError(
                     f"Could not connect to Ray at {self.address or 'a new local instance'}: {exc}. Start a "
@@ -298,14 +307,21 @@ class RayEngine:
             # max_restarts has no named parameter in Ray 2.60; Ray restarting a crashed actor would retry
             # its slot, which takes the next unit from the queue and loses the one it was scoring.
             warnings.filterwarnings("ignore", message=".*ray_remote_args.*", category=DeprecationWarning)
-            ds = ray.data.from_items([{"slot": i} for i in range(n_slots)], override_num_blocks=n_slots).map_batches(
+            ds = ray.data.from_items(
+                [{"slot": i} for i in range(n_slots)], override_num_blocks=n_slots
+            ).map_batches(
                 UnitScorer,
                 batch_size=1,
                 compute=ray.data.ActorPoolStrategy(size=self.workers),
                 num_cpus=self.cpus_per_worker,
                 max_restarts=0,  # a crashed actor fails the run (what was written stays; a rerun resumes)
-                fn_constructor_kwargs={"state": [state], "model": model, "batch_size": self.batch_size,
-                                       "queue": queue, "version": TAGGER_VERSION},  # fmt: skip
+                fn_constructor_kwargs={
+                    "state": [state],
+                    "model": model,
+                    "batch_size": self.batch_size,
+                    "queue": queue,
+                    "version": TAGGER_VERSION,
+                },  # fmt: skip
             )
         embed_model = _model_name(tagger)
         todo = units(pages, self.docs_per_unit, list(tagger.code_ids))
@@ -332,8 +348,8 @@ class RayEngine:
                 payload = _next_result(results, ray)
                 if not payload:
                     continue
-                uid, rows, vectors, cached, (busy, cpu) = pickle.loads(payload)
-                self.stats.add(len(payload), busy, cpu)
+                uid, rows, vectors, cached, busy = pickle.loads(payload)
+                self.stats.add(len(payload), *busy)
                 yield ScoredPage(pending.pop(uid), rows, vectors, cached)
             if next(todo, None) is not None:
                 raise ReviewkitError(
