@@ -6,7 +6,9 @@ each loading the real bundled model. Skipped with its reason where ray is not in
 
 from __future__ import annotations
 
-import builtins
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from reviewkit.project.coding import make_embedder, run_tagger
 from reviewkit.store import Store
 from reviewkit.store.base import now
 
+ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "data" / "tagger-mini.yaml"
 
 DOCS = [
@@ -135,25 +138,23 @@ def test_interrupted_ray_run_resumes_to_the_local_result(
     store.close()
 
 
-def test_cli_engine_ray_without_ray_says_how_to_install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from reviewkit.cli import cli
-
-    real_import = builtins.__import__
-
-    def no_ray(name: str, *args: Any, **kwargs: Any) -> Any:
-        if name == "ray" or name.startswith("ray."):
-            raise ImportError(f"No module named {name!r}")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_ray)
+def test_cli_engine_ray_without_ray_says_how_to_install(tmp_path: Path) -> None:
+    # In a child process where `import ray` fails (this one may have a Ray running).
     db = tmp_path / "p.db"
     _project(db).close()
-    result = CliRunner().invoke(cli, ["code", "--db", str(db), "--engine", "ray"])
-    assert result.exit_code == 1
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and 'pip install -e ".[ray]"' in lines[0] and lines[0].startswith("Error:"), result.output
+    code = (
+        "import sys\n"
+        "sys.modules['ray'] = None  # import ray raises ImportError\n"
+        "from reviewkit.cli import main\n"
+        f"sys.argv = ['reviewkit', 'code', '--db', {str(db)!r}, '--engine', 'ray']\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'pip install -e ".[ray]"' in lines[0] and lines[0].startswith("Error:"), result.stderr
+    assert result.stdout == ""
     assert Store.open(db).suggestions.runs() == []  # nothing started
 
 
@@ -165,3 +166,14 @@ def test_cli_local_engine_refuses_ray_options(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["code", "--db", str(db), "--workers", "4"])
     assert result.exit_code == 1
     assert "--address and --workers are for --engine ray" in result.output
+
+
+def test_cli_refuses_a_ray_client_address(tmp_path: Path) -> None:
+    from reviewkit.cli import cli
+
+    db = tmp_path / "p.db"
+    _project(db).close()
+    result = CliRunner().invoke(cli, ["code", "--db", str(db), "--engine", "ray", "--address", "ray://head:10001"])
+    assert result.exit_code == 1
+    assert "Ray Data does not run through Ray Client" in result.output and "--address auto" in result.output
+    assert Store.open(db).suggestions.runs() == []

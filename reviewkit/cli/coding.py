@@ -39,7 +39,11 @@ METHOD_CHOICE = click.Choice(["hybrid", "embeddings", "rules"])
     show_default=True,
     help='Where passages are scored: this process, or a Ray cluster (docs/scaling.md; pip install -e ".[ray]").',
 )
-@click.option("--address", help="Ray cluster: auto or ray://HOST:10001 (default: RAY_ADDRESS, else a Ray for this run).")
+@click.option(
+    "--address",
+    help="Ray cluster: auto or HOST:6379, run on a node of it (default: RAY_ADDRESS, a Ray on this machine, "
+    "else one for this run).",
+)
 @click.option("--workers", type=click.IntRange(1, 4096), help="Ray actors, each loading the model once (default 2).")
 def code(
     db_path: str, method: str, model: str | None, batch_size: int, codebook_id: int | None, force: bool,

@@ -161,8 +161,10 @@ def make_engine(name: str, *, address: str | None = None, workers: int | None = 
 
     Args:
         name: "local" or "ray".
-        address: Ray only: "auto" (the cluster this machine belongs to), "ray://HOST:10001", or None
-            (the cluster in ``RAY_ADDRESS``, else a Ray started for this run).
+        address: Ray only: "auto" (the cluster this machine belongs to), "HOST:6379", or None
+            (``RAY_ADDRESS``, else a Ray started on this machine with ``ray start``, else a private
+            Ray for this run). A Ray Client address (``ray://``) is refused: Ray Data needs a driver
+            inside the cluster.
         workers: Ray only: actors in the pool (default 2).
 
     Returns:
@@ -181,6 +183,6 @@ def make_engine(name: str, *, address: str | None = None, workers: int | None = 
     if name == "ray":
         from reviewkit.project.engines.ray_engine import RayEngine, require_ray
 
-        require_ray()
+        require_ray(address)
         return RayEngine(address=address, workers=workers or 2)
     raise ReviewkitError(f"Unknown engine {name!r}. Available: {', '.join(ENGINES)}")

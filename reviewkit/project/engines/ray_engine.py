@@ -52,15 +52,24 @@ _DROPPED = ("encode", "matcher", "fitted")
 from the codebook) and the training data."""
 
 
-def require_ray() -> Any:
-    """Import ray and Ray Data.
+def require_ray(address: str | None = None) -> Any:
+    """Import ray and Ray Data, and check the address.
+
+    Args:
+        address: the address the run will connect to.
 
     Returns:
         The ``ray`` module.
 
     Raises:
         MissingExtraError: ray is not installed (the message says ``pip install -e ".[ray]"``).
+        ReviewkitError: a Ray Client address (``ray://``), which Ray Data cannot run through.
     """
+    if address and address.startswith("ray://"):
+        raise ReviewkitError(
+            f"--address {address}: Ray Data does not run through Ray Client (ray://) in Ray 2.60. Run "
+            "reviewkit code on the cluster's head node with --address auto (docs/scaling.md)."
+        )
     try:
         import ray
         import ray.data  # noqa: F401  (the extra is ray[data])
@@ -231,7 +240,8 @@ class RayEngine:
     """Scores pages on a Ray cluster (see the module docstring).
 
     Args:
-        address: "auto", "ray://HOST:10001", or None (``RAY_ADDRESS``, else a Ray started for this run).
+        address: "auto", "HOST:6379", or None (``RAY_ADDRESS``, else a Ray started on this machine
+            with ``ray start``, else a private Ray for this run). Not ``ray://``: see `require_ray`.
         workers: actors in the pool (each loads the model once).
         cpus_per_worker: CPUs each actor reserves (its torch threads).
         docs_per_unit: whole documents per unit of work (about 9 passages each).
@@ -264,7 +274,7 @@ class RayEngine:
             MissingExtraError: ray is not installed.
             ReviewkitError: Ray cannot be reached, or a worker failed.
         """
-        ray = require_ray()
+        ray = require_ray(self.address)
         self.stats = RayStats()
         started_here = not ray.is_initialized()
         if started_here:
@@ -273,8 +283,9 @@ class RayEngine:
                 ray.init(address=self.address, logging_level="ERROR", **local)
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise ReviewkitError(
-                    f"Could not connect to Ray at {self.address or 'a new local instance'}: {exc}. Start a "
-                    "cluster with `ray start --head`, or leave --address out to start one for this run."
+                    f"Could not connect to Ray at {self.address or 'a new local instance'}: "
+                    f"{str(exc).rstrip('. ')}. Start a cluster with `ray start --head`, or leave --address "
+                    "out to start one for this run."
                 ) from exc
         try:
             yield from self._run(ray, tagger, pages, below, total_documents, store, model)
