@@ -96,7 +96,7 @@ def test_layers(module: str, path: Path) -> None:
 def test_cli_import_is_light() -> None:
     code = (
         "import sys, reviewkit.cli\n"
-        "heavy = [m for m in ('torch', 'sentence_transformers', 'spacy', 'sklearn', 'textual', 'matplotlib', 'jieba')"
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'spacy', 'sklearn', 'textual', 'matplotlib', 'jieba', 'ray')"
         " if m in sys.modules]\n"
         "print(','.join(heavy))"
     )

@@ -32,9 +32,22 @@ METHOD_CHOICE = click.Choice(["hybrid", "embeddings", "rules"])
     show_default=True,
     help="Retrain on the project's decisions too (docs/learning.md); decided passages are never re-scored.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help='Where passages are scored: this process, or a Ray cluster (docs/scaling.md; pip install -e ".[ray]").',
+)
+@click.option(
+    "--address",
+    help="Ray cluster: auto or HOST:6379, run on a node of it (default: RAY_ADDRESS, a Ray on this machine, "
+    "else one for this run).",
+)
+@click.option("--workers", type=click.IntRange(1, 4096), help="Ray actors, each loading the model once (default 2).")
 def code(
     db_path: str, method: str, model: str | None, batch_size: int, codebook_id: int | None, force: bool,
-    all_documents: bool, learn: bool,
+    all_documents: bool, learn: bool, engine: str, address: str | None, workers: int | None,
 ) -> None:
     """Auto-code the project's passages against its codebook (segmenting new documents first).
 
@@ -49,10 +62,13 @@ def code(
         reviewkit codebook load codebooks/cluster-upgrading.yaml
         reviewkit code
         reviewkit code --method rules
+        reviewkit code --engine ray --address auto --workers 8
     """
     from reviewkit.project.coding import run_tagger
+    from reviewkit.project.engines import make_engine
     from reviewkit.project.scope import documents_in_scope, scope_note
 
+    scorer = make_engine(engine, address=address, workers=workers)
     store = project_store(db_path)
     scope = documents_in_scope(store, all_documents=all_documents)
     if note := scope_note(store, scope):
@@ -68,6 +84,7 @@ def code(
             force=force,
             documents=scope,
             learn=learn,
+            engine=scorer,
         )
     seg = summary.segmented
     if seg.documents:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ import numpy as np
 
 from reviewkit.codebook.model import Codebook
 from reviewkit.errors import ReviewkitError
+from reviewkit.project.engines import Engine, LocalEngine, Page
 from reviewkit.records import Passage
 from reviewkit.store.passages import text_hash
 from reviewkit.tagger.segment import SEGMENTER_VERSION, segment_document
@@ -247,6 +249,7 @@ def run_tagger(
     docs_per_batch: int = 200,
     documents: set[int] | None = None,
     learn: bool = True,
+    engine: Engine | None = None,
 ) -> TagRunSummary:
     """Code the project's passages against a codebook (segmenting new documents first).
 
@@ -264,6 +267,8 @@ def run_tagger(
         documents: code only these documents (`reviewkit.project.scope.documents_in_scope`); None: all.
         learn: retrain on the project's decisions too (`reviewkit.project.learning`; not for "rules").
             Decided (passage, code) pairs are never re-scored; the decision set is in the fingerprint.
+        engine: what scores the pages (`reviewkit.project.engines`; default: `LocalEngine`, in this
+            process). This function alone reads and writes the project, whatever the engine.
 
     Returns:
         What the run did (`TagRunSummary.up_to_date` when nothing needed coding).
@@ -272,14 +277,7 @@ def run_tagger(
         NotFoundError: the project has no codebook.
         ReviewkitError: unknown method or unloadable model.
     """
-    from reviewkit.tagger.pipeline import (
-        METHODS,
-        TAGGER_VERSION,
-        Tagger,
-        TaggerConfig,
-        evidence_to_dict,
-        method_label,
-    )
+    from reviewkit.tagger.pipeline import METHODS, TAGGER_VERSION, Tagger, TaggerConfig
 
     if method not in METHODS:
         raise ReviewkitError(f"Unknown tagger method {method!r}. Available: {', '.join(METHODS)}")
@@ -334,71 +332,49 @@ def run_tagger(
         decisions=summary.decisions,
     )
     summary.run_id = run_id
-    label = method_label(method)
     done_codes: set[str] = set()
-    after = 0
     if progress:
         progress(0, n_passages, "coding")
-    while True:
-        todo_list = store.suggestions.documents_to_code(cb.name, fps, after_id=after, limit=docs_per_batch)
-        if not todo_list:
-            break
-        after = todo_list[-1][0]
-        todo = {d: c for d, c in todo_list if documents is None or d in documents}
-        if not todo:
-            continue
-        passages = store.passages.of_documents(todo)
-        codes = sorted(set().union(*todo.values()), key=tagger.code_ids.index)
-        texts = [p.text for p in passages]
-        base = summary.passages
 
-        def batch_progress(done: int, total: int, label: str, base: int = base) -> None:
-            if progress:
-                progress(min(base + done, n_passages), n_passages, "coding")
+    def pages() -> Iterator[Page]:
+        after = 0
+        while todo_list := store.suggestions.documents_to_code(cb.name, fps, after_id=after, limit=docs_per_batch):
+            after = todo_list[-1][0]
+            todo = {d: c for d, c in todo_list if documents is None or d in documents}
+            if todo:
+                codes = sorted(set().union(*todo.values()), key=tagger.code_ids.index)
+                yield Page(todo, store.passages.of_documents(todo), codes)
 
-        scored = tagger.score(
-            texts,
-            [p.lang for p in passages],
-            None,
-            codes=codes,
-            below=NEAR_MISS,
-            groups=[p.document_id for p in passages],
-            progress=batch_progress,
-        )
-        rows: list[dict[str, Any]] = []
-        for p, row in zip(passages, scored, strict=True):
-            for cs in row:
-                if cs.code_id not in todo[p.document_id] or cs.score < cs.threshold - NEAR_MISS:
-                    continue
-                if learnt.is_decided(p.id or 0, cs.code_id):
-                    continue
-                if cs.score >= cs.threshold:
-                    summary.suggestions += 1
-                else:
-                    summary.near_misses += 1
-                rows.append(
-                    {
-                        "passage_id": p.id,
-                        "code_id": cs.code_id,
-                        "score": cs.score,
-                        "threshold": cs.threshold,
-                        "method": label,
-                        "evidence": evidence_to_dict(cs.evidence),
-                        "tagger_version": TAGGER_VERSION,
-                    }
-                )
-        store.suggestions.save_results(
-            run_id=run_id, codebook_id=cb_id, codebook_name=cb.name, todo=todo, fingerprints=fps, rows=rows,
-            keep=learnt.is_decided if learn else None,
-        )
-        done_codes.update(codes)
-        summary.documents += len(todo)
-        summary.passages += len(passages)
+    def page_progress(done: int, total: int, label: str) -> None:
         if progress:
-            progress(min(summary.passages, n_passages), n_passages, "coding")
+            progress(min(summary.passages + done, n_passages), n_passages, "coding")
+
+    scored = (engine or LocalEngine()).score_pages(
+        tagger, pages(), below=NEAR_MISS, total_documents=n_docs, store=store, model=model, progress=page_progress
+    )
+    with closing(scored):  # an engine stops its workers when the run stops, even on an error
+        for scored_page in scored:
+            page, todo = scored_page.page, scored_page.page.todo
+            if scored_page.vectors:
+                store.embeddings.put(model_name, scored_page.vectors)
+            summary.embedded += len(scored_page.vectors)
+            summary.cached += scored_page.cached
+            rows = [r for r in scored_page.rows if not learnt.is_decided(r["passage_id"] or 0, r["code_id"])]
+            summary.suggestions += sum(1 for r in rows if r["score"] >= r["threshold"])
+            summary.near_misses += sum(1 for r in rows if r["score"] < r["threshold"])
+            store.suggestions.save_results(
+                run_id=run_id, codebook_id=cb_id, codebook_name=cb.name, todo=todo, fingerprints=fps, rows=rows,
+                keep=learnt.is_decided if learn else None,
+            )
+            done_codes.update(page.codes)
+            summary.documents += len(todo)
+            summary.passages += len(page.passages)
+            if progress:
+                progress(min(summary.passages, n_passages), n_passages, "coding")
     summary.codes = [c for c in tagger.code_ids if c in done_codes]
     if encoder is not None:
-        summary.embedded, summary.cached = encoder.embedded, encoder.cached
+        summary.embedded += encoder.embedded
+        summary.cached += encoder.cached
     store.suggestions.finish_run(
         run_id, documents=summary.documents, passages=summary.passages, suggestions=summary.suggestions
     )
