@@ -10,6 +10,7 @@ import pytest
 from _review_fixtures import settle
 
 from reviewkit.project import screening as scr
+from reviewkit.project import screening_rank as rank
 from reviewkit.project.screening_protocol import load_protocol
 from reviewkit.records import Record
 from reviewkit.store import Store
@@ -194,17 +195,17 @@ def test_screening_snapshot(snap_compare: Any, store: Store) -> None:
 
 
 def test_next_record_skip_and_prefer(store: Store) -> None:
-    first = scr.next_record(store, "alice")
+    first = rank.next_record(store, "alice")
     assert first is not None and first.left == len(RECORDS)
-    other = scr.next_record(store, "alice", skip={first.document.id})
+    other = rank.next_record(store, "alice", skip={first.document.id})
     assert other is not None and other.document.id != first.document.id
     everything = {d.id for d in store.documents.iter()}
-    again = scr.next_record(store, "alice", skip=everything)  # nothing else left: the skip is ignored
+    again = rank.next_record(store, "alice", skip=everything)  # nothing else left: the skip is ignored
     assert again is not None and again.document.id == first.document.id
-    assert scr.next_record(store, "alice", prefer=other.document.id).document.id == other.document.id  # type: ignore[union-attr]
+    assert rank.next_record(store, "alice", prefer=other.document.id).document.id == other.document.id  # type: ignore[union-attr]
     scr.decide(store, other.document.id, "include", "alice")
-    assert scr.next_record(store, "alice", prefer=other.document.id).document.id != other.document.id  # type: ignore[union-attr]
-    assert scr.own_counts(store, "alice") == {"include": 1} and scr.own_counts(store, "bob") == {}
+    assert rank.next_record(store, "alice", prefer=other.document.id).document.id != other.document.id  # type: ignore[union-attr]
+    assert rank.own_counts(store, "alice") == {"include": 1} and rank.own_counts(store, "bob") == {}
 
 
 async def test_command_palette_opens_screening(store: Store) -> None:

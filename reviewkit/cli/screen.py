@@ -148,7 +148,7 @@ def status(coder: str, stage: str, as_json: bool, db_path: str) -> None:
     """
     from dataclasses import asdict
 
-    from reviewkit.project.screening import status as screening_status
+    from reviewkit.project.screening_rank import status as screening_status
 
     st = screening_status(project_store(db_path), coder, stage=stage)
     if as_json:
@@ -160,7 +160,7 @@ def status(coder: str, stage: str, as_json: bool, db_path: str) -> None:
 
 def screening_status_lines(st: object) -> list[str]:
     """The lines `screen status` prints for a `ScreeningStatus`."""
-    from reviewkit.project.screening import ScreeningStatus
+    from reviewkit.project.screening_rank import ScreeningStatus
 
     assert isinstance(st, ScreeningStatus)
     left = "not yet (needs 10 decisions made while the model was trained)" if st.estimated_relevant_left is None \
@@ -201,7 +201,7 @@ def next_cmd(coder: str, stage: str, as_json: bool, db_path: str) -> None:
         reviewkit screen next --coder alice
         reviewkit screen next --coder alice --json | jq .id
     """
-    from reviewkit.project.screening import next_record
+    from reviewkit.project.screening_rank import next_record
 
     found = next_record(project_store(db_path), coder, stage=stage)
     if found is None:

@@ -110,11 +110,11 @@ def _trends(store: Store, state: ReviewState, book: Codebook, scope: set[int] | 
 
 
 def _screening(store: Store) -> ScreeningFacts | None:
-    from reviewkit.project.screening import CONSENSUS, FT, TA, screening_agreement, screening_started, status
+    from reviewkit.project.screening import CONSENSUS, FT, TA, counts, screening_agreement, screening_started
 
     if not screening_started(store):
         return None
-    st = status(store, CONSENSUS, stage=TA)
+    st = counts(store, stage=TA)
     per_doc = Counter(d.document_id for d in store.screening.list(stage=TA) if d.coder != CONSENSUS)
     kappa, band = None, ""
     if len(st.reviewers) >= 2:

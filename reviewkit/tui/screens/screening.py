@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 
 from reviewkit.errors import ReviewkitError
 from reviewkit.project import screening as scr
+from reviewkit.project import screening_rank as rank
 from reviewkit.project.screening_protocol import protocol
 from reviewkit.tui.screening_dialogs import NoteInput, ReasonPicker
 from reviewkit.tui.session import ReviewSession
@@ -27,7 +28,7 @@ RANKING = "ranking…"
 """The hint shown while the worker ranks the records."""
 
 
-def progress_text(status: scr.ScreeningStatus, own: dict[str, int], left: int | None) -> str:
+def progress_text(status: rank.ScreeningStatus, own: dict[str, int], left: int | None) -> str:
     """The progress line: the reviewer's own counts and the stopping aid (shown, never enforced)."""
     screened = own.get("include", 0) + own.get("exclude", 0)
     est = status.estimated_relevant_left
@@ -60,7 +61,7 @@ class ScreeningScreen(Screen[None]):
         super().__init__(**kwargs)
         self.session = session
         self.stage = stage
-        self.current: scr.NextRecord | None = None
+        self.current: rank.NextRecord | None = None
         self.ranking = False
         self.note = ""
         self.skipped: set[int] = set()
@@ -100,19 +101,19 @@ class ScreeningScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="screening")
     def _rank(self, generation: int, skip: frozenset[int], prefer: int | None) -> None:
         s = self.session
-        rec: scr.NextRecord | None = None
+        rec: rank.NextRecord | None = None
         text, error = "", ""
         try:
             with s.read() as store:
-                rec = scr.next_record(store, s.coder, stage=self.stage, skip=skip, prefer=prefer)
-                st = scr.status(store, s.coder, stage=self.stage)
-                own = scr.own_counts(store, s.coder, stage=self.stage)
+                rec = rank.next_record(store, s.coder, stage=self.stage, skip=skip, prefer=prefer)
+                st = rank.status(store, s.coder, stage=self.stage)
+                own = rank.own_counts(store, s.coder, stage=self.stage)
             text = progress_text(st, dict(own), rec.left if rec else 0)
         except ReviewkitError as exc:
             error = str(exc)
         self.app.call_from_thread(self._show, generation, rec, text, error)
 
-    def _show(self, generation: int, rec: scr.NextRecord | None, text: str, error: str) -> None:
+    def _show(self, generation: int, rec: rank.NextRecord | None, text: str, error: str) -> None:
         if generation != self.generation:
             return  # a later decision asked for a newer ranking
         self.ranking = False
