@@ -1,8 +1,10 @@
-"""Provides `ScreeningScreen`: title/abstract screening one record at a time, ranked by the learner.
+"""Provides `ScreeningScreen`: screening one record at a time, ranked by the learner, at either stage.
 
 Every decision is written at once (audited, `u` undoes it); the next record and the progress line
 are computed in a worker thread (ranking and retraining), so the screen never freezes. Blind: the
-screen shows and counts only the reviewer's own decisions.
+screen shows and counts only the reviewer's own decisions. `f` switches between the title/abstract
+stage and the full-text stage (only the records included at title/abstract; `r` marks a report
+sought but not retrieved, as PRISMA 2020 counts it); the header names the stage.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from reviewkit.tui.widgets.screening_record import RecordView, criteria_terms, t
 
 RANKING = "ranking…"
 """The hint shown while the worker ranks the records."""
+STAGE_NAMES = {scr.TA: "title/abstract", scr.FT: "full text"}
+"""The stages as the header names them."""
 
 
 def progress_text(status: rank.ScreeningStatus, own: dict[str, int], left: int | None) -> str:
@@ -37,6 +41,8 @@ def progress_text(status: rank.ScreeningStatus, own: dict[str, int], left: int |
         f" · {status.since_last_inclusion} since last inclusion"
         f" · est. relevant left {'–' if est is None else f'{est:.1f}'}"
     )
+    if status.stage == scr.FT:
+        line += f" · not retrieved {own.get('not_retrieved', 0)}"
     if left is not None:
         line += f" · {left} to go"
     aid = f"heuristic: stop after {status.heuristic_run} exclusions in a row — " + (
@@ -46,15 +52,18 @@ def progress_text(status: rank.ScreeningStatus, own: dict[str, int], left: int |
 
 
 class ScreeningScreen(Screen[None]):
-    """Screen the records by keyboard: i include, x exclude (reason), m maybe, s skip, n note, u undo."""
+    """Screen the records by keyboard: i include, x exclude (reason), m maybe, r not retrieved (full text),
+    s skip, n note, u undo, f switch stage."""
 
     BINDINGS = [
         Binding("i", "decide('include')", "include"),
         Binding("x", "exclude", "exclude…"),
         Binding("m", "decide('maybe')", "maybe"),
+        Binding("r", "decide('not_retrieved')", "not retrieved"),
         Binding("s", "skip", "skip"),
         Binding("n", "note", "note"),
         Binding("u", "undo", "undo"),
+        Binding("f", "switch_stage", "stage"),
     ]
 
     def __init__(self, session: ReviewSession, stage: str = scr.TA, **kwargs: Any) -> None:
@@ -80,7 +89,12 @@ class ScreeningScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._show_stage()
         self.reload()
+
+    def _show_stage(self) -> None:
+        """The header names the stage (the screen's sub-title extends the app's)."""
+        self.sub_title = f"{self.app.sub_title} · screening: {STAGE_NAMES[self.stage]}"
 
     def on_screen_resume(self) -> None:
         if self.is_mounted and not self.ranking:
@@ -123,7 +137,10 @@ class ScreeningScreen(Screen[None]):
         self.progress = text
         self.query_one("#screening-progress", Static).update(text)
         if rec is None:
-            self.query_one(RecordView).show(None, None, "Every record is screened at this stage.")
+            done = "Every record is screened at this stage." if self.stage == scr.TA else (
+                "No record left for the full-text stage (it takes the records included at title/abstract)."
+            )
+            self.query_one(RecordView).show(None, None, done)
         else:
             how = "ranked by your decisions" if rec.trained else "cold start: similarity to the criteria"
             self.query_one(RecordView).show(rec.document, self.pattern, f"score {rec.score:.2f} ({how})")
@@ -137,6 +154,8 @@ class ScreeningScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Deciding, skipping and notes wait for a record (greyed while ranking)."""
+        if action == "decide" and parameters == ("not_retrieved",) and self.stage != scr.FT:
+            return False  # a report is sought for retrieval at the full-text stage only
         if action in ("decide", "exclude", "skip", "note") and self.current is None:
             return None
         return True
@@ -158,8 +177,18 @@ class ScreeningScreen(Screen[None]):
         self.notify(f"{decision}{f' ({reason})' if reason else ''}: {doc.display_title[:60]}", timeout=2)
         self.reload()
 
+    def action_switch_stage(self) -> None:
+        """Switch between title/abstract and full text (the records included at title/abstract)."""
+        self.stage = scr.FT if self.stage == scr.TA else scr.TA
+        self.skipped.clear()
+        self.note = ""
+        self.progress = ""
+        self._show_stage()
+        self.notify(f"Screening stage: {STAGE_NAMES[self.stage]}.", timeout=2)
+        self.reload()
+
     def action_decide(self, decision: str) -> None:
-        """Record include or maybe for the record shown (with the pending note)."""
+        """Record include, maybe or not retrieved (full text) for the record shown (with the pending note)."""
         self._decide(decision)
 
     def action_exclude(self) -> None:
