@@ -226,7 +226,7 @@ def test_cli_offers_the_screening_screen() -> None:
     from reviewkit.cli import cli
 
     out = CliRunner().invoke(cli, ["review", "--help"]).output
-    assert "screening" in out and "--screen [documents|queue|codebook|trends|disagreements|screening]" in out
+    assert "screening" in out and "--screen [documents|queue|codebook|trends|disagreements|screening|conflicts]" in out
 
 
 @pytest.fixture

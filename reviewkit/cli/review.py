@@ -10,7 +10,7 @@ import click
 from reviewkit.cli.app import cli, db_option, default_coder, json_option, project_store
 from reviewkit.cli.output import echo_json, echo_table, warn
 
-SCREENS = ("documents", "queue", "codebook", "trends", "disagreements", "screening")
+SCREENS = ("documents", "queue", "codebook", "trends", "disagreements", "screening", "conflicts")
 
 
 @cli.command()
@@ -40,8 +40,9 @@ def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str
     document, j/k move between passages, a/r accept/reject (then move to the next code, unless
     --no-advance or t), d marks the passage done (reviewed, no further codes), D the whole
     document, A accepts all, c adds a code, u undoes, ctrl+r redoes, q quits. On Screening (6):
-    i include, x exclude (pick a reason), m maybe, s skip, n note, u undo. With --blind nothing
-    another coder decided is shown (no Disagreements screen, own counts and trends only).
+    i include, x exclude (pick a reason), m maybe, s skip, n note, u undo, f full-text stage, c the
+    lead's Conflicts screen. With --blind nothing another coder decided is shown (no Disagreements
+    or Conflicts screen, own counts and trends only).
 
     Example:
 

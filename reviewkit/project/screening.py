@@ -102,6 +102,11 @@ def undo(store: Store, coder: str) -> UndoStep | None:
     return store.audit.undo(coder)
 
 
+def undo_resolution(store: Store) -> UndoStep | None:
+    """Undo the latest lead resolution (the latest step audited under ``consensus``; None when none is left)."""
+    return store.audit.undo(CONSENSUS)
+
+
 # ----------------------------------------------------------------------------- final decisions
 def _by_document(store: Store, stage: str) -> dict[int, list[ScreeningDecision]]:
     out: dict[int, list[ScreeningDecision]] = {}

@@ -14,6 +14,7 @@ from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
 from reviewkit.records import UndoStep
 from reviewkit.tui.screens.codebook import CodebookScreen
+from reviewkit.tui.screens.conflicts import ConflictsScreen
 from reviewkit.tui.screens.disagreements import DisagreementsScreen
 from reviewkit.tui.screens.documents import DocumentsScreen
 from reviewkit.tui.screens.queue import QueueScreen
@@ -24,7 +25,7 @@ from reviewkit.tui.session import ReviewSession
 if TYPE_CHECKING:
     from reviewkit.project import Store
 
-BLIND_HIDDEN = ("disagreements",)
+BLIND_HIDDEN = ("disagreements", "conflicts")
 """Screens a blind coder does not get (they show, and adjudicate, other coders' decisions)."""
 
 SCREENS_BY_MODE = {
@@ -34,6 +35,7 @@ SCREENS_BY_MODE = {
     "trends": TrendsScreen,
     "disagreements": DisagreementsScreen,
     "screening": ScreeningScreen,
+    "conflicts": ConflictsScreen,
 }
 
 
@@ -85,6 +87,12 @@ class ReviewApp(App[None]):
             "Screen records one at a time: i include, x exclude, m maybe, s skip, n note, u undo (key 6)",
             lambda: self.switch_mode("screening"),
         )
+        if not self.session.blind:
+            yield SystemCommand(
+                "Screening conflicts",
+                "The lead resolves reviewers' differing screening decisions: i include, x exclude, n note, u undo",
+                lambda: self.switch_mode("conflicts"),
+            )
         state = "on" if self.session.advance else "off"
         yield SystemCommand(
             f"Advance after a/r (now {state})",

@@ -64,6 +64,7 @@ class ScreeningScreen(Screen[None]):
         Binding("n", "note", "note"),
         Binding("u", "undo", "undo"),
         Binding("f", "switch_stage", "stage"),
+        Binding("c", "app.switch_mode('conflicts')", "conflicts"),
     ]
 
     def __init__(self, session: ReviewSession, stage: str = scr.TA, **kwargs: Any) -> None:
@@ -154,6 +155,8 @@ class ScreeningScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Deciding, skipping and notes wait for a record (greyed while ranking)."""
+        if action == "switch_mode" and self.session.blind:
+            return False  # the lead's Conflicts screen shows the other reviewers' decisions
         if action == "decide" and parameters == ("not_retrieved",) and self.stage != scr.FT:
             return False  # a report is sought for retrieval at the full-text stage only
         if action in ("decide", "exclude", "skip", "note") and self.current is None:
