@@ -139,6 +139,7 @@ def report_facts(store: Store, *, project: str | None = None, all_documents: boo
     """
     from reviewkit._version import __version__
     from reviewkit.project.agreement import agreement
+    from reviewkit.project.blinding import was_blind
     from reviewkit.project.codebooks import resolve_codebook
     from reviewkit.project.prisma import prisma_counts
     from reviewkit.project.scope import documents_in_scope
@@ -184,7 +185,7 @@ def report_facts(store: Store, *, project: str | None = None, all_documents: boo
             thresholds=thresholds, decisions_learnt=run.decisions if run else 0,
         ),  # fmt: skip
         review=HumanReviewFacts(
-            coders=coders, blind=False, documents_reviewed=len(any_view.reviewed), documents_total=len(state.passages),
+            coders=coders, blind=was_blind(store), documents_reviewed=len(any_view.reviewed), documents_total=len(state.passages),
             passages_reviewed=len(done), passages_total=sum(len(p) for p in state.passages.values()),
             overlap_documents=len(overlap) if len(coders) >= 2 else 0, agreement=per_code,
             disagreements_resolved=sum(1 for d in state.decisions if d.coder == "consensus"),
