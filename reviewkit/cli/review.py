@@ -38,7 +38,11 @@ SCREENS = ("documents", "queue", "codebook", "trends", "disagreements", "screeni
     is_flag=True,
     help="After a/r stay on the code just decided (default: move to the passage's next code; t toggles).",
 )
-def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str, no_advance: bool) -> None:
+@click.option("--all", "all_documents", is_flag=True,
+              help="Once screening has begun: Documents, Queue and Trends show every document, not only the included.")  # fmt: skip
+def review(
+    db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str, no_advance: bool, all_documents: bool
+) -> None:
     """Review the suggested codes by keyboard in a terminal app (every decision is saved at once).
 
     Keys: 1-6 switch screens (documents, queue, codebook, trends, disagreements, screening), Enter opens a
@@ -64,7 +68,8 @@ def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str
     if not blind and is_blind(store, coder):
         warn(f"The project is blind (reviewkit blind start): {coder} reviews blind.")
         blind = True
-    make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen, advance=not no_advance).run()
+    make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen, advance=not no_advance,
+             all_documents=all_documents).run()  # fmt: skip
 
 
 SOURCE_HELP = (

@@ -224,6 +224,8 @@ class DocumentFilter:
     """pending, done or none ("" for any)."""
     mine_only: bool = False
     """The code filter counts only the listing coder's accepted codes (blind mode), not every coder's."""
+    document_ids: frozenset[int] | None = None
+    """Only these documents (the screening scope, `reviewkit.project.scope`); None: every document."""
 
 
 @dataclass(frozen=True)

@@ -389,6 +389,9 @@ def _status_filter(coder: str, codebook_id: int | None, f: DocumentFilter) -> tu
         if match:
             where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
             args.append(match)
+    if f.document_ids is not None:
+        where.append("d.id IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(sorted(f.document_ids)))
     if f.year_min is not None:
         where.append("d.year >= ?")
         args.append(f.year_min)

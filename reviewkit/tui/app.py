@@ -65,10 +65,17 @@ class ReviewApp(App[None]):
             if session.blind and mode in BLIND_HIDDEN:
                 continue  # blind coders never see, nor write, other coders' decisions
             self.add_mode(mode, lambda screen=screen: screen(self.session))  # type: ignore[misc]
+        self.refresh_scope()
+
+    def refresh_scope(self) -> None:
+        """Recompute the documents in scope (screening may have changed them) and the header that names them."""
+        session = self.session
+        session.refresh_scope()
         name = Path(session.store.path).name
         cb = svc.codebook_version(session.store, session.codebook_id)
         book = f"{cb.name} {cb.version}" if cb else "no codebook"
-        self.sub_title = f"{name} · coder {session.coder}{' · blind' if session.blind else ''} · {book}"
+        scope = f" · {session.scope_note.split(' (')[0]}" if session.scope_note else ""
+        self.sub_title = f"{name} · coder {session.coder}{' · blind' if session.blind else ''} · {book}{scope}"
 
     def on_mount(self) -> None:
         self.switch_mode(self.start)
@@ -155,6 +162,7 @@ def make_app(
     start: str = "documents",
     cursor_blink: bool = True,
     advance: bool = True,
+    all_documents: bool = False,
 ) -> ReviewApp:
     """Build the review app on an open project.
 
@@ -167,6 +175,8 @@ def make_app(
         start: first screen: documents, queue, codebook, trends, disagreements or screening.
         cursor_blink: blink text cursors (tests and snapshots turn it off).
         advance: after a/r, move to the passage's next code (False: stay; `t` toggles it).
+        all_documents: once screening has begun, Documents, Queue and Trends still show every
+            document (default: the included ones, named in the header).
 
     Raises:
         ReviewkitError: blind mode as the consensus coder, or opening the Disagreements screen blind.
@@ -182,6 +192,7 @@ def make_app(
         raise ReviewkitError(f"The {start} screen shows other coders' decisions: it is not available with --blind.")
     cb = codebook_id if codebook_id is not None else svc.current_codebook_id(store)
     session = ReviewSession(
-        store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores, advance=advance
-    )
+        store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores, advance=advance,
+        all_documents=all_documents,
+    )  # fmt: skip
     return ReviewApp(session, start=start, cursor_blink=cursor_blink)

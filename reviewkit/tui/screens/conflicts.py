@@ -73,6 +73,12 @@ class ConflictsScreen(Screen[None]):
         if self.is_mounted:
             self.reload()
 
+    def on_screen_suspend(self) -> None:
+        """Leaving the screen: resolutions may have changed which documents the other screens show."""
+        refresh = getattr(self.app, "refresh_scope", None)
+        if callable(refresh):
+            refresh()
+
     def _show_stage(self) -> None:
         self.sub_title = f"{self.app.sub_title} · screening conflicts: {STAGE_NAMES[self.stage]}"
 

@@ -101,6 +101,12 @@ class ScreeningScreen(Screen[None]):
         if self.is_mounted and not self.ranking:
             self.reload()
 
+    def on_screen_suspend(self) -> None:
+        """Leaving the screen: the decisions made may have changed which documents the other screens show."""
+        refresh = getattr(self.app, "refresh_scope", None)
+        if callable(refresh):
+            refresh()
+
     # ------------------------------------------------------------------ ranking (worker)
     def reload(self, prefer: int | None = None) -> None:
         """Rank again and show the next record (in a worker; "ranking…" meanwhile)."""
