@@ -32,12 +32,18 @@ STAGE_NAMES = {scr.TA: "title/abstract", scr.FT: "full text"}
 """The stages as the header names them."""
 
 
-def progress_text(status: rank.ScreeningStatus, own: dict[str, int], left: int | None) -> str:
-    """The progress line: the reviewer's own counts and the stopping aid (shown, never enforced)."""
+def progress_text(status: scr.StageCounts, own: dict[str, int], left: int | None) -> str:
+    """The progress line: the reviewer's own counts and the stopping aid (shown, never enforced).
+
+    `status` without the stopping aid (`StageCounts`, while the aid is computed) shows "…" in its place.
+    """
     screened = own.get("include", 0) + own.get("exclude", 0)
+    line = f"screened {screened}/{status.total} · included {own.get('include', 0)} · maybe {own.get('maybe', 0)}"
+    if not isinstance(status, rank.ScreeningStatus):
+        line += " · est. relevant left …" + (f" · {left} to go" if left is not None else "")
+        return f"{line}\nstopping aid: computing…"
     est = status.estimated_relevant_left
-    line = (
-        f"screened {screened}/{status.total} · included {own.get('include', 0)} · maybe {own.get('maybe', 0)}"
+    line += (
         f" · {status.since_last_inclusion} since last inclusion"
         f" · est. relevant left {'–' if est is None else f'{est:.1f}'}"
     )
@@ -121,18 +127,32 @@ class ScreeningScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="screening")
     def _rank(self, generation: int, skip: frozenset[int], prefer: int | None) -> None:
+        """The next record first (with the counts), then the stopping aid (it retrains up to 100 times)."""
         s = self.session
         rec: rank.NextRecord | None = None
         text, error = "", ""
         try:
             with s.read() as store:
                 rec = rank.next_record(store, s.coder, stage=self.stage, skip=skip, prefer=prefer)
-                st = rank.status(store, s.coder, stage=self.stage)
-                own = rank.own_counts(store, s.coder, stage=self.stage)
-            text = progress_text(st, dict(own), rec.left if rec else 0)
+                own = dict(rank.own_counts(store, s.coder, stage=self.stage))
+                left = rec.left if rec else 0
+                self.app.call_from_thread(
+                    self._show, generation, rec, progress_text(scr.counts(store, stage=self.stage), own, left), ""
+                )
+                if generation != self.generation:
+                    return  # a newer decision already asked again
+                text = progress_text(rank.status(store, s.coder, stage=self.stage), own, left)
         except ReviewkitError as exc:
             error = str(exc)
-        self.app.call_from_thread(self._show, generation, rec, text, error)
+        if error:
+            self.app.call_from_thread(self._show, generation, rec, text, error)
+        else:
+            self.app.call_from_thread(self._show_progress, generation, text)
+
+    def _show_progress(self, generation: int, text: str) -> None:
+        if generation == self.generation:
+            self.progress = text
+            self.query_one("#screening-progress", Static).update(text)
 
     def _show(self, generation: int, rec: rank.NextRecord | None, text: str, error: str) -> None:
         if generation != self.generation:
@@ -141,8 +161,9 @@ class ScreeningScreen(Screen[None]):
         if error:
             self.notify(error, severity="error", title="Screening")
         self.current = rec
-        self.progress = text
-        self.query_one("#screening-progress", Static).update(text)
+        if text:
+            self.progress = text
+            self.query_one("#screening-progress", Static).update(text)
         if rec is None:
             done = "Every record is screened at this stage." if self.stage == scr.TA else (
                 "No record left for the full-text stage (it takes the records included at title/abstract)."
