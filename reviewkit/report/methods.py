@@ -267,12 +267,13 @@ def _review(f: ReportFacts) -> list[Block]:
         out.append(
             Paragraph("Inter-coder agreement was not assessed: no document was reviewed by every coder.")
         )
-    out.append(
-        Paragraph(
-            f"Of the disagreements between coders, {num(r.disagreements_resolved)} were resolved by consensus "
-            f"or adjudication and {num(r.disagreements_unresolved)} remained unresolved."
+    if n > 1 or r.disagreements_resolved or r.disagreements_unresolved:  # one coder: nothing to disagree on
+        out.append(
+            Paragraph(
+                f"Of the disagreements between coders, {num(r.disagreements_resolved)} were resolved by consensus "
+                f"or adjudication and {num(r.disagreements_unresolved)} remained unresolved."
+            )
         )
-    )
     return out
 
 
