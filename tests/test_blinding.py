@@ -151,3 +151,16 @@ def test_review_opens_blind_for_the_listed_coders(db: str, monkeypatch: pytest.M
     assert "alice reviews blind" in CliRunner().invoke(
         cli, ["review", "--coder", "alice", "--db", db]
     ).stderr
+
+
+def test_memo_list_shows_a_blind_coder_only_their_own(db: str) -> None:
+    assert run("memo", "add", "--on", "project", "bob thinks trust is over-coded", "--db", db, coder="bob")[0] == 0
+    assert run("memo", "add", "--on", "project", "alice's own note", "--db", db)[0] == 0
+    assert run("blind", "start", "--coders", "alice,bob", "--db", db, coder="carol")[0] == 0
+    result = CliRunner().invoke(cli, ["memo", "list", "--json", "--db", db], env=ALICE)
+    assert result.exit_code == 0 and [m["coder"] for m in json.loads(result.stdout)] == ["alice"]
+    assert "your own memos only" in result.stderr
+    code, out = run("memo", "list", "--coder", "bob", "--db", db)
+    assert code == 1 and "other coders' memos" in out and "over-coded" not in out
+    code, out = run("memo", "list", "--json", "--lead", "carol", "--db", db)
+    assert code == 0 and {m["coder"] for m in json.loads(out)} == {"alice", "bob"}
