@@ -75,7 +75,9 @@ class ReviewApp(App[None]):
         cb = svc.codebook_version(session.store, session.codebook_id)
         book = f"{cb.name} {cb.version}" if cb else "no codebook"
         scope = f" · {session.scope_note.split(' (')[0]}" if session.scope_note else ""
-        self.sub_title = f"{name} · coder {session.coder}{' · blind' if session.blind else ''} · {book}{scope}"
+        self.header_base = f"{name} · coder {session.coder}{' · blind' if session.blind else ''} · {book}"
+        """The header without the scope (the Screening and Conflicts screens name their stage instead)."""
+        self.sub_title = f"{self.header_base}{scope}"
 
     def on_mount(self) -> None:
         self.switch_mode(self.start)

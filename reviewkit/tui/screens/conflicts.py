@@ -80,7 +80,8 @@ class ConflictsScreen(Screen[None]):
             refresh()
 
     def _show_stage(self) -> None:
-        self.sub_title = f"{self.app.sub_title} · screening conflicts: {STAGE_NAMES[self.stage]}"
+        base = getattr(self.app, "header_base", self.app.sub_title)
+        self.sub_title = f"{base} · screening conflicts: {STAGE_NAMES[self.stage]}"
 
     def reload(self) -> None:
         """Read the conflicts again (in a worker)."""
@@ -107,12 +108,12 @@ class ConflictsScreen(Screen[None]):
         self.rows = rows
         reviewers = sorted({d.coder for r in rows for d in r.decisions})
         table.add_column("doc", width=5)
-        table.add_column("title", width=48)
+        table.add_column("title", width=44)
         for name in reviewers:
-            table.add_column(name[:16], width=max(8, min(len(name), 16)))
+            table.add_column(name[:24], width=24)
         for r in rows:
             mine = {d.coder: decision_text(d) for d in r.decisions}
-            title = r.title[:47] + ("…" if len(r.title) > 47 else "")
+            title = r.title[:43] + ("…" if len(r.title) > 43 else "")
             table.add_row(str(r.document_id), title, *(mine.get(n, "") for n in reviewers))
         if rows:
             table.move_cursor(row=min(max(cursor, 0), len(rows) - 1), scroll=False)

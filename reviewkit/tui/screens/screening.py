@@ -101,7 +101,8 @@ class ScreeningScreen(Screen[None]):
 
     def _show_stage(self) -> None:
         """The header names the stage (the screen's sub-title extends the app's)."""
-        self.sub_title = f"{self.app.sub_title} · screening: {STAGE_NAMES[self.stage]}"
+        base = getattr(self.app, "header_base", self.app.sub_title)
+        self.sub_title = f"{base} · screening: {STAGE_NAMES[self.stage]}"
 
     def on_screen_resume(self) -> None:
         if self.is_mounted and not self.ranking:
