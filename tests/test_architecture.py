@@ -174,6 +174,6 @@ def test_store_is_composed_of_one_part_per_kind_of_data() -> None:
         store.close()
     assert parts == {
         "documents", "imports", "passages", "suggestions", "embeddings", "codebooks", "codings", "audit",
-        "screening", "memos", "assignments", "reviews", "versions",
+        "screening", "memos", "assignments", "reviews", "versions", "facts",
     }  # fmt: skip
     assert not [n for n in dir(Store) if re.match(r"(browse|report)_", n)]

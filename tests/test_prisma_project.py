@@ -99,3 +99,27 @@ def test_source_labels_name_the_database_where_the_format_does() -> None:
     assert source_label("exports/savedrecs.txt", "wos") == "Web of Science (savedrecs.txt)"
     assert source_label("exports/pubmed-set.nbib", "pubmed") == "PubMed (pubmed-set.nbib)"
     assert source_label("exports/scopus.csv", "csv") == "scopus.csv"
+
+
+def test_a_merge_by_hand_relabels_only_the_dropped_documents_own_source(tmp_path: Path) -> None:
+    from reviewkit.project.corpus import merge_documents
+
+    db = str(tmp_path / "p.db")
+    assert run("import", str(CORPUS_RIS), "--db", db)[0] == 0
+    assert run("import", str(CORPUS_RIS), "--db", db)[0] == 0  # each document gets an automatic duplicate
+    store = open_project(db)
+    try:
+        documents = store.documents.count()
+        assert store.imports.duplicate_counts() == (documents, 0)
+        keep, drop = sorted(d.id for d in store.documents.iter())[:2]
+        merge_documents(store, keep, drop)
+        # drop's own record is the one a person removed; its import duplicate stays automatic
+        assert store.imports.duplicate_counts() == (documents, 1)
+        sources = store.db.execute(
+            "SELECT COUNT(*) FROM document_sources WHERE document_id = ?", [keep]
+        ).fetchone()[0]
+        assert sources == 4
+    finally:
+        store.close()
+    stats = json.loads(run("stats", "--json", "--db", db)[1])
+    assert stats["duplicates_merged"] == documents + 1

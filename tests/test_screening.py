@@ -362,7 +362,8 @@ def test_trends_over_included_documents_equal_unscoped_over_all(project: str) ->
 
 def test_stopping_aid_estimate_from_replayed_decisions(project: str) -> None:
     from reviewkit.project import open_project
-    from reviewkit.project.screening import decide, next_record, status
+    from reviewkit.project.screening import decide
+    from reviewkit.project.screening_rank import next_record, status
 
     store = open_project(project)
     try:

@@ -10,6 +10,7 @@ import pytest
 from _review_fixtures import settle
 
 from reviewkit.project import screening as scr
+from reviewkit.project import screening_rank as rank
 from reviewkit.project.screening_protocol import load_protocol
 from reviewkit.records import Record
 from reviewkit.store import Store
@@ -194,17 +195,17 @@ def test_screening_snapshot(snap_compare: Any, store: Store) -> None:
 
 
 def test_next_record_skip_and_prefer(store: Store) -> None:
-    first = scr.next_record(store, "alice")
+    first = rank.next_record(store, "alice")
     assert first is not None and first.left == len(RECORDS)
-    other = scr.next_record(store, "alice", skip={first.document.id})
+    other = rank.next_record(store, "alice", skip={first.document.id})
     assert other is not None and other.document.id != first.document.id
     everything = {d.id for d in store.documents.iter()}
-    again = scr.next_record(store, "alice", skip=everything)  # nothing else left: the skip is ignored
+    again = rank.next_record(store, "alice", skip=everything)  # nothing else left: the skip is ignored
     assert again is not None and again.document.id == first.document.id
-    assert scr.next_record(store, "alice", prefer=other.document.id).document.id == other.document.id  # type: ignore[union-attr]
+    assert rank.next_record(store, "alice", prefer=other.document.id).document.id == other.document.id  # type: ignore[union-attr]
     scr.decide(store, other.document.id, "include", "alice")
-    assert scr.next_record(store, "alice", prefer=other.document.id).document.id != other.document.id  # type: ignore[union-attr]
-    assert scr.own_counts(store, "alice") == {"include": 1} and scr.own_counts(store, "bob") == {}
+    assert rank.next_record(store, "alice", prefer=other.document.id).document.id != other.document.id  # type: ignore[union-attr]
+    assert rank.own_counts(store, "alice") == {"include": 1} and rank.own_counts(store, "bob") == {}
 
 
 async def test_command_palette_opens_screening(store: Store) -> None:
@@ -225,4 +226,94 @@ def test_cli_offers_the_screening_screen() -> None:
     from reviewkit.cli import cli
 
     out = CliRunner().invoke(cli, ["review", "--help"]).output
-    assert "screening" in out and "--screen [documents|queue|codebook|trends|disagreements|screening]" in out
+    assert "screening" in out and "--screen [documents|queue|codebook|trends|disagreements|screening|conflicts]" in out
+
+
+@pytest.fixture
+def imported(tmp_path: Path) -> Iterator[tuple[str, Store]]:
+    """The five records imported through the CLI (so that the PRISMA flow has its import log)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from reviewkit.cli import cli
+
+    src = tmp_path / "records.jsonl"
+    src.write_text(
+        "".join(json.dumps({"title": t, "abstract": a, "year": y}) + "\n" for t, _ta, a, _aa, y in RECORDS),
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "ft.db")
+    assert CliRunner().invoke(cli, ["import", str(src), "--db", db]).exit_code == 0
+    s = Store.open(db)
+    proto = tmp_path / "protocol.yaml"
+    proto.write_text(PROTOCOL, encoding="utf-8")
+    load_protocol(s, proto)
+    yield db, s
+    s.close()
+
+
+async def test_full_text_stage_key_r_and_prisma(imported: tuple[str, Store]) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from reviewkit.cli import cli
+
+    db, store = imported
+    ids = sorted(d.id for d in store.documents.iter())
+    async with _app(store).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = _screen(pilot)
+        assert "screening: title/abstract" in (screen.sub_title or "")
+        assert "not retrieved" not in _footer(pilot)  # r belongs to the full-text stage
+        await pilot.press("r")
+        await settle(pilot)
+        assert store.screening.list() == []
+        for _ in range(3):
+            await pilot.press("i")
+            await settle(pilot)
+        for _ in range(2):
+            await pilot.press("x", "1")
+            await settle(pilot)
+        ta_included = {d.document_id for d in store.screening.list(stage=scr.TA) if d.decision == "include"}
+        assert len(ta_included) == 3 and screen.current is None
+        await pilot.press("f")
+        await settle(pilot)
+        assert "screening: full text" in (screen.sub_title or "") and "not retrieved" in _footer(pilot)
+        assert "screened 0/3" in str(screen.query_one("#screening-progress").render())
+        shown = []
+        assert screen.current is not None and screen.current.document.id in ta_included
+        shown.append(screen.current.document.id)
+        await pilot.press("r")
+        await settle(pilot)
+        shown.append(screen.current.document.id)
+        await pilot.press("x", "2")
+        await settle(pilot)
+        shown.append(screen.current.document.id)
+        await pilot.press("i")
+        await settle(pilot)
+        assert set(shown) == ta_included and screen.current is None
+        progress = str(screen.query_one("#screening-progress").render())
+        assert "screened 2/3 · included 1" in progress and "not retrieved 1" in progress
+        ft = {d.document_id: (d.decision, d.reason) for d in store.screening.list(coder="alice", stage=scr.FT)}
+        assert ft == {shown[0]: ("not_retrieved", ""), shown[1]: ("exclude", "wrong study type"), shown[2]: ("include", "")}
+        assert store.audit.log("alice")[0].target["stage"] == scr.FT
+        await pilot.press("f")
+        await settle(pilot)
+        assert "screening: title/abstract" in (screen.sub_title or "") and screen.current is None
+    assert set(ids) >= ta_included
+    result = CliRunner().invoke(cli, ["prisma", "--format", "json", "--db", db])
+    assert result.exit_code == 0, result.output
+    flow = json.loads(result.output)["screening"]
+    assert flow["records_screened"] == 5 and flow["records_excluded"] == 2
+    assert flow["reports_sought"] == 3 and flow["reports_not_retrieved"] == 1 and flow["reports_assessed"] == 2
+    assert [[r["reason"], r["n"]] for r in flow["reports_excluded_reasons"]] == [["wrong study type", 1]]
+    status = json.loads(CliRunner().invoke(cli, ["screen", "status", "--stage", "full_text", "--json", "--db", db]).output)
+    assert status["excluded_by_reason"] == [["wrong study type", 1]] and status["not_retrieved"] == 1
+
+
+def _footer(pilot: Any) -> str:
+    from textual.widgets import Footer
+
+    return " ".join(str(k.render()) for k in pilot.app.screen.query_one(Footer).query("FooterKey"))

@@ -20,6 +20,7 @@ from reviewkit.cli import screen as _screen  # noqa: F401,E402  isort: skip
 from reviewkit.cli import prisma as _prisma  # noqa: F401,E402  isort: skip
 from reviewkit.cli import memo as _memo  # noqa: F401,E402  isort: skip
 from reviewkit.cli import analysis as _analysis  # noqa: F401,E402  isort: skip
+from reviewkit.cli import blind as _blind  # noqa: F401,E402  isort: skip
 
 __all__ = ["cli", "main"]
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reviewkit.cli.app import cli, db_option, json_option, project_store
+from reviewkit.cli.blind import gate, lead_option
 from reviewkit.cli.output import echo_json, echo_table, warn
 
 if TYPE_CHECKING:
@@ -34,10 +35,12 @@ def _f(value: float | None, pct: bool = False) -> str:
               help="Agreement of the codings, or of the include/exclude screening decisions (Cohen's kappa).")  # fmt: skip
 @click.option("--sample", type=click.Choice(["all", "overlap"]), default="all", show_default=True,
               help="Units of every reviewed document, or only of the overlap sample of `reviewkit assign`.")  # fmt: skip
+@lead_option
 @json_option
 @db_option
 def agreement_cmd(
-    coders: str | None, unit: str, codes: str | None, stage: str, sample: str, as_json: bool, db_path: str
+    coders: str | None, unit: str, codes: str | None, stage: str, sample: str, lead: str | None, as_json: bool,
+    db_path: str,
 ) -> None:
     """Inter-coder agreement per code and overall, and the tagger scored against each coder.
 
@@ -56,6 +59,7 @@ def agreement_cmd(
     from reviewkit.project.agreement import agreement
 
     store = project_store(db_path)
+    gate(store, "agreement figures", lead)
     if stage != "coding":
         _screening_agreement(store, _coders(coders), stage, as_json)
         return
@@ -119,10 +123,11 @@ def agreement_cmd(
 @click.option("--unit", type=click.Choice(["passage", "document"]), default="passage", show_default=True)
 @click.option("--codes", help="Codes, groups or globs, comma-separated (default: every code).")
 @click.option("--unresolved", is_flag=True, help="Only those the consensus coder has not decided yet.")
+@lead_option
 @json_option
 @db_option
 def disagreements_cmd(
-    coders: str | None, unit: str, codes: str | None, unresolved: bool, as_json: bool, db_path: str
+    coders: str | None, unit: str, codes: str | None, unresolved: bool, lead: str | None, as_json: bool, db_path: str
 ) -> None:
     """List the passages (or documents) and codes on which the coders differ.
 
@@ -138,6 +143,7 @@ def disagreements_cmd(
     from reviewkit.project.agreement import list_disagreements
 
     store = project_store(db_path)
+    gate(store, "the disagreements", lead)
     items = list_disagreements(store, _coders(coders), unit=unit, codes=codes, unresolved_only=unresolved)
     if as_json:
         echo_json([asdict(d) for d in items])

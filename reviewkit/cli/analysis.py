@@ -9,6 +9,7 @@ from dataclasses import asdict
 import click
 
 from reviewkit.cli.app import cli, db_option, json_option, project_store
+from reviewkit.cli.blind import gate_source, lead_option
 from reviewkit.cli.output import echo_json, echo_table
 
 
@@ -20,8 +21,11 @@ from reviewkit.cli.output import echo_json, echo_table
 @click.option("--measure", type=click.Choice(["count", "jaccard", "conditional"]), default="count", show_default=True)
 @click.option("--codes", help="Comma-separated code ids (default: every code that occurs).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@lead_option
 @db_option
-def cooccurrence_cmd(level: str, source: str | None, measure: str, codes: str | None, fmt: str, db_path: str) -> None:
+def cooccurrence_cmd(
+    level: str, source: str | None, measure: str, codes: str | None, fmt: str, lead: str | None, db_path: str
+) -> None:
     """Co-occurrence matrix of codes: reviewed units where both codes count as applied.
 
     The diagonal is the units carrying the code. jaccard = both / either; conditional = of the
@@ -37,7 +41,9 @@ def cooccurrence_cmd(level: str, source: str | None, measure: str, codes: str | 
     """
     from reviewkit.project.cooccurrence import code_cooccurrence
 
-    rep = code_cooccurrence(project_store(db_path), level=level, source=source, codes=codes)
+    store = project_store(db_path)
+    source = gate_source(store, source, lead, "co-occurrence")
+    rep = code_cooccurrence(store, level=level, source=source, codes=codes)
     m = rep.matrix
     if fmt == "json":
         echo_json({"source": rep.source, "level": level, "reviewed_documents": rep.reviewed_documents,

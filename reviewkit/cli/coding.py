@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from reviewkit.cli.app import cli, db_option, json_option, project_store
-from reviewkit.cli.output import echo_json, echo_table, progress_bar
+from reviewkit.cli.app import cli, db_option, default_coder, json_option, project_store
+from reviewkit.cli.output import echo_json, echo_table, progress_bar, warn
 
 METHOD_CHOICE = click.Choice(["hybrid", "embeddings", "rules"])
 
@@ -118,6 +118,10 @@ def code(
     show_default=True,
     help="Order of the decisions: most uncertain first (as the queue) or random.",
 )
+@click.option("--register", is_flag=True,
+              help="Store the figures in the project (--db) as its validation; the methods report prints them. "
+                   "Default codebook: the project's.")  # fmt: skip
+@db_option
 @json_option
 def evaluate(
     gold: str,
@@ -127,6 +131,8 @@ def evaluate(
     learn_split: float | None,
     seeds: int,
     order: str,
+    register: bool,
+    db_path: str,
     as_json: bool,
 ) -> None:
     """Score the tagger against human-coded passages: precision, recall, F1, kappa per code.
@@ -140,12 +146,25 @@ def evaluate(
         reviewkit evaluate ../shared/eval/dev.jsonl
         reviewkit evaluate gold.jsonl --method rules --json
         reviewkit evaluate gold.jsonl --learn-split 0.5 --seeds 3 --order active --json
+        reviewkit evaluate gold.jsonl --register --db project.db
     """
-    from reviewkit.project.evaluation import evaluate_gold
+    from reviewkit.project.evaluation import evaluate_gold, register_validation
 
+    store = project_store(db_path) if register else None
+    book = None
+    if store is not None and codebook_path is None:
+        from reviewkit.project.codebooks import resolve_codebook
+
+        book = resolve_codebook(store)[1]
     report = evaluate_gold(
-        gold, codebook_path, method=method, model=model, learn_split=learn_split, seeds=seeds, order=order
-    )
+        gold, codebook_path, method=method, model=model, learn_split=learn_split, seeds=seeds, order=order,
+        book=book,
+    )  # fmt: skip
+    if store is not None:
+        label = f"{book.name} {book.version}" if book is not None else (codebook_path or "the bundled codebook")
+        found = register_validation(store, gold, report, by=default_coder(), codebook=label)
+        warn(f"Registered in {db_path} as the project's validation: {found.gold_file} (SHA-256 {found.gold_sha256[:16]}…), "
+             f"macro F1 {found.macro_f1:.3f} on {found.n_passages} passages.")  # fmt: skip
     if as_json:
         echo_json(report.as_dict())
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from reviewkit.cli.app import cli, db_option, project_store
+from reviewkit.cli.blind import gate, lead_option
 from reviewkit.cli.output import warn
 
 FORMATS_HELP = "csv-long, jsonl, csv-wide, qdpx, ris, trends, report"
@@ -44,6 +45,7 @@ FORMATS_HELP = "csv-long, jsonl, csv-wide, qdpx, ris, trends, report"
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @click.option("--raw", is_flag=True, help="CSV formats: write cells verbatim (no ' before = + - @ formulas).")
 @click.option("--all", "all_documents", is_flag=True, help="Once screening has begun: every document, not only the included.")
+@lead_option
 @db_option
 def export_cmd(
     fmt: str,
@@ -57,6 +59,7 @@ def export_cmd(
     force: bool,
     raw: bool,
     all_documents: bool,
+    lead: str | None,
     db_path: str,
 ) -> None:
     """Export the coded dataset as FORMAT to the file OUT.
@@ -83,6 +86,7 @@ def export_cmd(
     from reviewkit.project.exports import export
 
     store = project_store(db_path)
+    gate(store, f"the {fmt} export", lead)
     if source == "accepted":
         warn("Warning: --source accepted is deprecated; use coder:NAME, consensus or any.")
     result = export(

@@ -7,7 +7,8 @@ from dataclasses import asdict
 import click
 
 from reviewkit.cli.app import cli, db_option, default_coder, json_option, project_store
-from reviewkit.cli.output import echo_json, echo_table
+from reviewkit.cli.blind import gate, lead_option
+from reviewkit.cli.output import echo_json, echo_table, warn
 
 _ON = "passage:ID, document:ID (or key), code:ID or project"
 
@@ -48,9 +49,10 @@ def add_cmd(on: str, coder: str, text: str, db_path: str) -> None:
 @memo.command(name="list")
 @click.option("--on", "on", help=f"Only the memos on: {_ON}.")
 @click.option("--coder", help="Only this coder's memos.")
+@lead_option
 @json_option
 @db_option
-def list_cmd(on: str | None, coder: str | None, as_json: bool, db_path: str) -> None:
+def list_cmd(on: str | None, coder: str | None, lead: str | None, as_json: bool, db_path: str) -> None:
     """List memos, oldest first.
 
     Example:
@@ -59,9 +61,17 @@ def list_cmd(on: str | None, coder: str | None, as_json: bool, db_path: str) -> 
         reviewkit memo list
         reviewkit memo list --on passage:12 --json
     """
+    from reviewkit.project.blinding import is_blind
     from reviewkit.project.memos import list_memos
 
-    memos = list_memos(project_store(db_path), on, coder=coder)
+    store = project_store(db_path)
+    me = default_coder()
+    if coder is None and lead is None and is_blind(store, me):
+        warn(f"The project is blind: your own memos only ({me}).")
+        coder = me
+    elif coder != me:
+        gate(store, "other coders' memos", lead)
+    memos = list_memos(store, on, coder=coder)
     if as_json:
         echo_json([asdict(m) for m in memos])
         return

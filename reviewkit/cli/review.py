@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 import click
 
 from reviewkit.cli.app import cli, db_option, default_coder, json_option, project_store
+from reviewkit.cli.blind import gate, gate_source, lead_option
 from reviewkit.cli.output import echo_json, echo_table, warn
 
-SCREENS = ("documents", "queue", "codebook", "trends", "disagreements", "screening")
+if TYPE_CHECKING:
+    from reviewkit.project import Store
+
+SCREENS = ("documents", "queue", "codebook", "trends", "disagreements", "screening", "conflicts")
 
 
 @cli.command()
@@ -33,15 +38,20 @@ SCREENS = ("documents", "queue", "codebook", "trends", "disagreements", "screeni
     is_flag=True,
     help="After a/r stay on the code just decided (default: move to the passage's next code; t toggles).",
 )
-def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str, no_advance: bool) -> None:
+@click.option("--all", "all_documents", is_flag=True,
+              help="Once screening has begun: Documents, Queue and Trends show every document, not only the included.")  # fmt: skip
+def review(
+    db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str, no_advance: bool, all_documents: bool
+) -> None:
     """Review the suggested codes by keyboard in a terminal app (every decision is saved at once).
 
     Keys: 1-6 switch screens (documents, queue, codebook, trends, disagreements, screening), Enter opens a
     document, j/k move between passages, a/r accept/reject (then move to the next code, unless
     --no-advance or t), d marks the passage done (reviewed, no further codes), D the whole
     document, A accepts all, c adds a code, u undoes, ctrl+r redoes, q quits. On Screening (6):
-    i include, x exclude (pick a reason), m maybe, s skip, n note, u undo. With --blind nothing
-    another coder decided is shown (no Disagreements screen, own counts and trends only).
+    i include, x exclude (pick a reason), m maybe, s skip, n note, u undo, f full-text stage, c the
+    lead's Conflicts screen. With --blind nothing another coder decided is shown (no Disagreements
+    or Conflicts screen, own counts and trends only).
 
     Example:
 
@@ -53,7 +63,13 @@ def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str
     from reviewkit.tui.app import make_app
 
     store = project_store(db_path)
-    make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen, advance=not no_advance).run()
+    from reviewkit.project.blinding import is_blind
+
+    if not blind and is_blind(store, coder):
+        warn(f"The project is blind (reviewkit blind start): {coder} reviews blind.")
+        blind = True
+    make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen, advance=not no_advance,
+             all_documents=all_documents).run()  # fmt: skip
 
 
 SOURCE_HELP = (
@@ -75,9 +91,10 @@ SOURCE_HELP = (
 @click.option("--plot", is_flag=True, help="Draw the shares as a chart in the terminal.")
 @click.option("--coder", help="Deprecated with --source accepted; same as --source coder:NAME.")
 @click.option("--all", "all_documents", is_flag=True, help="Once screening has begun: every document, not only the included.")
+@lead_option
 def trends(
     db_path: str, codes: str | None, source: str | None, window: int, fmt: str, plot: bool, coder: str | None,
-    all_documents: bool,
+    all_documents: bool, lead: str | None,
 ) -> None:
     """Share of REVIEWED documents per publication year that carry each code or group of codes.
 
@@ -100,6 +117,8 @@ def trends(
     store = project_store(db_path)
     if source == "accepted":
         warn("Warning: --source accepted is deprecated; use coder:NAME, consensus or any.")
+    source = gate_source(store, source if source != "accepted" or lead else (f"coder:{coder}" if coder else None),
+                         lead, "trends")  # fmt: skip
     scope = documents_in_scope(store, all_documents=all_documents)
     if note := scope_note(store, scope):
         warn(f"Trends over {note}.")
@@ -130,8 +149,9 @@ def trends(
 @cli.command()
 @db_option
 @click.option("--coder", help="Only this coder (default: every coder, consensus included).")
+@lead_option
 @json_option
-def progress(db_path: str, coder: str | None, as_json: bool) -> None:
+def progress(db_path: str, coder: str | None, lead: str | None, as_json: bool) -> None:
     """Per coder: documents and passages reviewed, decisions taken and time spent.
 
     A document is reviewed when every passage is marked done (d in the review app). Time spent adds
@@ -146,6 +166,7 @@ def progress(db_path: str, coder: str | None, as_json: bool) -> None:
     from reviewkit.project.state import coder_progress
 
     store = project_store(db_path)
+    coder = _own_progress(store, coder, lead)
     rows = coder_progress(store, coders=[coder] if coder else None)
     if as_json:
         echo_json([{**r.as_dict(), "seconds": round(r.seconds, 1), "time": r.duration} for r in rows])
@@ -168,6 +189,19 @@ def progress(db_path: str, coder: str | None, as_json: bool) -> None:
         ],
         title="Progress per coder (documents reviewed[/assigned], passages marked done)",
     )
+
+
+def _own_progress(store: Store, coder: str | None, lead: str | None) -> str | None:
+    """While blind (no --lead): a coder's own progress only (the default), others' refused."""
+    from reviewkit.project.blinding import is_blind
+
+    me = default_coder()
+    if lead is None and coder is None and is_blind(store, me):
+        warn(f"The project is blind: your own progress only ({me}).")
+        return me
+    if coder != me:
+        gate(store, "the progress of other coders", lead)
+    return coder
 
 
 def _chart(rows: list, source: str, window: int) -> str:  # type: ignore[type-arg]

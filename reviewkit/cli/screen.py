@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from reviewkit.cli.app import cli, db_option, default_coder, json_option, project_store
+from reviewkit.cli.blind import gate, lead_option
 from reviewkit.cli.output import echo_json, echo_table, warn
 
 _ROWS = (
@@ -132,9 +133,10 @@ def protocol_cmd(file: str, db_path: str) -> None:
 @screen.command()
 @_CODER
 @_STAGE
+@lead_option
 @json_option
 @db_option
-def status(coder: str, stage: str, as_json: bool, db_path: str) -> None:
+def status(coder: str, stage: str, lead: str | None, as_json: bool, db_path: str) -> None:
     """Screening progress: screened / total, included, excluded per reason, maybe, conflicts, stopping aid.
 
     The stopping aid (records since the last inclusion, the model's estimate of relevant records
@@ -148,9 +150,11 @@ def status(coder: str, stage: str, as_json: bool, db_path: str) -> None:
     """
     from dataclasses import asdict
 
-    from reviewkit.project.screening import status as screening_status
+    from reviewkit.project.screening_rank import status as screening_status
 
-    st = screening_status(project_store(db_path), coder, stage=stage)
+    store = project_store(db_path)
+    gate(store, "the screening status of every reviewer", lead)
+    st = screening_status(store, coder, stage=stage)
     if as_json:
         echo_json(asdict(st))
         return
@@ -160,7 +164,7 @@ def status(coder: str, stage: str, as_json: bool, db_path: str) -> None:
 
 def screening_status_lines(st: object) -> list[str]:
     """The lines `screen status` prints for a `ScreeningStatus`."""
-    from reviewkit.project.screening import ScreeningStatus
+    from reviewkit.project.screening_rank import ScreeningStatus
 
     assert isinstance(st, ScreeningStatus)
     left = "not yet (needs 10 decisions made while the model was trained)" if st.estimated_relevant_left is None \
@@ -201,7 +205,7 @@ def next_cmd(coder: str, stage: str, as_json: bool, db_path: str) -> None:
         reviewkit screen next --coder alice
         reviewkit screen next --coder alice --json | jq .id
     """
-    from reviewkit.project.screening import next_record
+    from reviewkit.project.screening_rank import next_record
 
     found = next_record(project_store(db_path), coder, stage=stage)
     if found is None:
@@ -280,9 +284,10 @@ def undo(coder: str, db_path: str) -> None:
 
 @screen.command()
 @_STAGE
+@lead_option
 @json_option
 @db_option
-def conflicts(stage: str, as_json: bool, db_path: str) -> None:
+def conflicts(stage: str, lead: str | None, as_json: bool, db_path: str) -> None:
     """Documents on which reviewers' screening decisions differ and no lead reviewer has resolved.
 
     Example:
@@ -293,7 +298,9 @@ def conflicts(stage: str, as_json: bool, db_path: str) -> None:
     """
     from reviewkit.project.screening import conflicts as screening_conflicts
 
-    found = screening_conflicts(project_store(db_path), stage=stage)
+    store = project_store(db_path)
+    gate(store, "the screening conflicts", lead)
+    found = screening_conflicts(store, stage=stage)
     rows = [[c.document_id, c.key, c.title[:60], "; ".join(f"{d.coder}: {d.decision}" + (f" ({d.reason})" if d.reason
              else "") for d in c.decisions)] for c in found]  # fmt: skip
     if as_json:
@@ -323,8 +330,10 @@ def resolve(
     """
     from reviewkit.project.screening import resolve as screening_resolve
 
+    store = project_store(db_path)
+    gate(store, "resolving a conflict", lead)
     d = screening_resolve(
-        project_store(db_path), _ident(document), decision, lead, reason=reason, note=note, stage=stage
+        store, _ident(document), decision, lead, reason=reason, note=note, stage=stage
     )
     click.echo(f"document {d.document_id}: {d.decision} ({d.note})")
 
@@ -334,8 +343,9 @@ def resolve(
 @click.option("--coder", default=None, help="One reviewer's decisions (default: the final decisions).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @_STAGE
+@lead_option
 @db_option
-def export_cmd(out: str, coder: str | None, force: bool, stage: str, db_path: str) -> None:
+def export_cmd(out: str, coder: str | None, force: bool, stage: str, lead: str | None, db_path: str) -> None:
     """Export every record with its screening decision: OUT.csv (ASReview's label_included) or OUT.ris.
 
     The RIS notes carry ASReview_relevant/irrelevant and Rayyan's RAYYAN-INCLUSION with the
@@ -349,7 +359,10 @@ def export_cmd(out: str, coder: str | None, force: bool, stage: str, db_path: st
     """
     from reviewkit.project.screening_io import export_decisions
 
-    n = export_decisions(project_store(db_path), out, coder=coder, stage=stage, force=force)
+    store = project_store(db_path)
+    if coder != default_coder():
+        gate(store, "other reviewers' screening decisions", lead)
+    n = export_decisions(store, out, coder=coder, stage=stage, force=force)
     click.echo(f"Wrote {n} records to {out}")
 
 

@@ -125,12 +125,10 @@ class ExportData:
     trends: Callable[[], list[TrendPoint]] = list
     trends_source: str = "accepted"
     """What the trends count: "accepted" codings of the view, or the tagger's "suggested" codes."""
-    report: Callable[[], dict[str, Any]] = dict
-    """Extra figures for the methods report (corpus counts, agreement, counts per code)."""
     figure: Path | None = None
+    """Where to draw the trends chart (the trends format)."""
     review: Callable[[], ReviewFacts | None] = no_review
     """Reviewed state (csv-wide blanks and ``reviewed_by``; csv-long/jsonl ``passage_done``, ``document_reviewed``)."""
-    """Where to draw the trends chart (the trends and report formats)."""
     done_marks: Callable[[], Iterable[DoneMark]] = tuple
     """The view's passages marked done (qdpx keeps them for a lossless round trip)."""
     memos: Callable[[], Iterable[MemoRow]] = tuple

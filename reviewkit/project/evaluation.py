@@ -9,6 +9,9 @@ from reviewkit.errors import EvaluationError
 from reviewkit.project.coding import CachedEncoder, Progress, make_embedder
 
 if TYPE_CHECKING:
+    from reviewkit.codebook.model import Codebook
+    from reviewkit.records import RegisteredValidation
+    from reviewkit.store import Store
     from reviewkit.tagger.embed import Embedder
     from reviewkit.tagger.evaluate import EvaluationReport
 
@@ -25,6 +28,7 @@ def evaluate_gold(
     seeds: int = 3,
     order: str = "active",
     progress: Progress | None = None,
+    book: Codebook | None = None,
 ) -> EvaluationReport:
     """Score the tagger against a gold JSONL file (no project needed).
 
@@ -40,6 +44,7 @@ def evaluate_gold(
         seeds: random splits averaged when measuring learning.
         order: "active" (the queue's most-uncertain-first order) or "random".
         progress: callback (done, total, label) for training and learning.
+        book: a codebook to use instead of reading `codebook_path` (e.g. the project's).
 
     Returns:
         The evaluation report.
@@ -54,7 +59,7 @@ def evaluate_gold(
     from reviewkit.tagger.evaluate import evaluate_tagger, read_gold
     from reviewkit.tagger.pipeline import Tagger, TaggerConfig
 
-    cb = load_codebook(codebook_path or default_codebook_path())
+    cb = book if book is not None else load_codebook(codebook_path or default_codebook_path())
     gold = read_gold(gold_path, cb)
     if not gold:
         raise EvaluationError(
@@ -78,3 +83,44 @@ def evaluate_gold(
             tagger, gold, split=learn_split, seeds=seeds, order=order, progress=progress
         )
     return report
+
+
+def register_validation(
+    store: Store, gold_path: str | Path, report: EvaluationReport, *, by: str, codebook: str = ""
+) -> RegisteredValidation:
+    """Store an evaluation as the project's validation (the methods report prints it), audited.
+
+    Keeps the gold file's name and SHA-256 (not its passages), the date, the method, macro and micro
+    F1, mean kappa, the figures per language and per code; a later registration replaces it.
+
+    Args:
+        store: the project.
+        gold_path: the gold file evaluated.
+        report: the evaluation.
+        by: who registers it (audit).
+        codebook: the codebook scored, in words ("cluster-upgrading 1.1").
+
+    Returns:
+        What was stored.
+    """
+    import hashlib
+    from datetime import UTC, datetime
+
+    from reviewkit.records import RegisteredValidation
+
+    path = Path(gold_path)
+    found = RegisteredValidation(
+        gold_file=path.name,
+        gold_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        registered_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        method=report.method,
+        n_passages=report.n_passages,
+        macro_f1=report.macro_f1,
+        micro_f1=report.micro_f1,
+        mean_kappa=report.mean_kappa,
+        by_language={lang: dict(figs) for lang, figs in report.by_lang.items()},
+        per_code=report.as_dict()["per_code"],
+        codebook=codebook,
+    )
+    store.facts.register_validation(found, by)
+    return found

@@ -156,7 +156,8 @@ def export(
         ExportError: OUT (or the figure) exists without --force, or cannot be written.
     """
     if fmt == "report":
-        return _methods_report(store, out, force=force, project=project, all_documents=all_documents)
+        return _methods_report(store, out, force=force, project=project, all_documents=all_documents,
+                               source=trends_source(store, source, coder))  # fmt: skip
     exporter = exporters.get(fmt)()
     if status not in STATUSES:
         raise ReviewkitError(f"Unknown status {status!r}. Use one of: {', '.join(STATUSES)}.")
@@ -201,15 +202,15 @@ def export(
 
 
 def _methods_report(
-    store: Store, out: str | Path, *, force: bool, project: str | None, all_documents: bool
+    store: Store, out: str | Path, *, force: bool, project: str | None, all_documents: bool, source: str
 ) -> ExportResult:
     from reviewkit.project.report import write_report
 
-    facts, files = write_report(store, out, force=force, project=project, all_documents=all_documents)
+    facts, files = write_report(store, out, force=force, project=project, all_documents=all_documents, source=source)
     scope = documents_in_scope(store, all_documents=all_documents)
     warnings = [f"reported {note}."] if (note := scope_note(store, scope)) else []
     counts = {"documents": facts.documents, "reviewed": facts.review.documents_reviewed}
-    return ExportResult("report", str(files[0]), "any", counts, tuple(str(f) for f in files), tuple(warnings))
+    return ExportResult("report", str(files[0]), f"trends source {source}", counts, tuple(str(f) for f in files), tuple(warnings))
 
 
 def _resolve_view(store: Store, sel: Selection, coder: str | None, *, merged: bool) -> _View:

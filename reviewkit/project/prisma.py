@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.errors import ExportError
-from reviewkit.project.screening import CONSENSUS, FT, TA, final_decisions, status
+from reviewkit.project.screening import FT, TA, counts, final_decisions
 
 if TYPE_CHECKING:
     from reviewkit.report.facts import PrismaCounts
@@ -47,10 +47,10 @@ def prisma_counts(store: Store) -> PrismaCounts:
 
     runs = store.imports.list()
     automatic, manual = store.imports.duplicate_counts()
-    ta = status(store, CONSENSUS, stage=TA)
+    ta = counts(store, stage=TA)
     ft_final, _ = final_decisions(store, FT)
     if ft_final:
-        ft = status(store, CONSENSUS, stage=FT)
+        ft = counts(store, stage=FT)
         sought, not_retrieved = ta.included, ft.not_retrieved
         assessed, reasons, included = ft.included + ft.excluded, ft.excluded_by_reason, ft.included
     else:

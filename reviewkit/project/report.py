@@ -3,10 +3,13 @@
 Every number comes from the same service the CLI prints it with: sources and duplicates from the
 import log (`reviewkit stats`), screening from `reviewkit.project.screening` (`reviewkit screen
 status`, `reviewkit agreement --stage screening`), the PRISMA counts from
-`reviewkit.project.prisma` (`reviewkit prisma`), human review and trends from one
+`reviewkit.project.prisma` (`reviewkit prisma`), human review from one
 `reviewkit.analysis.review_state.ReviewState` (rule ``any``: a document counts as reviewed when some
-coder marked every passage of it done), inter-coder agreement from `reviewkit.project.agreement`
-(`reviewkit agreement`). Once screening has begun, review and trends cover the included documents
+coder marked every passage of it done), trends from `reviewkit.project.trends.trends` with the
+source of `reviewkit trends` (its default unless one is given; reviewed and published denominators),
+inter-coder agreement from `reviewkit.project.agreement` (`reviewkit agreement`), blinding from
+`reviewkit.project.blinding`, validation from the gold file registered with `reviewkit evaluate GOLD
+--register`. Once screening has begun, review and trends cover the included documents
 (`reviewkit.project.scope`).
 """
 
@@ -23,6 +26,7 @@ from reviewkit.report.facts import (
     CodeAgreement,
     CodebookFacts,
     CodeFacts,
+    CodeValidation,
     DedupeFacts,
     HumanReviewFacts,
     ReportFacts,
@@ -30,6 +34,7 @@ from reviewkit.report.facts import (
     SourceFacts,
     TrendCell,
     TrendFacts,
+    ValidationFacts,
 )
 
 if TYPE_CHECKING:
@@ -91,30 +96,43 @@ def _review_state(store: Store, cb_id: int, cb_name: str, scope: set[int] | None
     return ReviewState(passages, decisions, reviews, assignments, suggestions)
 
 
-def _trends(store: Store, state: ReviewState, book: Codebook, scope: set[int] | None) -> TrendFacts | None:
-    view = state.view("any")
-    years = {d: y for d, y in store.documents.years().items() if y is not None and (scope is None or d in scope)}
-    groups = [c for c in book.codes if not c.parent]
-    members = {g.id: {c.id for c in book.codes if c.id == g.id or c.id.startswith(g.id + ".")} for g in groups}
-    by_doc = view.by_document
-    cells = []
-    for year in sorted(set(years.values())):
-        reviewed = [d for d in view.reviewed if years.get(d) == year]
-        for g in groups:
-            coded = sum(1 for d in reviewed if by_doc.get(d, frozenset()) & members[g.id])
-            cells.append(TrendCell(str(year), g.id, len(reviewed), coded))
+def _trends(store: Store, book: Codebook, scope: set[int] | None, source: str) -> TrendFacts | None:
+    """The trends of `reviewkit trends --source SOURCE` (every group, one row per year), as report facts."""
+    from reviewkit.project.trends import trends
+
+    rows = trends(store, None, source=source, codebook_id=None, scope=scope)
+    cells = tuple(TrendCell(str(r.year), r.code, r.documents, r.coded, r.published) for r in rows)
     if not any(c.reviewed for c in cells):
         return None
-    unreviewed = sum(1 for d in years if d not in view.reviewed)
-    return TrendFacts("any", tuple(cells), tuple((g.id, g.label.get("en", g.id)) for g in groups), "", unreviewed)
+    labels = {c.id: c.label.get("en", c.id) for c in book.codes}
+    groups = tuple((g, labels.get(g, g)) for g in dict.fromkeys(r.code for r in rows))
+    unreviewed = sum({r.year: (r.published or 0) - r.documents for r in rows}.values())
+    rule, _, coder = source.partition(":")
+    return TrendFacts(rule, cells, groups, coder, unreviewed, source)  # type: ignore[arg-type]
+
+
+def _validation(store: Store) -> ValidationFacts | None:
+    """The validation registered with `reviewkit evaluate GOLD --register` (None when none was)."""
+    v = store.facts.validation()
+    if v is None:
+        return None
+    per_code = tuple(
+        CodeValidation(code, int(m["support"]), m["precision"], m["recall"], m["f1"], m.get("kappa"))
+        for code, m in v.per_code.items()
+    )
+    langs = tuple((lang, int(m["n_passages"]), m["macro_f1"]) for lang, m in sorted(v.by_language.items()))
+    return ValidationFacts(
+        v.gold_file, v.n_passages, v.macro_f1, v.micro_f1, v.mean_kappa or 0.0, per_code,
+        date.fromisoformat(v.registered_at[:10]), v.gold_sha256, langs,
+    )  # fmt: skip
 
 
 def _screening(store: Store) -> ScreeningFacts | None:
-    from reviewkit.project.screening import CONSENSUS, FT, TA, screening_agreement, screening_started, status
+    from reviewkit.project.screening import CONSENSUS, FT, TA, counts, screening_agreement, screening_started
 
     if not screening_started(store):
         return None
-    st = status(store, CONSENSUS, stage=TA)
+    st = counts(store, stage=TA)
     per_doc = Counter(d.document_id for d in store.screening.list(stage=TA) if d.coder != CONSENSUS)
     kappa, band = None, ""
     if len(st.reviewers) >= 2:
@@ -131,20 +149,32 @@ def _screening(store: Store) -> ScreeningFacts | None:
     )  # fmt: skip
 
 
-def report_facts(store: Store, *, project: str | None = None, all_documents: bool = False) -> ReportFacts:
+def report_facts(
+    store: Store, *, project: str | None = None, all_documents: bool = False, source: str | None = None
+) -> ReportFacts:
     """Everything the methods section states, from the project (see the module docstring).
+
+    Args:
+        store: the project.
+        project: the project's name (default: the file's stem).
+        all_documents: once screening has begun, report every document, not only the included.
+        source: the trends source (``consensus``, ``any``, ``coder:NAME``, ``suggested``); None: the
+            default of `reviewkit trends`.
 
     Raises:
         NotFoundError: the project has no codebook.
     """
     from reviewkit._version import __version__
     from reviewkit.project.agreement import agreement
+    from reviewkit.project.blinding import was_blind
     from reviewkit.project.codebooks import resolve_codebook
     from reviewkit.project.prisma import prisma_counts
     from reviewkit.project.scope import documents_in_scope
+    from reviewkit.project.state import resolve_source
 
     cb_id, book = resolve_codebook(store)
     scope = documents_in_scope(store, all_documents=all_documents)
+    source = resolve_source(store, source)
     state = _review_state(store, cb_id, book.name, scope)
     automatic, manual = store.imports.duplicate_counts()
     runs = [r for r in store.suggestions.runs() if r.codebook_id == cb_id]
@@ -181,16 +211,16 @@ def report_facts(store: Store, *, project: str | None = None, all_documents: boo
         auto_coding=AutoCodingFacts(
             model=run.model if run else "", tagger_version=run.tagger_version if run else "",
             passages=run.passages if run else 0, suggestions=run.suggestions if run else 0,
-            thresholds=thresholds, decisions_learnt=run.decisions if run else 0,
+            thresholds=thresholds, decisions_learnt=run.decisions if run else 0, validation=_validation(store),
         ),  # fmt: skip
         review=HumanReviewFacts(
-            coders=coders, blind=False, documents_reviewed=len(any_view.reviewed), documents_total=len(state.passages),
+            coders=coders, blind=was_blind(store), documents_reviewed=len(any_view.reviewed), documents_total=len(state.passages),
             passages_reviewed=len(done), passages_total=sum(len(p) for p in state.passages.values()),
             overlap_documents=len(overlap) if len(coders) >= 2 else 0, agreement=per_code,
             disagreements_resolved=sum(1 for d in state.decisions if d.coder == "consensus"),
             disagreements_unresolved=sum(1 for v in final.values() if v is None),
         ),  # fmt: skip
-        trends=_trends(store, state, book, scope),
+        trends=_trends(store, book, scope, source),
         screening=_screening(store),
         prisma=prisma if prisma is not None and not prisma.check() else None,
         unreviewed_suggestions=sum(1 for s in state.suggestions if (s.passage_id, s.code_id) not in decided),
@@ -200,7 +230,13 @@ def report_facts(store: Store, *, project: str | None = None, all_documents: boo
 
 
 def write_report(
-    store: Store, out: str | Path, *, force: bool = False, project: str | None = None, all_documents: bool = False
+    store: Store,
+    out: str | Path,
+    *,
+    force: bool = False,
+    project: str | None = None,
+    all_documents: bool = False,
+    source: str | None = None,
 ) -> tuple[ReportFacts, list[Path]]:
     """Write the methods section to ``OUT.md`` (figures beside it) or a self-contained ``OUT.html``.
 
@@ -218,7 +254,7 @@ def write_report(
     from reviewkit.report.methods import write_methods
 
     path = Path(out)
-    facts = report_facts(store, project=project, all_documents=all_documents)
+    facts = report_facts(store, project=project, all_documents=all_documents, source=source)
     with tempfile.TemporaryDirectory(dir=path.parent if str(path.parent) else ".") as tmp:
         written = write_methods(facts, Path(tmp) / path.name)
         finals = [path.with_name(p.name) for p in written]

@@ -26,6 +26,8 @@ from reviewkit.records import (
 from reviewkit.store.audit import new_batch
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from reviewkit.store import Store
 
 CONSENSUS = "consensus"
@@ -202,14 +204,20 @@ def redo(store: Store, coder: str) -> UndoStep | None:
 
 
 def review_queue(
-    store: Store, coder: str, codebook_id: int | None, limit: int = 100, offset: int = 0
+    store: Store,
+    coder: str,
+    codebook_id: int | None,
+    limit: int = 100,
+    offset: int = 0,
+    *,
+    scope: Collection[int] | None = None,
 ) -> list[QueueItem]:
-    """Undecided suggestions across the corpus, most uncertain first (smallest |score - threshold|)."""
+    """Undecided suggestions across the corpus (or the `scope` documents), most uncertain first."""
     if codebook_id is None:
         return []
     labels = code_labels(store, codebook_id)
     items = []
-    for r in store.suggestions.queue(coder, codebook_id, limit=limit, offset=offset):
+    for r in store.suggestions.queue(coder, codebook_id, limit=limit, offset=offset, document_ids=scope):
         s = r.suggestion
         view = SuggestionView(
             passage_id=s.passage_id,

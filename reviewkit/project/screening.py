@@ -1,4 +1,6 @@
-"""Provides the screening services: decide, undo, the ranked next record, progress, conflicts, resolution, kappa.
+"""Provides the screening services: decide, undo, final decisions, counts, conflicts, resolution, kappa.
+
+The ranked next record and the stopping aid are in `reviewkit.project.screening_rank`.
 
 Rules (one place each):
 
@@ -18,25 +20,27 @@ Rules (one place each):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewkit.errors import NotFoundError, ReviewkitError
 from reviewkit.project.screening_protocol import protocol
 from reviewkit.records import Document, ScreeningDecision, UndoStep
 
 if TYPE_CHECKING:
-    from reviewkit.learn import Features, StoppingAid
     from reviewkit.store import Store
 
 CONSENSUS = "consensus"
 """The coder name under which a lead reviewer's resolutions are stored."""
 TA, FT = "title_abstract", "full_text"
-_FEATURES: dict[tuple[str, int, int, int], tuple[list[int], Features]] = {}
 
 
-def _document(store: Store, ident: int | str) -> Document:
+def document(store: Store, ident: int | str) -> Document:
+    """The document by id or key.
+
+    Raises:
+        NotFoundError: no such document.
+    """
     doc = store.documents.get(ident)
     if doc is None:
         raise NotFoundError(f"No document {ident!r}; see `reviewkit docs list`.")
@@ -72,7 +76,7 @@ def decide(
         raise ReviewkitError(
             f"The coder name {CONSENSUS!r} holds resolutions; use `reviewkit screen resolve`."
         )
-    doc = _document(store, ident)
+    doc = document(store, ident)
     _check_reason(store, decision, reason)
     store.screening.set(doc.id, coder, decision, reason, stage=stage, note=note)
     found = store.screening.get(doc.id, coder, stage)
@@ -96,6 +100,11 @@ def _check_reason(store: Store, decision: str, reason: str) -> None:
 def undo(store: Store, coder: str) -> UndoStep | None:
     """Undo the reviewer's latest step (None when there is nothing to undo)."""
     return store.audit.undo(coder)
+
+
+def undo_resolution(store: Store) -> UndoStep | None:
+    """Undo the latest lead resolution (the latest step audited under ``consensus``; None when none is left)."""
+    return store.audit.undo(CONSENSUS)
 
 
 # ----------------------------------------------------------------------------- final decisions
@@ -148,127 +157,14 @@ def screening_started(store: Store) -> bool:
     return bool(store.screening.counts(TA)) or bool(store.screening.counts(FT))
 
 
-# ----------------------------------------------------------------------------- ranking
-def _features(store: Store) -> tuple[list[int], Features]:
-    """TF-IDF over title + abstract (both languages) of every document, cached per process and project state."""
-    from reviewkit.learn import build_features
-
-    docs = list(store.documents.iter())
-    ids = [d.id for d in docs]
-    key = (store.path, len(ids), sum(ids), max(ids, default=0))
-    cached = _FEATURES.get(key)
-    if cached is None:
-        texts = ["\n".join(p for p in (d.title, d.abstract, d.title_alt, d.abstract_alt) if p) for d in docs]
-        cached = (ids, build_features(texts))
-        _FEATURES.clear()
-        _FEATURES[key] = cached
-    return cached
-
-
-def _candidates(store: Store, stage: str) -> set[int] | None:
-    """Documents a stage screens: all at title/abstract; the title/abstract inclusions at full text."""
-    if stage == TA:
-        return None
-    ta, _ = final_decisions(store, TA)
-    return {i for i, d in ta.items() if d.decision == "include"}
-
-
+# ----------------------------------------------------------------------------- counts
 @dataclass(frozen=True)
-class NextRecord:
-    """The record a reviewer should screen next."""
-
-    document: Document
-    """The document (with its raw record)."""
-    score: float
-    """Its ranking score in [0, 1] (cold-start similarity below 0.5 until the model is trained)."""
-    trained: bool
-    """Whether the score comes from a model trained on the reviewer's decisions."""
-    left: int
-    """Records the reviewer has still to screen at this stage (this one included)."""
-
-
-REPLAY = 100
-"""The stopping aid replays this many latest decisions one by one, each scored by the model trained on
-the decisions before it (the out-of-sample scores its estimate is calibrated on)."""
-
-
-def _screener(store: Store, coder: str, stage: str, *, replay: int = 0) -> tuple[Any, list[int], set[int]]:
-    from reviewkit.learn import make_screener
-
-    ids, features = _features(store)
-    pos = {doc_id: i for i, doc_id in enumerate(ids)}
-    mine = sorted(store.screening.list(coder=coder, stage=stage), key=lambda d: (d.decided_at, d.document_id))
-    labels = [(pos[d.document_id], d.decision == "include") for d in mine if d.decision in ("include", "exclude")]
-    cut = max(0, len(labels) - replay)
-    screener = make_screener(features, criteria=protocol(store).criteria, labels=dict(labels[:cut]))
-    for index, included in labels[cut:]:
-        if screener.trained:
-            screener.scores()  # the score the record had when it was decided
-        screener.decide(index, included)
-    decided = {pos[d.document_id] for d in mine if d.document_id in pos}
-    return screener, ids, decided
-
-
-def next_record(
-    store: Store,
-    coder: str,
-    *,
-    stage: str = TA,
-    skip: Collection[int] = (),
-    prefer: int | None = None,
-) -> NextRecord | None:
-    """The record the ranker puts first for this reviewer (certainty order), or None when all are screened.
-
-    The model learns from this reviewer's include/exclude decisions only (blind to the others),
-    with the protocol criteria and the reviewer's inclusions as the cold start.
-
-    Args:
-        store: the project.
-        coder: the reviewer.
-        stage: ``title_abstract`` or ``full_text``.
-        skip: document ids passed over for now (the Screening screen's skip); ignored when
-            nothing else is left.
-        prefer: a document id to return first while the reviewer has not decided it (e.g. the
-            record an undo just reopened).
-    """
-    if not store.documents.count():
-        return None
-    screener, ids, decided = _screener(store, coder, stage)
-    allowed = _candidates(store, stage)
-    order = [int(i) for i in screener.ranking() if int(i) not in decided]
-    if allowed is not None:
-        order = [i for i in order if ids[i] in allowed]
-    if not order:
-        return None
-    if prefer is not None and prefer in ids and ids.index(prefer) in order:
-        best = ids.index(prefer)
-    else:
-        best = next((i for i in order if ids[i] not in skip), order[0])
-    return NextRecord(
-        _document(store, ids[best]), float(screener.scores()[best]), screener.trained, len(order)
-    )
-
-
-def stopping(store: Store, coder: str, *, stage: str = TA) -> StoppingAid:
-    """The stopping aid for one reviewer's decisions (shown, never enforced; see docs/screening.md)."""
-    screener, _, _ = _screener(store, coder, stage, replay=REPLAY)
-    aid: StoppingAid = screener.stopping()
-    return aid
-
-
-def own_counts(store: Store, coder: str, *, stage: str = TA) -> Counter[str]:
-    """One reviewer's own decisions at a stage by kind (include, exclude, maybe...): blind to the others."""
-    return Counter(d.decision for d in store.screening.list(coder=coder, stage=stage))
-
-
-# ----------------------------------------------------------------------------- progress
-@dataclass(frozen=True)
-class ScreeningStatus:
-    """Where a screening stage stands (what `reviewkit screen status` prints)."""
+class StageCounts:
+    """Where a screening stage stands over every reviewer (no stopping aid: see `screening_rank.status`)."""
 
     stage: str
     total: int
-    """Documents this stage screens."""
+    """Documents this stage screens (every document; at full text the title/abstract inclusions)."""
     screened: int
     """Documents with a final include or exclude."""
     included: int
@@ -283,27 +179,27 @@ class ScreeningStatus:
     """Documents on which reviewers differ and no resolution exists (pending)."""
     reviewers: tuple[str, ...]
     """Reviewers with a decision at this stage (``consensus`` left out)."""
-    coder: str
-    """The reviewer the stopping aid is for."""
-    since_last_inclusion: int
-    estimated_relevant_left: float | None
-    heuristic_run: int
-    heuristic_met: bool
 
 
-def status(store: Store, coder: str, *, stage: str = TA) -> ScreeningStatus:
-    """Progress of a stage over every reviewer, and the stopping aid for `coder`."""
+def candidates(store: Store, stage: str) -> set[int] | None:
+    """Documents a stage screens: all (None) at title/abstract; the title/abstract inclusions at full text."""
+    if stage == TA:
+        return None
+    ta, _ = final_decisions(store, TA)
+    return {i for i, d in ta.items() if d.decision == "include"}
+
+
+def counts(store: Store, *, stage: str = TA) -> StageCounts:
+    """The final decisions of a stage counted (what PRISMA and the report read; cheap: no model)."""
     final, conflicting = final_decisions(store, stage)
-    allowed = _candidates(store, stage)
+    allowed = candidates(store, stage)
     total = store.documents.count() if allowed is None else len(allowed)
     kinds = Counter(d.decision for d in final.values())
     reasons = Counter(d.reason for d in final.values() if d.decision == "exclude")
-    order = [r for r in protocol(store).reasons if r in reasons] + sorted(
-        r for r in reasons if r not in protocol(store).reasons
-    )
+    known = protocol(store).reasons
+    order = [r for r in known if r in reasons] + sorted(r for r in reasons if r not in known)
     reviewers = sorted({d.coder for d in store.screening.list(stage=stage)} - {CONSENSUS})
-    aid = stopping(store, coder, stage=stage) if store.documents.count() else None
-    return ScreeningStatus(
+    return StageCounts(
         stage=stage,
         total=total,
         screened=kinds["include"] + kinds["exclude"],
@@ -314,11 +210,6 @@ def status(store: Store, coder: str, *, stage: str = TA) -> ScreeningStatus:
         not_retrieved=kinds["not_retrieved"],
         conflicts=len(conflicting),
         reviewers=tuple(reviewers),
-        coder=coder,
-        since_last_inclusion=aid.since_last_inclusion if aid else 0,
-        estimated_relevant_left=aid.estimated_relevant_left if aid else None,
-        heuristic_run=aid.heuristic_run if aid else 0,
-        heuristic_met=aid.heuristic_met if aid else False,
     )
 
 
@@ -364,7 +255,7 @@ def resolve(
     """
     if not lead.strip() or lead == CONSENSUS:
         raise ReviewkitError("Name the lead reviewer who resolves (--lead NAME).")
-    doc = _document(store, ident)
+    doc = document(store, ident)
     _check_reason(store, decision, reason)
     text = f"resolved by {lead}" + (f": {note}" if note else "")
     store.screening.set(doc.id, CONSENSUS, decision, reason, stage=stage, note=text)

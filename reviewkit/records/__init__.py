@@ -26,6 +26,7 @@ from reviewkit.records.corpus import (
     SearchHit,
     SkippedRecord,
 )
+from reviewkit.records.project import BlindingPeriod, RegisteredValidation
 from reviewkit.records.review import (
     Assignment,
     AuditEntry,
@@ -42,6 +43,7 @@ from reviewkit.records.review import (
 __all__ = [
     "Assignment",
     "AuditEntry",
+    "BlindingPeriod",
     "Change",
     "CodeRecord",
     "CodebookVersion",
@@ -64,6 +66,7 @@ __all__ = [
     "PassageReview",
     "QueueEntry",
     "Record",
+    "RegisteredValidation",
     "ScreeningDecision",
     "ScreeningProtocol",
     "SearchHit",

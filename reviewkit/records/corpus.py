@@ -228,6 +228,8 @@ class DocumentFilter:
     """The code filter counts only the listing coder's accepted codes (blind mode), not every coder's."""
     assigned: bool | None = None
     """True: only documents assigned to the listing coder; False: only those not assigned to them."""
+    document_ids: frozenset[int] | None = None
+    """Only these documents (the screening scope, `reviewkit.project.scope`); None: every document."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Literal
 Count = tuple[str, int]
 """A labelled count: (label, n), e.g. ("Web of Science", 412) or ("wrong study type", 9)."""
 
-TrendRule = Literal["coder", "consensus", "any"]
+TrendRule = Literal["coder", "consensus", "any", "suggested"]
 """Which decisions make a document "coded" and "reviewed" in the trends (see docs/report.md)."""
 
 LOW_AGREEMENT_BANDS = ("poor", "slight", "fair")
@@ -276,6 +276,12 @@ class ValidationFacts:
     """Mean of the per-code Cohen's kappas."""
     per_code: tuple[CodeValidation, ...]
     """The figures per code."""
+    registered_on: date | None = None
+    """The day the validation was registered in the project (`reviewkit evaluate GOLD --register`)."""
+    sha256: str = ""
+    """The gold file's SHA-256 (identifies the exact file)."""
+    by_language: tuple[tuple[str, int, float], ...] = ()
+    """(language, passages, macro-averaged F1) per language of the gold file."""
 
 
 @dataclass(frozen=True)
@@ -359,6 +365,8 @@ class TrendCell:
     """Reviewed documents of the period (the denominator)."""
     coded: int
     """Reviewed documents of the period carrying the code (or any code of the group)."""
+    published: int | None = None
+    """Every document of the period, reviewed or not (None: not known)."""
 
     @property
     def share(self) -> float | None:
@@ -380,6 +388,8 @@ class TrendFacts:
     """The coder when `rule` is "coder"."""
     documents_unreviewed: int = 0
     """Documents with a publication year that no decision of the rule reviewed (not in any share)."""
+    source: str = ""
+    """The source as `reviewkit trends --source` names it (``consensus``, ``coder:alice`` ...; "" = `rule`)."""
 
     @property
     def periods(self) -> list[str]:

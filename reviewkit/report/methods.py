@@ -29,6 +29,9 @@ SECTIONS = (
 )
 """The level-2 headings of the methods section, in order."""
 
+LANGUAGES = {"en": "English", "zh": "Chinese"}
+"""Language codes of the gold files, in words."""
+
 MAIN_TABLE_ROWS = 8
 """Tables longer than this (trend periods) go to the appendix."""
 
@@ -40,6 +43,10 @@ RULES = {
     "any": (
         "a code counted when any coder accepted it, and a document counted as reviewed when any coder had "
         "reviewed every passage of it"
+    ),
+    "suggested": (
+        "a code counted when the tagger suggested it (at or above its threshold), and every document counted "
+        "as reviewed"
     ),
 }
 
@@ -194,6 +201,12 @@ def _auto_coding(f: ReportFacts) -> list[Block]:
             f"macro-averaged F1 of {dec(v.macro_f1)}, a micro-averaged F1 of {dec(v.micro_f1)} and a mean "
             f"Cohen's κ of {dec(v.mean_kappa)} (per code in the appendix)."
         )
+        if v.by_language:
+            parts = [f"{dec(f1)} on {plural(n, LANGUAGES.get(lang, lang) + ' passage')}" for lang, n, f1 in v.by_language]
+            text += f" By language, the macro-averaged F1 was {words(parts)}."
+        if v.registered_on is not None:
+            text += f" The validation was registered in the project on {v.registered_on.isoformat()}"
+            text += f" (gold file SHA-256 {v.sha256[:16]}…)." if v.sha256 else "."
     else:
         text += " The tagger was not validated against a hand-coded gold file."
     text += " Suggestions were only proposals: every code reported below was accepted by a coder."
@@ -254,12 +267,13 @@ def _review(f: ReportFacts) -> list[Block]:
         out.append(
             Paragraph("Inter-coder agreement was not assessed: no document was reviewed by every coder.")
         )
-    out.append(
-        Paragraph(
-            f"Of the disagreements between coders, {num(r.disagreements_resolved)} were resolved by consensus "
-            f"or adjudication and {num(r.disagreements_unresolved)} remained unresolved."
+    if n > 1 or r.disagreements_resolved or r.disagreements_unresolved:  # one coder: nothing to disagree on
+        out.append(
+            Paragraph(
+                f"Of the disagreements between coders, {num(r.disagreements_resolved)} were resolved by consensus "
+                f"or adjudication and {num(r.disagreements_unresolved)} remained unresolved."
+            )
         )
-    )
     return out
 
 
@@ -269,9 +283,14 @@ def _trend_table(t: TrendFacts) -> Table:
     labels = dict(t.groups)
     groups = [g for g, _ in t.groups] or list(dict.fromkeys(c.group for c in t.cells))
     cells = {(c.period, c.group): c for c in t.cells}
+    published = {c.period: c.published for c in t.cells}
+    with_published = uniform and all(v is not None for v in published.values())
     rows = []
     for period in t.periods:
-        row = [period] + ([num(denominators[period] or 0)] if uniform else [])
+        reviewed = num(denominators[period] or 0)
+        if with_published:
+            reviewed += f" / {num(published[period] or 0)}"
+        row = [period] + ([reviewed] if uniform else [])
         for g in groups:
             c = cells.get((period, g))
             if c is None:
@@ -281,7 +300,8 @@ def _trend_table(t: TrendFacts) -> Table:
             else:
                 row.append(f"{num(c.coded)}/{num(c.reviewed)} ({pct(c.coded, c.reviewed)})")
         rows.append(tuple(row))
-    headers = ("Period", *(("Reviewed",) if uniform else ()), *(labels.get(g) or g for g in groups))
+    den = "Reviewed / published" if with_published else "Reviewed"
+    headers = ("Period", *((den,) if uniform else ()), *(labels.get(g) or g for g in groups))
     return Table(
         "Reviewed documents per period, and those with each code group (share of reviewed)",
         headers,
@@ -297,9 +317,10 @@ def _trends(f: ReportFacts) -> tuple[list[Block], list[Block]]:
         out.append(Paragraph("No trends were computed: no reviewed document had a publication year."))
         return out, []
     dens = [c.reviewed for c in t.cells]
+    source = f" (source {t.source})" if t.source else ""
     text = (
-        f"Trends were computed over reviewed documents only: for each period and code group, the share of the "
-        f"reviewed documents carrying at least one accepted code of the group. As the rule, {_rule_text(t)}."
+        f"Trends were computed over reviewed documents only: for each period and code group, the share of "
+        f"reviewed documents{source} carrying at least one accepted code of the group. As the rule, {_rule_text(t)}."
     )
     if dens:
         text += f" The denominators ranged from {num(min(dens))} to {plural(max(dens), 'reviewed document')} per period"

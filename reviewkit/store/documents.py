@@ -80,12 +80,20 @@ class Documents(Part):
         writer.flush()
 
     def move_sources(self, from_doc: int, to_doc: int) -> None:
-        """Re-point the sources of one document to another (used when merging duplicates)."""
-        self.db.execute(
-            "UPDATE document_sources SET document_id = ?, duplicate_of_existing = 1, match_reason = 'merged by hand' "
-            "WHERE document_id = ?",
-            [to_doc, from_doc],
-        )
+        """Re-point the sources of one document to another (used when merging duplicates by hand).
+
+        Only the dropped document's own first source becomes a duplicate "merged by hand"; sources
+        already merged into it at import keep their label (they were removed automatically).
+        """
+        first = self.db.execute(
+            "SELECT MIN(id) FROM document_sources WHERE document_id = ? AND duplicate_of_existing = 0", [from_doc]
+        ).fetchone()[0]
+        if first is not None:
+            self.db.execute(
+                "UPDATE document_sources SET duplicate_of_existing = 1, match_reason = 'merged by hand' WHERE id = ?",
+                [first],
+            )
+        self.db.execute("UPDATE document_sources SET document_id = ? WHERE document_id = ?", [to_doc, from_doc])
 
     def delete(self, doc_id: int) -> None:
         """Delete a document, its index entry and (by cascade) its passages and suggestions."""
@@ -384,6 +392,9 @@ def _status_filter(coder: str, codebook_id: int | None, f: DocumentFilter) -> tu
     if f.assigned is not None:
         where.append(f"{'' if f.assigned else 'NOT '}EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.coder = ?)")
         args.append(coder)
+    if f.document_ids is not None:
+        where.append("d.id IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(sorted(f.document_ids)))
     if f.year_min is not None:
         where.append("d.year >= ?")
         args.append(f.year_min)

@@ -16,6 +16,7 @@ from reviewkit.store.codebooks import Codebooks
 from reviewkit.store.codings import Codings
 from reviewkit.store.documents import Documents
 from reviewkit.store.embeddings import Embeddings
+from reviewkit.store.facts import ProjectFacts
 from reviewkit.store.imports import Imports
 from reviewkit.store.memos import Memos
 from reviewkit.store.passages import Passages
@@ -56,6 +57,8 @@ class Store(StoreBase):
         """Documents assigned to coders."""
         self.reviews = Reviews(self, self.audit)
         """Passages marked reviewed (audited)."""
+        self.facts = ProjectFacts(self, self.audit)
+        """Blinding periods and the registered validation (audited)."""
 
     def after_open(self) -> None:
         """Mark tagger runs whose process is gone as killed (see `Suggestions.mark_killed_runs`)."""

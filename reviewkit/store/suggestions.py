@@ -75,20 +75,25 @@ class Suggestions(Part):
             )
         ]
 
-    def queue(self, coder: str, codebook_id: int, limit: int = 100, offset: int = 0) -> builtins.list[QueueEntry]:
+    def queue(
+        self, coder: str, codebook_id: int, limit: int = 100, offset: int = 0, *, document_ids: Iterable[int] | None = None
+    ) -> builtins.list[QueueEntry]:
         """Suggestions the coder has not decided yet, most uncertain (score nearest threshold) first.
 
         Includes near misses stored below their threshold: they are as uncertain as those just above.
         Suggestions on documents assigned to the coder come first (`QueueEntry.assigned`).
+        `document_ids` limits them to those documents (the screening scope).
         """
+        scope = "" if document_ids is None else "AND p.document_id IN (SELECT value FROM json_each(?)) "
+        extra = [] if document_ids is None else [dumps(sorted(document_ids))]
         cur = self.db.execute(
             f"SELECT {_SUGG}, p.id, p.document_id, p.field, p.seq, p.start, p.\"end\", p.text, p.lang, d.title, d.year, "
             "EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.coder = ?) AS mine "
             "FROM suggestions s JOIN passages p ON p.id = s.passage_id JOIN documents d ON d.id = p.document_id "
             "WHERE s.codebook_id = ? AND NOT EXISTS (SELECT 1 FROM codings c WHERE c.passage_id = s.passage_id "
             "AND c.codebook_id = s.codebook_id AND c.code_id = s.code_id AND c.coder = ?) "
-            "ORDER BY mine DESC, abs(s.score - s.threshold), s.id LIMIT ? OFFSET ?",
-            [coder, codebook_id, coder, limit, offset],
+            f"{scope}ORDER BY mine DESC, abs(s.score - s.threshold), s.id LIMIT ? OFFSET ?",
+            [coder, codebook_id, coder, *extra, limit, offset],
         )
         return [QueueEntry(_stored(r[:11]), passage(r[11:19]), r[19] or "", r[20], bool(r[21])) for r in cur]
 

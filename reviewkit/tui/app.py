@@ -16,6 +16,7 @@ from reviewkit.records import UndoStep
 from reviewkit.tui.app_base import AppBase
 from reviewkit.tui.code_commands import CODE_BINDINGS, code_commands, find_passages
 from reviewkit.tui.screens.codebook import CodebookScreen
+from reviewkit.tui.screens.conflicts import ConflictsScreen
 from reviewkit.tui.screens.disagreements import DisagreementsScreen
 from reviewkit.tui.screens.documents import DocumentsScreen
 from reviewkit.tui.screens.progress import ProgressScreen
@@ -27,7 +28,7 @@ from reviewkit.tui.session import ReviewSession
 if TYPE_CHECKING:
     from reviewkit.project import Store
 
-BLIND_HIDDEN = ("disagreements",)
+BLIND_HIDDEN = ("disagreements", "conflicts")
 """Screens a blind coder does not get (they show, and adjudicate, other coders' decisions)."""
 
 SCREENS_BY_MODE = {
@@ -38,6 +39,7 @@ SCREENS_BY_MODE = {
     "disagreements": DisagreementsScreen,
     "screening": ScreeningScreen,
     "progress": ProgressScreen,
+    "conflicts": ConflictsScreen,
 }
 
 
@@ -70,10 +72,19 @@ class ReviewApp(AppBase):
             if session.blind and mode in BLIND_HIDDEN:
                 continue  # blind coders never see, nor write, other coders' decisions
             self.add_mode(mode, lambda screen=screen: screen(self.session))  # type: ignore[misc]
+        self.refresh_scope()
+
+    def refresh_scope(self) -> None:
+        """Recompute the documents in scope (screening may have changed them) and the header that names them."""
+        session = self.session
+        session.refresh_scope()
         name = Path(session.store.path).name
         cb = svc.codebook_version(session.store, session.codebook_id)
         book = f"{cb.name} {cb.version}" if cb else "no codebook"
-        self.sub_title = f"{name} · coder {session.coder}{' · blind' if session.blind else ''} · {book}"
+        scope = f" · {session.scope_note.split(' (')[0]}" if session.scope_note else ""
+        self.header_base = f"{name} · coder {session.coder}{' · blind' if session.blind else ''} · {book}"
+        """The header without the scope (the Screening and Conflicts screens name their stage instead)."""
+        self.sub_title = f"{self.header_base}{scope}"
 
     def on_mount(self) -> None:
         self.switch_mode(self.start)
@@ -93,6 +104,12 @@ class ReviewApp(AppBase):
             "Screen records one at a time: i include, x exclude, m maybe, s skip, n note, u undo (key 6)",
             lambda: self.switch_mode("screening"),
         )
+        if not self.session.blind:
+            yield SystemCommand(
+                "Screening conflicts",
+                "The lead resolves reviewers' differing screening decisions: i include, x exclude, n note, u undo",
+                lambda: self.switch_mode("conflicts"),
+            )
         state = "on" if self.session.advance else "off"
         yield SystemCommand(
             f"Advance after a/r (now {state})",
@@ -159,6 +176,7 @@ def make_app(
     start: str = "documents",
     cursor_blink: bool = True,
     advance: bool = True,
+    all_documents: bool = False,
 ) -> ReviewApp:
     """Build the review app on an open project.
 
@@ -171,6 +189,8 @@ def make_app(
         start: first screen: documents, queue, codebook, trends, disagreements or screening.
         cursor_blink: blink text cursors (tests and snapshots turn it off).
         advance: after a/r, move to the passage's next code (False: stay; `t` toggles it).
+        all_documents: once screening has begun, Documents, Queue and Trends still show every
+            document (default: the included ones, named in the header).
 
     Raises:
         ReviewkitError: blind mode as the consensus coder, or opening the Disagreements screen blind.
@@ -186,6 +206,7 @@ def make_app(
         raise ReviewkitError(f"The {start} screen shows other coders' decisions: it is not available with --blind.")
     cb = codebook_id if codebook_id is not None else svc.current_codebook_id(store)
     session = ReviewSession(
-        store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores, advance=advance
-    )
+        store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores, advance=advance,
+        all_documents=all_documents,
+    )  # fmt: skip
     return ReviewApp(session, start=start, cursor_blink=cursor_blink)

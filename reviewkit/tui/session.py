@@ -30,9 +30,10 @@ class DocFilters:
     status: str = ""
     """"", "pending", "done" or "none"."""
 
-    def as_filter(self, blind: bool = False) -> DocumentFilter:
-        """The filters as the store's `DocumentFilter` (blind: the code filter sees only the coder's own codes)."""
-        return DocumentFilter(**{f.name: getattr(self, f.name) for f in fields(self)}, mine_only=blind)
+    def as_filter(self, blind: bool = False, scope: frozenset[int] | None = None) -> DocumentFilter:
+        """The filters as the store's `DocumentFilter` (blind: the code filter sees only the coder's own codes;
+        scope: only these documents)."""
+        return DocumentFilter(**{f.name: getattr(self, f.name) for f in fields(self)}, mine_only=blind, document_ids=scope)
 
     def describe(self) -> str:
         """A short human summary ("all documents" when nothing is filtered)."""
@@ -61,6 +62,12 @@ class ReviewSession:
     """Hide the tagger's scores (with --blind: judge the text, not the number)."""
     advance: bool = True
     """After a/r, focus the passage's next code (False: stay on the code just decided)."""
+    all_documents: bool = False
+    """Every document, even once screening has begun (`reviewkit review --all`)."""
+    scope: frozenset[int] | None = None
+    """The documents the Documents, Queue and Trends screens show (None: all; see `refresh_scope`)."""
+    scope_note: str = ""
+    """The scope in words for the header ("" before screening)."""
     lock: threading.RLock = field(default_factory=threading.RLock)
     _reader: Store | None = None
 
@@ -76,6 +83,14 @@ class ReviewSession:
                 self._reader = self.store if self.store.path == ":memory:" else open_project(self.store.path)
             yield self._reader
 
+    def refresh_scope(self) -> None:
+        """Recompute the scope (`reviewkit.project.scope`): once screening has begun, the included documents."""
+        from reviewkit.project.scope import documents_in_scope, scope_note
+
+        found = documents_in_scope(self.store, all_documents=self.all_documents)
+        self.scope = None if found is None else frozenset(found)
+        self.scope_note = scope_note(self.store, found)
+
     def close(self) -> None:
         """Close the worker connection (the main store belongs to the caller)."""
         with self.lock:
@@ -85,11 +100,11 @@ class ReviewSession:
 
     def position(self, document_id: int, filters: DocFilters) -> int:
         """The 0-based index of a document in the filtered list order (year, id)."""
-        return svc.document_position(self.store, document_id, self.coder, self.codebook_id, filters.as_filter(self.blind))
+        return svc.document_position(self.store, document_id, self.coder, self.codebook_id, filters.as_filter(self.blind, self.scope))
 
     def document_at(self, index: int, filters: DocFilters) -> int | None:
         """The id of the document at `index` of the filtered list (None past either end)."""
         if index < 0:
             return None
-        rows = svc.document_page(self.store, self.coder, self.codebook_id, filters.as_filter(self.blind), offset=index, limit=1)
+        rows = svc.document_page(self.store, self.coder, self.codebook_id, filters.as_filter(self.blind, self.scope), offset=index, limit=1)
         return rows[0].id if rows else None

@@ -83,7 +83,7 @@ class QueueScreen(Screen[None]):
     def _fetch(self, offset: int, reset: bool) -> None:
         s = self.session
         with s.read() as store:
-            items = svc.review_queue(store, s.coder, s.codebook_id, limit=PAGE, offset=offset)
+            items = svc.review_queue(store, s.coder, s.codebook_id, limit=PAGE, offset=offset, scope=s.scope)
         self.app.call_from_thread(self._show, items, reset)
 
     def _show(self, items: list[svc.QueueItem], reset: bool) -> None:

@@ -116,6 +116,7 @@ class TrendsScreen(Screen[None]):
                         source=source,
                         window=window,
                         codebook_id=s.codebook_id,
+                        scope=None if s.scope is None else set(s.scope),
                         only_coder=s.coder if s.blind else None,
                     )
             except ReviewkitError as exc:

@@ -110,7 +110,7 @@ class DocumentTable(DataTable[str]):
     def _fetch(self, offset: int, limit: int, reset: bool, keep_cursor: bool = False) -> None:
         s = self.session
         with s.read() as store:
-            f = self.filters.as_filter(s.blind)
+            f = self.filters.as_filter(s.blind, s.scope)
             rows = svc.document_page(store, s.coder, s.codebook_id, f, offset=offset, limit=limit)
             total = svc.document_count(store, s.coder, s.codebook_id, f) if reset else self.total
         self.app.call_from_thread(self._show, rows, total, reset, keep_cursor)
