@@ -33,7 +33,16 @@ SCREENS = ("documents", "queue", "codebook", "trends", "disagreements", "screeni
     is_flag=True,
     help="After a/r stay on the code just decided (default: move to the passage's next code; t toggles).",
 )
-def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str, no_advance: bool) -> None:
+@click.option(
+    "--retrain-every",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Retrain the tagger on the project's decisions in the background after this many decisions (0: off).",
+)
+def review(
+    db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str, no_advance: bool, retrain_every: int
+) -> None:
     """Review the suggested codes by keyboard in a terminal app (every decision is saved at once).
 
     Keys: 1-6 switch screens (documents, queue, codebook, trends, disagreements, screening), Enter opens a
@@ -42,6 +51,8 @@ def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str
     document, A accepts all, c adds a code, u undoes, ctrl+r redoes, q quits. On Screening (6):
     i include, x exclude (pick a reason), m maybe, s skip, n note, u undo. With --blind nothing
     another coder decided is shown (no Disagreements screen, own counts and trends only).
+    Every 20 decisions (--retrain-every) the tagger retrains on the project's decisions in the
+    background and the Queue re-orders by the new scores.
 
     Example:
 
@@ -53,7 +64,10 @@ def review(db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str
     from reviewkit.tui.app import make_app
 
     store = project_store(db_path)
-    make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen, advance=not no_advance).run()
+    make_app(
+        store, coder, blind=blind, hide_scores=hide_scores, start=screen, advance=not no_advance,
+        retrain_every=retrain_every,
+    ).run()  # fmt: skip
 
 
 SOURCE_HELP = (

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -13,13 +14,14 @@ from textual.screen import Screen
 from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
 from reviewkit.records import UndoStep
+from reviewkit.tui.retrain import Retrainer
 from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.disagreements import DisagreementsScreen
 from reviewkit.tui.screens.documents import DocumentsScreen
 from reviewkit.tui.screens.queue import QueueScreen
 from reviewkit.tui.screens.screening import ScreeningScreen
 from reviewkit.tui.screens.trends import TrendsScreen
-from reviewkit.tui.session import ReviewSession
+from reviewkit.tui.session import RETRAIN_EVERY, ReviewSession
 
 if TYPE_CHECKING:
     from reviewkit.project import Store
@@ -67,6 +69,7 @@ class ReviewApp(App[None]):
         cb = svc.codebook_version(session.store, session.codebook_id)
         book = f"{cb.name} {cb.version}" if cb else "no codebook"
         self.sub_title = f"{name} · coder {session.coder}{' · blind' if session.blind else ''} · {book}"
+        self.retrainer = Retrainer(self, session, self.retrain, self._retrained)
 
     def on_mount(self) -> None:
         self.switch_mode(self.start)
@@ -102,6 +105,15 @@ class ReviewApp(App[None]):
 
     def on_unmount(self) -> None:
         self.session.close()
+
+    @work(thread=True, exclusive=True, group="tagger")
+    def retrain(self) -> None:
+        """Retrain the tagger on the project's decisions in the background (`reviewkit.tui.retrain`)."""
+        self.retrainer.work()
+
+    def _retrained(self, summary: object) -> None:
+        if isinstance(self.screen, QueueScreen):  # elsewhere the Queue reloads when shown again
+            self.screen.reload()
 
     def _refresh_screen(self) -> None:
         reload = getattr(self.screen, "reload", None)
@@ -147,6 +159,8 @@ def make_app(
     start: str = "documents",
     cursor_blink: bool = True,
     advance: bool = True,
+    retrain_every: int = RETRAIN_EVERY,
+    embedder: Any = None,
 ) -> ReviewApp:
     """Build the review app on an open project.
 
@@ -159,6 +173,8 @@ def make_app(
         start: first screen: documents, queue, codebook, trends, disagreements or screening.
         cursor_blink: blink text cursors (tests and snapshots turn it off).
         advance: after a/r, move to the passage's next code (False: stay; `t` toggles it).
+        retrain_every: retrain the tagger in the background after this many decisions (0: never).
+        embedder: the embedding model for the app's tagger runs (default: loaded on first use).
 
     Raises:
         ReviewkitError: blind mode as the consensus coder, or opening the Disagreements screen blind.
@@ -174,6 +190,7 @@ def make_app(
         raise ReviewkitError(f"The {start} screen shows other coders' decisions: it is not available with --blind.")
     cb = codebook_id if codebook_id is not None else svc.current_codebook_id(store)
     session = ReviewSession(
-        store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores, advance=advance
-    )
+        store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores, advance=advance,
+        retrain_every=retrain_every, embedder=embedder,
+    )  # fmt: skip
     return ReviewApp(session, start=start, cursor_blink=cursor_blink)
