@@ -10,7 +10,8 @@ import pytest
 
 from reviewkit.codebook import load_codebook
 from reviewkit.project.codebooks import save_codebook
-from reviewkit.project.coding import make_embedder, run_tagger, segment_documents
+from reviewkit.project.coding import run_tagger, segment_documents
+from reviewkit.project.encoding import make_embedder
 from reviewkit.store.base import now
 
 MINI = Path(__file__).parent / "data" / "tagger-mini.yaml"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from reviewkit.cli import cli
 from reviewkit.errors import EvaluationError
-from reviewkit.project.coding import make_embedder
+from reviewkit.project.encoding import make_embedder
 from reviewkit.project.evaluation import evaluate_gold
 
 MINI = Path(__file__).parent / "data" / "tagger-mini.yaml"

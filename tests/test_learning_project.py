@@ -8,7 +8,8 @@ import pytest
 
 from reviewkit.codebook import load_codebook
 from reviewkit.project.codebooks import save_codebook
-from reviewkit.project.coding import make_embedder, run_tagger
+from reviewkit.project.coding import run_tagger
+from reviewkit.project.encoding import make_embedder
 from reviewkit.project.learning import project_decisions
 from reviewkit.project.review import decide
 from reviewkit.store.base import now

@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from reviewkit.codebook import load_codebook
-from reviewkit.project.coding import make_embedder, run_tagger
+from reviewkit.project.coding import run_tagger
+from reviewkit.project.encoding import make_embedder
 from reviewkit.store import Store
 from reviewkit.store.base import now
 

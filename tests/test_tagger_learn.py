@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from reviewkit.cli import cli
 from reviewkit.codebook import load_codebook
 from reviewkit.errors import EvaluationError, ReviewkitError
-from reviewkit.project.coding import CachedEncoder, make_embedder
+from reviewkit.project.encoding import CachedEncoder, make_embedder
 from reviewkit.project.evaluation import evaluate_gold
 from reviewkit.records import Evidence
 from reviewkit.tagger.evaluate import read_gold

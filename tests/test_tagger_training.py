@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from reviewkit.codebook import load_codebook
-from reviewkit.project.coding import make_embedder
+from reviewkit.project.encoding import make_embedder
 from reviewkit.tagger.pipeline import Tagger, TaggerConfig
 
 MINI = Path(__file__).parent / "data" / "tagger-mini.yaml"

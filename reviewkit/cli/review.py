@@ -40,8 +40,22 @@ SCREENS = ("documents", "queue", "codebook", "trends", "disagreements", "screeni
 )
 @click.option("--all", "all_documents", is_flag=True,
               help="Once screening has begun: Documents, Queue and Trends show every document, not only the included.")  # fmt: skip
+@click.option(
+    "--retrain-every",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Retrain the tagger on the project's decisions in the background after this many decisions (0: off).",
+)
 def review(
-    db_path: str, coder: str, blind: bool, hide_scores: bool, screen: str, no_advance: bool, all_documents: bool
+    db_path: str,
+    coder: str,
+    blind: bool,
+    hide_scores: bool,
+    screen: str,
+    no_advance: bool,
+    all_documents: bool,
+    retrain_every: int,
 ) -> None:
     """Review the suggested codes by keyboard in a terminal app (every decision is saved at once).
 
@@ -51,7 +65,9 @@ def review(
     document, A accepts all, c adds a code, u undoes, ctrl+r redoes, q quits. On Screening (6):
     i include, x exclude (pick a reason), m maybe, s skip, n note, u undo, f full-text stage, c the
     lead's Conflicts screen. With --blind nothing another coder decided is shown (no Disagreements
-    or Conflicts screen, own counts and trends only).
+    or Conflicts screen, own counts and trends only). Every 20 decisions (--retrain-every) the
+    tagger retrains on the project's decisions in the background and the Queue re-orders by the
+    new scores.
 
     Example:
 
@@ -69,7 +85,7 @@ def review(
         warn(f"The project is blind (reviewkit blind start): {coder} reviews blind.")
         blind = True
     make_app(store, coder, blind=blind, hide_scores=hide_scores, start=screen, advance=not no_advance,
-             all_documents=all_documents).run()  # fmt: skip
+             all_documents=all_documents, retrain_every=retrain_every).run()  # fmt: skip
 
 
 SOURCE_HELP = (

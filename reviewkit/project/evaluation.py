@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewkit.errors import EvaluationError
-from reviewkit.project.coding import CachedEncoder, Progress, make_embedder
+from reviewkit.project.coding import Progress
+from reviewkit.project.encoding import CachedEncoder, make_embedder
 
 if TYPE_CHECKING:
     from reviewkit.codebook.model import Codebook

@@ -28,6 +28,7 @@ review queue's "most uncertain first" order (smallest ``|score - threshold|``).
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ import numpy as np
 
 from reviewkit.errors import ReviewkitError
 from reviewkit.lang import detect_language
+from reviewkit.tagger.blas import one_blas_thread
 from reviewkit.tagger.features import Example, compute_features, fit_models
 from reviewkit.tagger.pipeline import CodeScore, Progress, Tagger
 from reviewkit.tagger.training import _best_threshold, fit_stack
@@ -138,15 +140,25 @@ def learn_from_decisions(
     Raises:
         ReviewkitError: the rules method (nothing to retrain) or a bad decision status.
     """
-    started = time.perf_counter()
     if base.config.method == "rules" or base.encode is None:
         raise ReviewkitError("Learning from decisions needs the hybrid or embeddings method.")
+    with one_blas_thread():  # many small fits: BLAS threads only slow them down (tagger/blas.py)
+        return _learn(base, decisions, folds, weight, progress)
+
+
+def _learn(
+    base: Tagger, decisions: Sequence[Decision], folds: int, weight: float, progress: Progress | None
+) -> LearnResult:
+    started = time.perf_counter()
+    assert base.encode is not None
     base.fit()
     fitted = base.fitted
     assert fitted is not None
     code_ids = base.code_ids
     texts, langs, labels, known, n_decisions = decision_labels(decisions, code_ids)
-    learner = Tagger(base.codebook, base.config, base.encode)
+    # A copy shares the codebook, encoder and keyword matcher (building a matcher costs ~1 s of spaCy
+    # patterns); `install` gives it its own models, combiner and thresholds.
+    learner = copy.copy(base)
     if not texts:
         learner.install(fitted, base.models, base.combiner, dict(base.calibrated))
         return LearnResult(learner, 0, 0, time.perf_counter() - started)

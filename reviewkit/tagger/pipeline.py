@@ -32,6 +32,7 @@ import numpy as np
 from reviewkit.codebook.model import Codebook
 from reviewkit.errors import ReviewkitError
 from reviewkit.records import Evidence
+from reviewkit.tagger.blas import one_blas_thread
 from reviewkit.tagger.features import FEATURES, F, compute_features
 from reviewkit.tagger.rules import CodeHits, KeywordMatcher
 from reviewkit.tagger.training import Fitted, fit_combiner
@@ -151,16 +152,17 @@ class Tagger:
         """
         if self._fitted:
             return self
-        fitted = fit_combiner(
-            self.codebook,
-            self.config.method,
-            self.matcher,
-            self.encode,
-            folds=self.config.folds,
-            c=self.config.c,
-            seed=self.config.seed,
-            progress=progress,
-        )
+        with one_blas_thread():  # many small fits: BLAS threads only slow them down (tagger/blas.py)
+            fitted = fit_combiner(
+                self.codebook,
+                self.config.method,
+                self.matcher,
+                self.encode,
+                folds=self.config.folds,
+                c=self.config.c,
+                seed=self.config.seed,
+                progress=progress,
+            )
         self.install(fitted, fitted.models, fitted.combiner, fitted.thresholds)
         self.oof_f1 = fitted.oof_f1
         return self

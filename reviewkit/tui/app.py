@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,6 +16,7 @@ from reviewkit.project import review as svc
 from reviewkit.records import UndoStep
 from reviewkit.tui.app_base import AppBase
 from reviewkit.tui.code_commands import CODE_BINDINGS, code_commands, find_passages
+from reviewkit.tui.retrain import Retrainer
 from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.conflicts import ConflictsScreen
 from reviewkit.tui.screens.disagreements import DisagreementsScreen
@@ -23,7 +25,7 @@ from reviewkit.tui.screens.progress import ProgressScreen
 from reviewkit.tui.screens.queue import QueueScreen
 from reviewkit.tui.screens.screening import ScreeningScreen
 from reviewkit.tui.screens.trends import TrendsScreen
-from reviewkit.tui.session import ReviewSession
+from reviewkit.tui.session import RETRAIN_EVERY, ReviewSession
 
 if TYPE_CHECKING:
     from reviewkit.project import Store
@@ -73,6 +75,7 @@ class ReviewApp(AppBase):
                 continue  # blind coders never see, nor write, other coders' decisions
             self.add_mode(mode, lambda screen=screen: screen(self.session))  # type: ignore[misc]
         self.refresh_scope()
+        self.retrainer = Retrainer(self, session, self.retrain, self._retrained)
 
     def refresh_scope(self) -> None:
         """Recompute the documents in scope (screening may have changed them) and the header that names them."""
@@ -132,6 +135,15 @@ class ReviewApp(AppBase):
     def on_unmount(self) -> None:
         self.session.close()
 
+    @work(thread=True, exclusive=True, group="tagger")
+    def retrain(self) -> None:
+        """Retrain the tagger on the project's decisions in the background (`reviewkit.tui.retrain`)."""
+        self.retrainer.work()
+
+    def _retrained(self, summary: object) -> None:
+        if isinstance(self.screen, QueueScreen):  # elsewhere the Queue reloads when shown again
+            self.screen.reload()
+
     def _refresh_screen(self) -> None:
         reload = getattr(self.screen, "reload", None)
         if callable(reload):
@@ -177,6 +189,8 @@ def make_app(
     cursor_blink: bool = True,
     advance: bool = True,
     all_documents: bool = False,
+    retrain_every: int = RETRAIN_EVERY,
+    embedder: Any = None,
 ) -> ReviewApp:
     """Build the review app on an open project.
 
@@ -191,6 +205,8 @@ def make_app(
         advance: after a/r, move to the passage's next code (False: stay; `t` toggles it).
         all_documents: once screening has begun, Documents, Queue and Trends still show every
             document (default: the included ones, named in the header).
+        retrain_every: retrain the tagger in the background after this many decisions (0: never).
+        embedder: the embedding model for the app's tagger runs (default: loaded on first use).
 
     Raises:
         ReviewkitError: blind mode as the consensus coder, or opening the Disagreements screen blind.
@@ -208,5 +224,6 @@ def make_app(
     session = ReviewSession(
         store=store, coder=coder, codebook_id=cb, blind=blind, hide_scores=hide_scores, advance=advance,
         all_documents=all_documents,
+        retrain_every=retrain_every, embedder=embedder,
     )  # fmt: skip
     return ReviewApp(session, start=start, cursor_blink=cursor_blink)

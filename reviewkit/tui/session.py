@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewkit.project import open_project
 from reviewkit.project import review as svc
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 PAGE = 100
 """Rows read from the database per page."""
+RETRAIN_EVERY = 20
+"""Default of `ReviewSession.retrain_every` (``reviewkit review --retrain-every``)."""
 
 
 @dataclass
@@ -70,6 +72,24 @@ class ReviewSession:
     """The scope in words for the header ("" before screening)."""
     lock: threading.RLock = field(default_factory=threading.RLock)
     _reader: Store | None = None
+    retrain_every: int = RETRAIN_EVERY
+    """Retrain the tagger in the background after this many decisions in the session (0: never)."""
+    decisions: int = 0
+    """Decisions (accept, reject, add, done) made in this session since the last retrain started."""
+    on_decisions: Callable[[int], None] | None = None
+    """Called with `decisions` after each one (the app's `reviewkit.tui.retrain.Retrainer`)."""
+    tagger_lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held while the tagger runs (Documents' ``t`` or a background retrain): runs never overlap."""
+    embedder: Any = None
+    """The embedding model, loaded by the app's first tagger run and reused (tests pass theirs)."""
+
+    def count_decisions(self, n: int = 1) -> None:
+        """Count `n` decisions made in the app (the background retrain starts every `retrain_every`)."""
+        if n <= 0:
+            return
+        self.decisions += n
+        if self.on_decisions is not None:
+            self.on_decisions(self.decisions)
 
     @contextmanager
     def read(self) -> Iterator[Store]:

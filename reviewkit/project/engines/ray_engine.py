@@ -148,7 +148,7 @@ class UnitScorer:
     ) -> None:
         import ray
 
-        from reviewkit.project.coding import make_embedder
+        from reviewkit.project.encoding import make_embedder
         from reviewkit.tagger.pipeline import TAGGER_VERSION
 
         if version != TAGGER_VERSION:

@@ -111,7 +111,7 @@ class DocumentsScreen(Screen[None]):
     def _run_tagger(self) -> None:
         """Run the tagger on the project in a worker, reporting progress; the UI stays responsive."""
         try:
-            from reviewkit.project.coding import run_tagger
+            from reviewkit.project.coding import run_tagger  # noqa: F401
         except ImportError:
             self.app.call_from_thread(
                 self.notify, "The tagger is not available in this build.", severity="error"
@@ -119,18 +119,17 @@ class DocumentsScreen(Screen[None]):
             self.app.call_from_thread(self._tagger_done)
             return
         from reviewkit.errors import ReviewkitError
-        from reviewkit.project import open_project
+        from reviewkit.tui.retrain import Cancelled, run_project_tagger
 
         def progress(done: int, total: int, stage: str) -> None:
             self.app.call_from_thread(self._progress, done, total, stage)
 
-        store = open_project(self.session.store.path)
-        try:
-            run_tagger(store, progress=progress)
+        try:  # waits for a background retrain under way: two tagger runs never overlap
+            run_project_tagger(self.session, progress)
+        except Cancelled:
+            return
         except ReviewkitError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", title="Coding failed")
-        finally:
-            store.close()
         self.app.call_from_thread(self._tagger_done)
 
     def _progress(self, done: int, total: int, stage: str) -> None:

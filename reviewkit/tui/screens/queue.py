@@ -158,6 +158,7 @@ class QueueScreen(Screen[None]):
         svc.decide(s.store, item.passage_id, item.code_id, s.coder, status, codebook_id=s.codebook_id,
                    suggestion_id=item.suggestion_id, score=item.score)  # fmt: skip
         self._drop(item.suggestion_id)
+        s.count_decisions()
 
     def _drop(self, suggestion_id: int) -> None:
         table = self.query_one(DataTable)
@@ -178,6 +179,7 @@ class QueueScreen(Screen[None]):
         n = svc.accept_all(s.store, item.document_id, s.coder, s.codebook_id)
         self.notify(f"Accepted {n} suggestion(s) of document #{item.document_id} (u undoes all).")
         self.reload()
+        s.count_decisions(n)
 
     def action_add_code(self) -> None:
         item = self.current
@@ -195,6 +197,7 @@ class QueueScreen(Screen[None]):
                 return
             self.notify(f"Added {code_id}.")
             self.reload()
+            s.count_decisions()
 
         self.app.push_screen(CodePicker(leaf_choices(s), title="Add a code to this passage"), done)
 

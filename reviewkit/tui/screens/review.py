@@ -226,6 +226,7 @@ class ReviewScreen(Screen[None]):
         if advance and pv is not None and self.item < len(pv.items) - 1:
             self.item += 1
         self._render_passage()
+        s.count_decisions()
 
     def action_done(self) -> None:
         """Mark the current passage done ("reviewed, no further codes"); pressed again, undo the mark."""
@@ -243,6 +244,7 @@ class ReviewScreen(Screen[None]):
             self.action_passage(1)
         else:
             self._render_passage()
+        s.count_decisions(1 if pv.done else 0)
 
     def action_document_done(self) -> None:
         """Mark every passage of the document done (one undoable step); if all are done, undo the marks."""
@@ -255,6 +257,7 @@ class ReviewScreen(Screen[None]):
         verb = "reviewed: every passage done" if done else "no longer reviewed"
         self.notify(f"Document #{self.document_id} {verb} ({n} passage(s) changed; u undoes).")
         self.reload()
+        s.count_decisions(n if done else 0)
 
     def action_accept_all(self) -> None:
         s = self.session
@@ -263,6 +266,7 @@ class ReviewScreen(Screen[None]):
         n = svc.accept_all(s.store, self.document_id, s.coder, s.codebook_id)
         self.notify(f"Accepted {n} suggestion(s) at or above threshold (u undoes all).")
         self.reload()
+        s.count_decisions(n)
 
     def action_add_code(self) -> None:
         pv = self.current
@@ -278,6 +282,7 @@ class ReviewScreen(Screen[None]):
             except ReviewkitError as exc:
                 self.notify(str(exc), severity="error", title="Cannot add code")
                 return
+            s.count_decisions()
             self.reload()
             cur = self.current
             if cur is not None:
