@@ -54,7 +54,7 @@ def declared_bindings(node: DOMNode) -> list[Binding]:
     return [binding for bindings in merged.values() for binding in bindings]
 
 
-def _enabled(app: App[Any], node: DOMNode, binding: Binding) -> bool:
+def binding_enabled(app: App[Any], node: DOMNode, binding: Binding) -> bool:
     """Whether the binding's action is available now (its node's `check_action` does not say False)."""
     target, name, params = parse(binding.action)
     owner: DOMNode = app if target == "app" or node is app else node
@@ -68,7 +68,7 @@ def key_rows(app: App[Any], node: DOMNode) -> list[KeyRow]:
     """
     rows: dict[tuple[str, str], list[Binding]] = {}
     for binding in declared_bindings(node):
-        if binding.system or not _enabled(app, node, binding):
+        if binding.system or not binding_enabled(app, node, binding):
             continue
         description = binding.tooltip or binding.description or binding.action
         rows.setdefault((binding.action, description), []).append(binding)
