@@ -47,9 +47,14 @@ class Documents(Part):
     """Documents, where they came from, full-text search and a person's duplicate decisions."""
 
     # -- writing -----------------------------------------------------------------------------
-    def writer(self, import_id: int | None) -> DocumentWriter:
-        """A batching writer for bulk imports (use inside `transaction()`, call `flush()` at the end)."""
-        return DocumentWriter(self.db, import_id)
+    def writer(self, import_id: int | None, *, background: bool = False) -> DocumentWriter:
+        """A batching writer for bulk imports (use inside `transaction()`; `flush()` at the end, then `close()`).
+
+        Args:
+            import_id: the import run the sources belong to.
+            background: write full batches in a helper thread (see `DocumentWriter`).
+        """
+        return DocumentWriter(self.db, import_id, background=background)
 
     def add(self, record: Record, key: str) -> int:
         """Insert a new document from `record` (caller holds the transaction); returns its id."""
@@ -105,6 +110,12 @@ class Documents(Part):
     def all_keys(self) -> set[str]:
         """Every document key (for big imports, which pick new keys without one query each)."""
         return {str(r[0]) for r in self.db.conn.execute("SELECT key FROM documents")}
+
+    def dedupe_keys(self) -> Iterator[tuple[str, str, int | None, str]]:
+        """(key, DOI, year, normalised title) of every document, streamed (for an import's key filter)."""
+        cur = self.db.conn.execute("SELECT key, doi, year, norm_title FROM documents")
+        for key, doi, year, norm in cur:
+            yield str(key), doi or "", year, norm or ""
 
     def ids_by_key(self, keys: Sequence[str]) -> dict[str, int]:
         """Document ids of the given keys (keys that are absent are left out)."""
