@@ -268,6 +268,38 @@ def blocking_keys(items: Iterable[BlockItem], *, jaccard: float = 0.5) -> dict[i
     return out
 
 
+def blocks(
+    items: Iterable[BlockItem], *, jaccard: float = 0.5, max_block: int | None = None
+) -> tuple[list[list[int]], int]:
+    """The blocks of `blocking_keys` as lists of ids (only blocks of two or more), sorted ids each.
+
+    Args:
+        items: the documents.
+        jaccard: see `blocking_keys`.
+        max_block: drop blocks with more members than this (a title token so common that it says
+            little): the work then grows linearly with the corpus. Their members keep their other
+            blocks and get one more, of their exact normalised title and year.
+
+    Returns:
+        (blocks, how many blocks were dropped for their size).
+    """
+    items = list(items)
+    members: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for doc_id, keys in blocking_keys(items, jaccard=jaccard).items():
+        for key in keys:
+            members[key].append(doc_id)
+    dropped = 0
+    if max_block is not None:
+        big = [key for key, ids in members.items() if len(ids) > max_block]
+        dropped = len(big)
+        if big:
+            lost = {i for key in big for i in members.pop(key)}
+            for item in items:
+                if item.id in lost:
+                    members[("title", item.year, normalize_title(item.title))].append(item.id)
+    return [sorted(ids) for ids in members.values() if len(ids) > 1], dropped
+
+
 def candidate_pairs(items: Iterable[BlockItem], *, jaccard: float = 0.5) -> set[tuple[int, int]]:
     """The pairs (a < b) sharing a block: the only pairs near-duplicate search needs to score.
 
@@ -327,6 +359,7 @@ __all__ = [
     "KeyFilter",
     "Verdict",
     "blocking_keys",
+    "blocks",
     "candidate_pairs",
     "conflicts",
     "could_match",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reviewkit import dedupe
-from reviewkit.dedupe import AUTO_MERGE_SIMILARITY, REVIEW_SIMILARITY
 from reviewkit.errors import NotFoundError, ReviewkitError
+from reviewkit.project.duplicates import (
+    DuplicatePair,
+    DuplicateSearch,
+    near_duplicates,
+    search_near_duplicates,
+)
 from reviewkit.project.importing import (
     BIG_IMPORT,
     ImportReport,
@@ -20,8 +24,7 @@ from reviewkit.project.importing import (
     merge_records,
     read_files,
 )
-from reviewkit.records import Document, DocumentSource, Record
-from reviewkit.store.documents import normalize_title
+from reviewkit.records import Document, DocumentSource
 
 if TYPE_CHECKING:
     from reviewkit.store import Store
@@ -30,6 +33,7 @@ __all__ = [
     "BIG_IMPORT",
     "DocumentDetail",
     "DuplicatePair",
+    "DuplicateSearch",
     "ImportReport",
     "Progress",
     "expand_paths",
@@ -43,65 +47,8 @@ __all__ = [
     "merge_records",
     "near_duplicates",
     "read_files",
+    "search_near_duplicates",
 ]
-
-@dataclass(frozen=True)
-class DuplicatePair:
-    """Two documents that may be the same paper."""
-
-    a: int
-    b: int
-    similarity: float
-    year: int | None
-    title_a: str
-    title_b: str
-    reason: str = ""
-    """What the duplicate rules say of the pair (`reviewkit.dedupe.decide`): what is alike and what differs."""
-
-
-def near_duplicates(
-    store: Store, low: float = REVIEW_SIMILARITY, high: float = AUTO_MERGE_SIMILARITY
-) -> list[DuplicatePair]:
-    """Pairs of documents for a person to judge: the same year and similar titles, or the same DOI.
-
-    Identical titles are listed too (records whose volume, issue or pages differ are never merged
-    automatically). Pairs a person already marked as distinct are left out. Sorted by similarity,
-    highest first.
-    """
-    from rapidfuzz import fuzz, process
-
-    distinct = store.documents.distinct_pairs()
-    pairs: list[DuplicatePair] = []
-    for year, docs in store.documents.titles_by_year().items():
-        docs = [(i, t) for i, t in docs if len(t) >= 8]
-        if len(docs) < 2:
-            continue
-        titles = [t for _, t in docs]
-        matrix = process.cdist(titles, titles, scorer=fuzz.ratio, score_cutoff=low, workers=-1)
-        rows, cols = matrix.nonzero()
-        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-            if j <= i:
-                continue
-            sim = float(matrix[i, j])
-            a, b = docs[i][0], docs[j][0]
-            if (min(a, b), max(a, b)) in distinct:
-                continue
-            pairs.append(DuplicatePair(a, b, round(sim, 1), year, titles[i], titles[j], "similar titles"))
-    listed = {(p.a, p.b) for p in pairs}
-    with_doi = {d.id: d for d in store.documents.iter() if d.doi}
-    items = [dedupe.BlockItem(i, d.year, "", d.doi) for i, d in with_doi.items()]
-    for a, b in sorted(dedupe.candidate_pairs(items)):  # here: only documents sharing a DOI
-        if (a, b) in listed or (a, b) in distinct:
-            continue
-        ta, tb = with_doi[a].title or with_doi[a].title_alt, with_doi[b].title or with_doi[b].title_alt
-        sim = dedupe.title_similarity(normalize_title(ta), normalize_title(tb))
-        pairs.append(DuplicatePair(a, b, round(sim, 1), with_doi[a].year, ta, tb, "same DOI"))
-    records: dict[int, Record] = {}
-    for i, pair in enumerate(pairs):  # say what differs ("same title and year but volume 2 vs 1")
-        ra, rb = (records.setdefault(x, store.documents.record(x)) for x in (pair.a, pair.b))
-        pairs[i] = replace(pair, reason=dedupe.decide(rb, ra).reason)
-    return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
-
 
 def merge_documents(store: Store, keep: int, drop: int) -> list[str]:
     """Merge document `drop` into `keep` (a person's decision from `reviewkit dedupe`).

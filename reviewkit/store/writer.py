@@ -77,6 +77,10 @@ def fts_row(doc_id: int, r: Any) -> tuple[Any, ...]:
     )
 
 
+BATCH = 2000
+"""Rows buffered before they are written (the default of `DocumentWriter`)."""
+
+
 class DocumentWriter:
     """Writes documents and their sources, and queues them for the full-text index.
 
@@ -92,10 +96,12 @@ class DocumentWriter:
     so that a rollback never races a write). Everything still happens in the caller's transaction.
     """
 
-    def __init__(self, db: Database, import_id: int | None, batch: int = 2000, *, background: bool = False) -> None:
+    def __init__(
+        self, db: Database, import_id: int | None, batch: int | None = None, *, background: bool = False
+    ) -> None:
         self.conn = db.conn
         self.import_id = import_id
-        self.batch = batch
+        self.batch = batch or BATCH
         self.stamp = now()
         self._next_id: int | None = None
         self._docs: list[tuple[Any, ...]] = []
