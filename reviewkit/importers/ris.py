@@ -29,6 +29,8 @@ _BAD_TAG = re.compile(r"^[A-Z][A-Z0-9] ?-(?! )|^[A-Z][A-Z0-9] {0,1}- |^[A-Z][A-Z
 _SINGLE_LINE = frozenset(
     "TY ID AU A1 A2 A3 A4 PY Y1 DA DO VL IS SP EP LA ET".split()
 )
+# Every possible tag (a capital letter, then a capital letter or digit): one set look-up per line.
+_TAGS = frozenset(a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 # Tags that may repeat with one value each (EBSCO writes an English and a Chinese AB).
 _REPEATED = frozenset({"AB", "N2"})
 
@@ -109,7 +111,7 @@ def _make_parser() -> Any:
                     last_tag = None
                     line = stripped
                 # rispy's RisParser.parse_line, inlined: this loop runs once per line of the file.
-                if line[2:5] == "  -" and line[:2].isupper() and line[:1].isalpha():
+                if line[2:5] == "  -" and line[:2] in _TAGS:
                     tag = line[:2]
                     content = line[6:].strip()
                 else:

@@ -98,14 +98,22 @@ def _slug(text: str) -> str:
     return _NOT_SLUG.sub("", text.lower())
 
 
+_NAME_END = re.compile(r"[,\s]")
+
+
 def make_key(rec: Record) -> str:
     """A stable, readable document key: the DOI, else author-year-word (like a BibTeX key)."""
     if rec.doi:
         return rec.doi
     authors = rec.authors if rec.authors and _slug(rec.authors[0]) else rec.authors_alt
-    family = _slug(re.split(r"[,\s]", authors[0].strip())[0]) if authors else ""
+    family = _slug(_NAME_END.split(authors[0].strip(), maxsplit=1)[0]) if authors else ""
     title = rec.title if _slug(rec.title) else rec.title_alt
-    word = next((slug for slug in map(_slug, title.split()) if len(slug) > 3), "")
+    word = ""
+    for w in title.lower().split():
+        slug = w if w.isascii() and w.isalnum() else _slug(w)  # (the common case without a regex)
+        if len(slug) > 3:
+            word = slug
+            break
     base = f"{family}{rec.year or ''}{word}"
     if len(base) < 6:
         digest = hashlib.sha1(f"{rec.title}|{rec.title_alt}|{rec.year}|{rec.authors}".encode()).hexdigest()
@@ -192,14 +200,26 @@ class _Probe:
     __slots__ = ("keys", "norm", "own", "short")
 
     def __init__(self, rec: Record) -> None:
-        self.norm = normalize_title(rec.title)
-        norms = (self.norm, normalize_title(rec.title_alt)) if rec.title_alt else (self.norm,)
-        self.short = any(0 < len(n) < PREFIX for n in norms)
+        self.norm = norm = normalize_title(rec.title)
+        self.short = False
         """A title shorter than the prefix: always looked up (short-title rule, `title_candidates`)."""
-        self.keys = tuple(k for n in norms if len(n) >= PREFIX for k in _title_keys(rec.year, n))
+        self.keys: tuple[tuple[Any, ...], ...] = ()
         """The filter keys of stored titles that could match (see `_title_keys`)."""
-        self.own = _title_key(rec.year, self.norm)[0] if self.norm else None
+        self.own: tuple[Any, ...] | None = None
         """The filter key of the record's own main title."""
+        if norm:
+            self.own, c = _title_key(rec.year, norm)
+            if len(norm) < PREFIX:
+                self.short = True
+            else:
+                y, prefix, numbers, _ = self.own
+                self.keys = ((y, prefix, numbers, c - 1), self.own, (y, prefix, numbers, c + 1))
+        if rec.title_alt:
+            alt = normalize_title(rec.title_alt)
+            if 0 < len(alt) < PREFIX:
+                self.short = True
+            elif alt:
+                self.keys += _title_keys(rec.year, alt)
 
 
 class _Seen:
