@@ -96,3 +96,20 @@ def test_csv_export_streams_documents_page_by_page(
     rows = (tmp_path / "wide.csv").read_text(encoding="utf-8").splitlines()
     assert len(rows) == store.documents.count() + 1
     assert len(seen) >= store.documents.count() // 1000 + 1  # pages of 1,000, never one query for all
+
+
+def test_trends_count_published_documents_without_reading_every_year(
+    project: tuple[Store, set[tuple[str, str]]],
+) -> None:
+    from reviewkit.project.trends import trends
+
+    store, _ = project
+    if store.codebooks.current_id() is None:
+        load_codebook_file(store, default_codebook_path())
+    seen = _count_queries(store, "year FROM documents")
+    try:
+        rows = trends(store)
+    finally:
+        store.db.conn.set_trace_callback(None)
+    assert {r.year: r.published for r in rows} == store.documents.count_by_year()
+    assert not [q for q in seen if "WHERE" not in q and "GROUP BY" not in q]  # no id -> year table of all documents

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from reviewkit.records import (
@@ -202,6 +202,16 @@ class Documents(DocumentKeys):
     def years(self) -> dict[int, int | None]:
         """Every document's publication year (None when unknown)."""
         return {int(i): (None if y is None else int(y)) for i, y in self.db.execute("SELECT id, year FROM documents")}
+
+    def years_of(self, ids: Iterable[int], page_size: int = 5000) -> dict[int, int | None]:
+        """The publication years of the given documents (absent ids are left out), read in pages."""
+        wanted = sorted(set(ids))
+        out: dict[int, int | None] = {}
+        for i in range(0, len(wanted), page_size):
+            chunk = wanted[i : i + page_size]
+            for doc_id, y in self.db.execute(f"SELECT id, year FROM documents WHERE id IN ({marks(chunk)})", chunk):
+                out[int(doc_id)] = None if y is None else int(y)
+        return out
 
     def count_by_year(self) -> dict[int, int]:
         """How many documents each publication year has (documents without a year are left out)."""
