@@ -268,6 +268,38 @@ def blocking_keys(items: Iterable[BlockItem], *, jaccard: float = 0.5) -> dict[i
     return out
 
 
+def blocks(
+    items: Iterable[BlockItem], *, jaccard: float = 0.5, max_block: int | None = None
+) -> tuple[list[list[int]], int]:
+    """The blocks of `blocking_keys` as lists of ids (only blocks of two or more), sorted ids each.
+
+    Args:
+        items: the documents.
+        jaccard: see `blocking_keys`.
+        max_block: drop blocks with more members than this (a title token so common that it says
+            little): the work then grows linearly with the corpus. Their members keep their other
+            blocks and get one more, of their exact normalised title and year.
+
+    Returns:
+        (blocks, how many blocks were dropped for their size).
+    """
+    items = list(items)
+    members: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for doc_id, keys in blocking_keys(items, jaccard=jaccard).items():
+        for key in keys:
+            members[key].append(doc_id)
+    dropped = 0
+    if max_block is not None:
+        big = [key for key, ids in members.items() if len(ids) > max_block]
+        dropped = len(big)
+        if big:
+            lost = {i for key in big for i in members.pop(key)}
+            for item in items:
+                if item.id in lost:
+                    members[("title", item.year, normalize_title(item.title))].append(item.id)
+    return [sorted(ids) for ids in members.values() if len(ids) > 1], dropped
+
+
 def candidate_pairs(items: Iterable[BlockItem], *, jaccard: float = 0.5) -> set[tuple[int, int]]:
     """The pairs (a < b) sharing a block: the only pairs near-duplicate search needs to score.
 
@@ -289,14 +321,45 @@ def candidate_pairs(items: Iterable[BlockItem], *, jaccard: float = 0.5) -> set[
     return pairs
 
 
+class KeyFilter:
+    """A Bloom filter of hashable keys: `in` may wrongly say yes (rarely), never wrongly no.
+
+    Imports use it to skip the duplicate and key queries of the (many) records whose DOI, title
+    prefix and key no stored document has, in a few bytes per key instead of a set of strings.
+    Python's `hash` is only stable within one process: a filter is never stored.
+
+    Args:
+        expected: about how many keys will be added (more only raises the false-positive rate).
+        bits_per_key: filter bits per expected key (32 with two hash positions: about 0.4 % false positives).
+    """
+
+    def __init__(self, expected: int, bits_per_key: int = 32) -> None:
+        self._m = max(4096, expected * bits_per_key)
+        self._bits = bytearray((self._m + 7) // 8)
+
+    def add(self, key: object) -> None:
+        """Remember `key`."""
+        h, m, bits = hash(key), self._m, self._bits
+        a, b = (h & 0xFFFFFFFF) % m, ((h >> 32) & 0xFFFFFFFF) % m
+        bits[a >> 3] |= 1 << (a & 7)
+        bits[b >> 3] |= 1 << (b & 7)
+
+    def __contains__(self, key: object) -> bool:
+        h, m, bits = hash(key), self._m, self._bits
+        a, b = (h & 0xFFFFFFFF) % m, ((h >> 32) & 0xFFFFFFFF) % m
+        return bool(bits[a >> 3] & (1 << (a & 7))) and bool(bits[b >> 3] & (1 << (b & 7)))
+
+
 __all__ = [
     "AUTO_MERGE_SIMILARITY",
     "DOI_TITLE_SIMILARITY",
     "REVIEW_SIMILARITY",
     "BlockItem",
     "Decision",
+    "KeyFilter",
     "Verdict",
     "blocking_keys",
+    "blocks",
     "candidate_pairs",
     "conflicts",
     "could_match",

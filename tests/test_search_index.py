@@ -100,7 +100,7 @@ def test_cli_import_builds_the_index(tmp_path: Path) -> None:
 
 
 def test_big_import_picks_the_same_keys_as_a_small_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import reviewkit.project.corpus as corpus
+    import reviewkit.project.importing as importing
 
     ris = tmp_path / "same.ris"
     ris.write_text(
@@ -114,7 +114,7 @@ def test_big_import_picks_the_same_keys_as_a_small_one(tmp_path: Path, monkeypat
     )
     keys = []
     for big in (10**9, 1):
-        monkeypatch.setattr(corpus, "BIG_IMPORT", big)
+        monkeypatch.setattr(importing, "BIG_IMPORT", big)
         store = Store.open(tmp_path / f"p{big}.db")
         try:
             import_files(store, [ris])

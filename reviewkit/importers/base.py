@@ -150,7 +150,11 @@ def nfc(fields: dict[str, Any]) -> None:
             fields[key] = unicodedata.normalize("NFC", value)
     for key in _NAMES_FIELDS:
         values = fields.get(key)
-        if values and any(not v.isascii() and not unicodedata.is_normalized("NFC", v) for v in values):
+        if (
+            values
+            and not all(map(str.isascii, values))  # the common case, checked without a Python-level loop
+            and any(not v.isascii() and not unicodedata.is_normalized("NFC", v) for v in values)
+        ):
             fields[key] = tuple(unicodedata.normalize("NFC", v) for v in values)
 
 
@@ -194,7 +198,8 @@ def arrange_languages(fields: dict[str, Any], primary: str = "") -> None:
         fields: Record keyword arguments, changed in place.
         primary: forced primary language, or "".
     """
-    has_alt = any(fields.get(alt) for _, alt in _PAIRS)
+    get = fields.get
+    has_alt = get("title_alt") or get("abstract_alt") or get("authors_alt") or get("journal_alt")
     title = fields.get("title", "")
     if not has_alt:
         if not fields.get("language"):

@@ -29,6 +29,8 @@ _BAD_TAG = re.compile(r"^[A-Z][A-Z0-9] ?-(?! )|^[A-Z][A-Z0-9] {0,1}- |^[A-Z][A-Z
 _SINGLE_LINE = frozenset(
     "TY ID AU A1 A2 A3 A4 PY Y1 DA DO VL IS SP EP LA ET".split()
 )
+# Every possible tag (a capital letter, then a capital letter or digit): one set look-up per line.
+_TAGS = frozenset(a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 # Tags that may repeat with one value each (EBSCO writes an English and a Chinese AB).
 _REPEATED = frozenset({"AB", "N2"})
 
@@ -51,6 +53,8 @@ def _make_parser() -> Any:
             failures: list[tuple[int, str, int]],
             warnings: list[tuple[int, str, int]],
             ty_required: bool = True,
+            first_line: int = 1,
+            first_number: int = 0,
         ) -> list[tuple[dict[str, Any], int, int]]:
             """Parse `lines` into (entry, start line, record number).
 
@@ -60,13 +64,15 @@ def _make_parser() -> Any:
             followed by their own ``ER`` (Ovid's ``NL  -``) are kept in the previous record's raw
             ``after_end`` instead of swallowing the next record. With `ty_required` False (a file
             whose writer never puts ``TY``, such as CiteSource's export) any tag opens a record.
+            `first_line` and `first_number` number a later chunk of a streamed file (the records
+            before it are counted in `first_number`); `self.count` holds the last record number.
             """
             out: list[tuple[dict[str, Any], int, int]] = []
             record: dict[str, Any] | None = None
             stray: list[tuple[int, str]] = []
             start = 0
             last_tag: str | None = None
-            count = 0
+            count = first_number
             mapping = self.mapping
             list_tags = frozenset(self.list_tags)
             special = frozenset(self.delimiter_map) | frozenset(self.ignore)
@@ -78,7 +84,7 @@ def _make_parser() -> Any:
                     failures.append((stray[0][0], "text before the first 'TY  -' looks like a broken record", 0))
                 stray.clear()
 
-            for no, line in enumerate(lines, 1):
+            for no, line in enumerate(lines, first_line):
                 if record is None:
                     stripped = line.lstrip()
                     if stripped.startswith("TY  -"):
@@ -105,7 +111,7 @@ def _make_parser() -> Any:
                     last_tag = None
                     line = stripped
                 # rispy's RisParser.parse_line, inlined: this loop runs once per line of the file.
-                if line[2:5] == "  -" and line[:2].isupper() and line[:1].isalpha():
+                if line[2:5] == "  -" and line[:2] in _TAGS:
                     tag = line[:2]
                     content = line[6:].strip()
                 else:
@@ -157,6 +163,7 @@ def _make_parser() -> Any:
             if record is not None:
                 failures.append((start, "RIS record not closed with 'ER  -' before end of file", count))
             end_stray()
+            self.count = count
             return out
 
         def _continue(self, record: dict[str, Any], tag: str, content: str) -> None:
@@ -287,10 +294,28 @@ class RisImporter(Importer):
 
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse RIS text with rispy, keeping each record's first line."""
+        self.parse_lines(text.split("\n"), ctx, ty_required=_TY.search(text) is not None)
+
+    def parse_lines(
+        self, lines: list[str], ctx: ParseContext, *, ty_required: bool, first_line: int = 1, first_number: int = 0
+    ) -> int:
+        """Parse a run of whole records (LF-split lines) of a file, handing each record to `ctx`.
+
+        Args:
+            lines: the lines, starting at line `first_line` of the file and holding only whole records.
+            ctx: receives the records, the bad ones and the warnings.
+            ty_required: the file has ``TY`` lines (see `parse_numbered`).
+            first_line: the file line of `lines[0]`.
+            first_number: how many records the file had before these lines.
+
+        Returns:
+            The number of the last record seen (for the next chunk's `first_number`).
+        """
         failures: list[tuple[int, str, int]] = []
         warnings: list[tuple[int, str, int]] = []
-        entries = _make_parser().parse_numbered(
-            text.split("\n"), failures, warnings, ty_required=_TY.search(text) is not None
+        parser = _make_parser()
+        entries = parser.parse_numbered(
+            lines, failures, warnings, ty_required=ty_required, first_line=first_line, first_number=first_number
         )
         for line, why, number in warnings:
             ctx.warn(line, why, number)
@@ -302,3 +327,4 @@ class RisImporter(Importer):
             add(entry_to_fields(entry), line, number)
         for failure in pending:
             ctx.fail(*failure)
+        return int(parser.count)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from reviewkit.analysis.review_state import SourceView
-from reviewkit.analysis.trends import TrendRow, resolve_codes, view_trend_rows
+from reviewkit.analysis.trends import TrendRow, resolve_codes, trend_rows, year_counts
 from reviewkit.errors import NotFoundError, ReviewkitError
 
 if TYPE_CHECKING:
@@ -87,12 +88,24 @@ def trends(
     _groups, leaves = code_choices(store, cb)
     selection = resolve_codes(codes, leaves)
     state = review_state(store, cb, only_coder=only_coder)
-    years = store.documents.years()
-    if scope is not None:
-        years = {d: y for d, y in years.items() if d in scope}
     if only_coder is not None and chosen != "suggested" and only_coder not in state.coders:
-        return view_trend_rows(years, _empty_view(chosen), selection, window)
-    return view_trend_rows(years, state.view(chosen), selection, window)
+        return _view_rows(store, _empty_view(chosen), selection, window, scope)
+    return _view_rows(store, state.view(chosen), selection, window, scope)
+
+
+def _view_rows(
+    store: Store, view: SourceView, selection: dict[str, list[str]], window: int, scope: set[int] | None
+) -> list[TrendRow]:
+    """`view_trend_rows` without every document's year in memory: published counts come from one
+    grouped query, and only the years of the documents the view counts are read."""
+    counted = view.reviewed if scope is None else view.reviewed & scope
+    years = store.documents.years_of(counted)
+    if scope is None:
+        published: dict[int, int] = store.documents.count_by_year()
+    else:
+        published = dict(Counter(y for y in store.documents.years_of(scope).values() if y is not None))
+    _, reviewed, coded = year_counts(years, view, selection)
+    return trend_rows(reviewed, coded, window, published=published)
 
 
 def _empty_view(source: str) -> SourceView:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from reviewkit.records import (
@@ -17,7 +17,8 @@ from reviewkit.records import (
     Record,
     SearchHit,
 )
-from reviewkit.store.base import Part, json_dict, json_list, marks, now
+from reviewkit.store.base import json_dict, json_list, marks
+from reviewkit.store.document_keys import DocumentKeys
 from reviewkit.store.index import IndexProgress, finish_index, pending_count
 from reviewkit.store.text import _HOW, QuerySyntaxError, fts_query, normalize_title, unspace_cjk
 from reviewkit.store.writer import DocumentWriter
@@ -43,13 +44,18 @@ def _document(row: Sequence[Any], raw: dict[str, Any] | None = None) -> Document
     )  # fmt: skip
 
 
-class Documents(Part):
+class Documents(DocumentKeys):
     """Documents, where they came from, full-text search and a person's duplicate decisions."""
 
     # -- writing -----------------------------------------------------------------------------
-    def writer(self, import_id: int | None) -> DocumentWriter:
-        """A batching writer for bulk imports (use inside `transaction()`, call `flush()` at the end)."""
-        return DocumentWriter(self.db, import_id)
+    def writer(self, import_id: int | None, *, background: bool = False) -> DocumentWriter:
+        """A batching writer for bulk imports (use inside `transaction()`; `flush()` at the end, then `close()`).
+
+        Args:
+            import_id: the import run the sources belong to.
+            background: write full batches in a helper thread (see `DocumentWriter`).
+        """
+        return DocumentWriter(self.db, import_id, background=background)
 
     def add(self, record: Record, key: str) -> int:
         """Insert a new document from `record` (caller holds the transaction); returns its id."""
@@ -100,66 +106,6 @@ class Documents(Part):
         self.db.execute("DELETE FROM documents_fts WHERE rowid = ?", [doc_id])
         self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
 
-    # -- keys and duplicates -----------------------------------------------------------------
-    def key_exists(self, key: str) -> bool:
-        """True when a document already uses `key`."""
-        return self.db.conn.execute("SELECT 1 FROM documents WHERE key = ?", [key]).fetchone() is not None
-
-    def keys_starting_with(self, base: str) -> set[str]:
-        """Document keys that start with `base` (to pick the next free suffix)."""
-        rows = self.db.conn.execute("SELECT key FROM documents WHERE key >= ? AND key < ?", [base, base + "\U0010ffff"])
-        return {r[0] for r in rows}
-
-    def all_keys(self) -> set[str]:
-        """Every document key (for big imports, which pick new keys without one query each)."""
-        return {str(r[0]) for r in self.db.conn.execute("SELECT key FROM documents")}
-
-    def ids_by_key(self, keys: Sequence[str]) -> dict[str, int]:
-        """Document ids of the given keys (keys that are absent are left out)."""
-        out: dict[str, int] = {}
-        ks = list(dict.fromkeys(keys))
-        for i in range(0, len(ks), 500):
-            chunk = ks[i : i + 500]
-            for key, id_ in self.db.execute(f"SELECT key, id FROM documents WHERE key IN ({marks(chunk)})", chunk):
-                out[str(key)] = int(id_)
-        return out
-
-    def find_by_doi(self, doi: str) -> int | None:
-        """Id of the document with this DOI, if any."""
-        if not doi:
-            return None
-        # "doi != ''" lets SQLite use the partial index idx_documents_doi
-        row = self.db.conn.execute("SELECT id FROM documents WHERE doi = ? AND doi != '' LIMIT 1", [doi]).fetchone()
-        return int(row[0]) if row else None
-
-    def title_candidates(self, year: int | None, norm_title: str, prefix_len: int = 12) -> list[tuple[int, str]]:
-        """(id, norm_title) of documents of `year` whose normalised title starts like `norm_title`."""
-        if not norm_title:
-            return []
-        prefix = norm_title[:prefix_len]
-        sql = "SELECT id, norm_title FROM documents WHERE norm_title >= ? AND norm_title < ? AND "
-        sql += "year IS ?" if year is None else "year = ?"
-        return [(int(r[0]), r[1]) for r in self.db.conn.execute(sql, [prefix, prefix + "\U0010ffff", year]).fetchall()]
-
-    def titles_by_year(self) -> dict[int | None, list[tuple[int, str]]]:
-        """All (id, norm_title) grouped by year (for the near-duplicate report)."""
-        out: dict[int | None, list[tuple[int, str]]] = {}
-        for doc_id, year, nt in self.db.execute("SELECT id, year, norm_title FROM documents ORDER BY year, id"):
-            out.setdefault(year, []).append((int(doc_id), nt))
-        return out
-
-    def mark_distinct(self, a: int, b: int, coder: str = "") -> None:
-        """Record that documents a and b are not duplicates."""
-        lo, hi = sorted((a, b))
-        self.db.execute(
-            "INSERT OR REPLACE INTO duplicate_decisions (a, b, decision, coder, decided_at) VALUES (?, ?, 'distinct', ?, ?)",
-            [lo, hi, coder, now()],
-        )
-
-    def distinct_pairs(self) -> set[tuple[int, int]]:
-        """Pairs a person marked as not duplicates."""
-        return {(int(a), int(b)) for a, b in self.db.execute("SELECT a, b FROM duplicate_decisions")}
-
     # -- reading -----------------------------------------------------------------------------
     def get(self, ident: int | str) -> Document | None:
         """A document by id, or by key (DOI or generated key), with its raw record; None if absent."""
@@ -186,17 +132,30 @@ class Documents(Part):
             raise KeyError(doc_id)
         return doc.to_record()
 
-    def iter(self, ids: Sequence[int] | None = None) -> Iterator[Document]:
-        """Documents (all, or `ids`) in id order, without the raw record (streamed, not loaded at once)."""
-        sql, args = f"SELECT {_COLS} FROM documents", []
+    def iter(self, ids: Sequence[int] | None = None, *, page_size: int = 1000) -> Iterator[Document]:
+        """Documents (all, or `ids`) in id order, without the raw record, read `page_size` at a time.
+
+        Each page is its own short query (by id, after the last one read), so memory holds one page
+        and no read stays open while the caller works (the project may be written meanwhile).
+        """
         if ids is not None:
-            if not ids:
+            wanted = sorted(set(ids))
+            for i in range(0, len(wanted), page_size):
+                chunk = wanted[i : i + page_size]
+                rows = self.db.conn.execute(
+                    f"SELECT {_COLS} FROM documents WHERE id IN ({marks(chunk)}) ORDER BY id", chunk
+                ).fetchall()
+                yield from (_document(r) for r in rows)
+            return
+        last = 0
+        while True:
+            rows = self.db.conn.execute(
+                f"SELECT {_COLS} FROM documents WHERE id > ? ORDER BY id LIMIT ?", [last, page_size]
+            ).fetchall()
+            if not rows:
                 return
-            sql, args = sql + f" WHERE id IN ({marks(ids)})", list(ids)
-        cur = self.db.conn.cursor()
-        cur.execute(sql + " ORDER BY id", args)
-        for row in cur:
-            yield _document(row)
+            yield from (_document(r) for r in rows)
+            last = int(rows[-1][0])
 
     def sources(self, doc_id: int) -> list[DocumentSource]:
         """Every imported record that became (or merged into) this document."""
@@ -251,6 +210,16 @@ class Documents(Part):
     def years(self) -> dict[int, int | None]:
         """Every document's publication year (None when unknown)."""
         return {int(i): (None if y is None else int(y)) for i, y in self.db.execute("SELECT id, year FROM documents")}
+
+    def years_of(self, ids: Iterable[int], page_size: int = 5000) -> dict[int, int | None]:
+        """The publication years of the given documents (absent ids are left out), read in pages."""
+        wanted = sorted(set(ids))
+        out: dict[int, int | None] = {}
+        for i in range(0, len(wanted), page_size):
+            chunk = wanted[i : i + page_size]
+            for doc_id, y in self.db.execute(f"SELECT id, year FROM documents WHERE id IN ({marks(chunk)})", chunk):
+                out[int(doc_id)] = None if y is None else int(y)
+        return out
 
     def count_by_year(self) -> dict[int, int]:
         """How many documents each publication year has (documents without a year are left out)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.records import Record
@@ -14,17 +15,43 @@ if TYPE_CHECKING:
 
 
 _LIST_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode  # one encoder each: no set-up per row
+_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+_RAW_JSON = _RAW_ENCODER.encode
+_QUOTE = json.encoder.encode_basestring  # the C string quoter behind ensure_ascii=False
+# `JSONEncoder.encode` builds a new C encoder on every call (a third of its time for a small dict);
+# imports encode one raw record per row, so they keep one (same output: default separators, str()).
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_RAW_C = (
+    _C_ENCODER(None, str, _QUOTE, None, ": ", ", ", False, False, True) if _C_ENCODER is not None else None
+)
 
 
 def _jlist(values: tuple[str, ...] | list[str]) -> str:
-    return _LIST_JSON(values) if values else "[]"
+    """JSON of a list of names or keywords, as ``json.dumps(values, ensure_ascii=False, separators=(",", ":"))``."""
+    if not values:
+        return "[]"
+    try:
+        return "[" + ",".join(map(_QUOTE, values)) + "]"
+    except TypeError:  # not all strings
+        return _LIST_JSON(values)
+
+
+def raw_json(raw: dict[str, Any]) -> str:
+    """JSON of a raw source record, as ``json.dumps(raw, ensure_ascii=False, default=str)``."""
+    if not raw:
+        return "{}"
+    if _RAW_C is None:  # pragma: no cover - Python without the C accelerator
+        return _RAW_JSON(raw)
+    try:
+        return "".join(_RAW_C(raw, 0))
+    except (TypeError, ValueError, RecursionError):  # pragma: no cover - the plain encoder says what is wrong
+        return _RAW_JSON(raw)
 
 
 _INSERT_DOC = (
-    "INSERT INTO documents (key, title, abstract, authors, year, journal, volume, issue, pages, doi, type, "
+    "INSERT INTO documents (id, key, title, abstract, authors, year, journal, volume, issue, pages, doi, type, "
     "language, title_alt, abstract_alt, authors_alt, journal_alt, language_alt, keywords, url, source_format, "
-    "source_file, raw, norm_title, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?)"
+    "source_file, raw, norm_title, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?)"
 )
 _UPDATE_DOC = (
     "UPDATE documents SET title = ?, abstract = ?, authors = ?, year = ?, journal = ?, volume = ?, issue = ?, "
@@ -50,21 +77,42 @@ def fts_row(doc_id: int, r: Any) -> tuple[Any, ...]:
     )
 
 
+BATCH = 2000
+"""Rows buffered before they are written (the default of `DocumentWriter`)."""
+
+
 class DocumentWriter:
     """Writes documents and their sources, and queues them for the full-text index.
 
-    Documents are inserted at once (duplicate detection must see them); source rows and index-queue
-    entries (``fts_pending``) are buffered and written with `executemany` every `batch` rows and on
-    `flush()`. The index itself is built after the import commits (`Documents.finish_index`).
+    Documents, source rows and index-queue entries (``fts_pending``) are buffered and written with
+    `executemany` every `batch` rows and on `flush()`; new documents get their ids here (the next
+    after the largest, as SQLite would give them: the writer runs inside the write transaction).
+    Queries see buffered documents only after `flush()`: duplicate detection flushes before it asks.
+    The index itself is built after the import commits (`Documents.finish_index`).
+
+    With `background`, a full batch is written by one helper thread while the caller goes on
+    preparing the next (SQLite does its work without holding the GIL, so parsing and writing
+    overlap on two cores). `flush()` waits for it; `close()` must end every use (it waits too,
+    so that a rollback never races a write). Everything still happens in the caller's transaction.
     """
 
-    def __init__(self, db: Database, import_id: int | None, batch: int = 2000) -> None:
+    def __init__(
+        self, db: Database, import_id: int | None, batch: int | None = None, *, background: bool = False
+    ) -> None:
         self.conn = db.conn
         self.import_id = import_id
-        self.batch = batch
+        self.batch = batch or BATCH
         self.stamp = now()
+        self._next_id: int | None = None
+        self._docs: list[tuple[Any, ...]] = []
         self._pending: list[tuple[int]] = []
         self._sources: list[tuple[Any, ...]] = []
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="reviewkit-writer") if background else None
+        self._running: Future[None] | None = None
+        self.spills = 0
+        """Batches handed over so far: after two more, the documents added before are in the database."""
+        self.flushes = 0
+        """Calls of `flush()`: after one, every document added before is in the database."""
 
     @staticmethod
     def _values(r: Record) -> tuple[Any, ...]:
@@ -75,20 +123,28 @@ class DocumentWriter:
         )  # fmt: skip
 
 
-    def add(self, r: Record, key: str) -> int:
-        """Insert a new document; returns its id."""
-        cur = self.conn.execute(
-            _INSERT_DOC,
-            (key, *self._values(r), r.source_format, r.source_file, normalize_title(r.title), self.stamp),
-        )
-        doc_id = int(cur.lastrowid or 0)
+    def add(self, r: Record, key: str, norm_title: str | None = None) -> int:
+        """Add a new document (written at the next `flush`); returns its id.
+
+        Args:
+            r: the record.
+            key: its unique document key.
+            norm_title: ``normalize_title(r.title)`` when the caller has it already.
+        """
+        doc_id = self._next_id
+        if doc_id is None:
+            doc_id = int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
+        self._next_id = doc_id + 1
+        norm = normalize_title(r.title) if norm_title is None else norm_title
+        self._docs.append((doc_id, key, *self._values(r), r.source_format, r.source_file, norm, self.stamp))
         self._pending.append((doc_id,))
-        if len(self._pending) >= self.batch:
-            self.flush()
+        if len(self._docs) >= self.batch:
+            self._spill()
         return doc_id
 
     def update(self, doc_id: int, r: Record) -> None:
         """Overwrite a document with a merged record and queue it for re-indexing."""
+        self.flush()
         self.conn.execute(_UPDATE_DOC, (*self._values(r), normalize_title(r.title), doc_id))
         self._pending.append((doc_id,))
 
@@ -96,7 +152,7 @@ class DocumentWriter:
         self, doc_id: int, r: Record, *, duplicate: bool, reason: str = "", similarity: float | None = None
     ) -> None:
         """Remember where a document (or a duplicate merged into it) came from."""
-        raw = _RAW_JSON(r.raw) if r.raw else "{}"
+        raw = raw_json(r.raw)
         self._sources.append(
             (
                 doc_id,
@@ -113,13 +169,47 @@ class DocumentWriter:
             )  # fmt: skip
         )
         if len(self._sources) >= self.batch:
-            self.flush()
+            self._spill()
+
+    def _take(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """The buffered rows as (statement, rows), documents first (the others refer to them)."""
+        batches = [(sql, rows) for sql, rows in ((_INSERT_DOC, self._docs), (_INSERT_PENDING, self._pending),
+                                                 (_INSERT_SOURCE, self._sources)) if rows]  # fmt: skip
+        self._docs, self._pending, self._sources = [], [], []
+        return batches
+
+    def _write(self, batches: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+        for sql, rows in batches:
+            self.conn.executemany(sql, rows)
+
+    def _wait(self) -> None:
+        running, self._running = self._running, None
+        if running is not None:
+            running.result()  # re-raises the helper's error here
+
+    def _spill(self) -> None:
+        """Write the buffered rows: in the helper thread when there is one (after the previous batch)."""
+        self.spills += 1
+        if self._pool is None:
+            self._write(self._take())
+            return
+        self._wait()
+        self._running = self._pool.submit(self._write, self._take())
 
     def flush(self) -> None:
-        """Write the buffered index-queue and source rows."""
-        if self._pending:
-            self.conn.executemany(_INSERT_PENDING, self._pending)
-            self._pending.clear()
-        if self._sources:
-            self.conn.executemany(_INSERT_SOURCE, self._sources)
-            self._sources.clear()
+        """Write the buffered documents, index-queue and source rows, and wait until they are written."""
+        self.flushes += 1
+        self._wait()
+        self._write(self._take())
+        self._next_id = None  # the next add asks again: another writer may have added since
+
+    def close(self) -> None:
+        """Wait for the helper thread and stop it (buffered rows are dropped: call `flush()` first to keep them)."""
+        try:
+            if self._running is not None:
+                self._running.exception()  # wait; an error was either raised by flush() or is moot now
+                self._running = None
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
