@@ -16,10 +16,12 @@ reused, so the codebook is never re-embedded or re-cross-validated) and:
    fitted on the codebook plus the other folds), so they look to the combiner as unseen passages
    (``folds=0``: features from the codebook-only models, which never saw them; faster);
 3. refits the combiner on the codebook's and the decisions' out-of-fold features (decisions
-   weigh `weight` times a codebook example: they are in the register of the project's own text);
-4. recalibrates each code's threshold: the best-F1 threshold on the decisions' out-of-fold scores,
-   blended with the codebook threshold by the code's number of decided positives (``n / (n + 5)``),
-   so thresholds move with the data;
+   weigh `weight` times a codebook example, here and in the per-code models: they are in the
+   register of the project's own text);
+4. recalibrates each code's threshold (`reviewkit.tagger.training.recalibrate`): the best-F1
+   threshold on the decisions' out-of-fold scores, blended with the codebook threshold by the
+   code's number of decided positives (``n / (n + 5)``); a code only ever decided against rises
+   towards its highest-scoring decided negative; so thresholds move with the data;
 5. fits the final per-code models on everything.
 
 The tagger it returns is a new object; the base tagger is untouched. `uncertainty_order` gives the
@@ -38,14 +40,12 @@ from reviewkit.errors import ReviewkitError
 from reviewkit.lang import detect_language
 from reviewkit.tagger.features import Example, compute_features, fit_models
 from reviewkit.tagger.pipeline import CodeScore, Progress, Tagger
-from reviewkit.tagger.training import _best_threshold, fit_stack
+from reviewkit.tagger.training import DECISION_WEIGHT, fit_stack, recalibrate
 
 POSITIVE = frozenset({"accepted", "added"})
 """Decision statuses that say the code applies."""
 NEGATIVE = frozenset({"rejected", "absent"})
 """Decision statuses that say it does not (``absent``: not applied on a passage marked done)."""
-PRIOR_POSITIVES = 5.0
-"""Codebook threshold's weight, in decided positives, when thresholds are recalibrated."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def learn_from_decisions(
     decisions: Sequence[Decision],
     *,
     folds: int = 3,
-    weight: float = 2.0,
+    weight: float = DECISION_WEIGHT,
     progress: Progress | None = None,
 ) -> LearnResult:
     """Retrain a tagger on its codebook's examples plus reviewer decisions (see the module docstring).
@@ -129,7 +129,8 @@ def learn_from_decisions(
         folds: cross-validation folds over the decided passages; 0 = the fast path, which takes the
             decided passages' features from the codebook-only models (unseen by them) instead of
             refitting per fold (one fit instead of ``folds + 1``).
-        weight: weight of a decided passage relative to a codebook example in the combiner.
+        weight: weight of a decided passage relative to a codebook example (per-code models, keyword
+            precision and combiner).
         progress: callback (done, total, "learning").
 
     Returns:
@@ -161,7 +162,7 @@ def learn_from_decisions(
     vecs = base.encode(texts)
     hits = base.matcher.match_many(texts)
     dec_examples = [
-        Example(t, lang, frozenset(code_ids[j] for j in np.flatnonzero(labels[i])))
+        Example(t, lang, frozenset(code_ids[j] for j in np.flatnonzero(labels[i])), weight)
         for i, (t, lang) in enumerate(zip(texts, langs, strict=True))
     ]
     cb_examples = fitted.examples
@@ -215,17 +216,7 @@ def learn_from_decisions(
         np.concatenate([np.ones(n_cb, dtype=np.float32), np.full(len(texts), weight, dtype=np.float32)]),
     )
     scores = combiner.score(oof, langs)
-    thresholds: dict[str, float] = {}
-    for j, cid in enumerate(code_ids):
-        rows = known[:, j]
-        n_pos = float(labels[rows, j].sum())
-        t_cb = fitted.thresholds[cid]
-        if n_pos == 0 or rows.sum() == n_pos:
-            thresholds[cid] = t_cb
-            continue
-        t_dec, _ = _best_threshold(scores[rows, j], labels[rows, j])
-        share = n_pos / (n_pos + PRIOR_POSITIVES)
-        thresholds[cid] = float(np.clip(round(share * t_dec + (1 - share) * t_cb, 3), 0.1, 0.8))
+    thresholds = recalibrate(scores, labels, known, code_ids, fitted.thresholds)
     models = fit_on(np.arange(len(texts)))
     tick(total - 1)
     learner.install(fitted, models, combiner, thresholds)
