@@ -12,7 +12,7 @@ from reviewkit.codebook import load_codebook
 from reviewkit.project.coding import CachedEncoder, make_embedder
 from reviewkit.tagger.learn import Decision, learn_from_decisions
 from reviewkit.tagger.pipeline import Tagger, TaggerConfig
-from reviewkit.tagger.training import PRIOR_NEGATIVES, PRIOR_POSITIVES, recalibrate
+from reviewkit.tagger.training import PRIOR_POSITIVES, recalibrate
 
 MINI = Path(__file__).parent / "data" / "tagger-mini.yaml"
 PROCESS = "upgrading.process"
@@ -44,8 +44,8 @@ def test_a_decision_moves_a_similar_passage_more_than_an_invented_example_would(
         )
     ]
     before = _score(mini_tagger, similar, "en", PROCESS)
-    as_example = learn_from_decisions(mini_tagger, decisions, weight=1.0).tagger
-    as_decision = learn_from_decisions(mini_tagger, decisions, weight=3.0).tagger
+    as_example = learn_from_decisions(mini_tagger, decisions, decision_weight=1.0).tagger
+    as_decision = learn_from_decisions(mini_tagger, decisions).tagger
     one = _score(as_example, similar, "en", PROCESS)
     three = _score(as_decision, similar, "en", PROCESS)
     assert one > before
@@ -81,10 +81,8 @@ def test_recalibrate_moves_thresholds_with_the_decisions_and_shrinks_to_the_code
     few = recalibrate(scores, labels, known, codes, base)
     assert few["a"] < base["a"]
     assert few["c"] == base["c"]
-    # Code b was only ever decided against, and its negatives score above its threshold: it rises.
-    assert base["b"] < few["b"] <= 0.8
-    share = 10 / (10 + PRIOR_NEGATIVES)
-    assert few["b"] == pytest.approx(share * 0.71 + (1 - share) * 0.5, abs=1e-3)
+    # Code b was only ever decided against: no positive to place a threshold, the codebook's stays.
+    assert few["b"] == base["b"]
     # More decided positives move code a further from the codebook threshold.
     many_scores = np.concatenate([scores] + [scores[:2]] * 10)
     many_labels = np.concatenate([labels] + [labels[:2]] * 10)
@@ -94,13 +92,22 @@ def test_recalibrate_moves_thresholds_with_the_decisions_and_shrinks_to_the_code
     assert many["a"] == pytest.approx(22 / (22 + PRIOR_POSITIVES) * t_dec + 5 / 27 * 0.5, abs=0.01)
 
 
-def test_rejections_of_high_scoring_passages_raise_the_threshold(mini_tagger: Tagger) -> None:
-    texts = [
-        "Factories introduced lean production lines and cut defects.",
-        "Lean production was adopted across the cluster's mills.",
-        "Production efficiency rose after new machines were installed.",
+def test_learnt_thresholds_move_only_with_decided_positives_and_negatives(mini_tagger: Tagger) -> None:
+    positives = [
+        "Assembly stations were re-sequenced, and batches waited less between steps.",
+        "Firms re-sequenced their stations so that work in progress queued for shorter times.",
+        "Plants re-sequenced their assembly lines and batches waited less.",
     ]
-    rejected = learn_from_decisions(mini_tagger, [Decision(t, PROCESS, "rejected") for t in texts])
-    assert rejected.tagger.thresholds[PROCESS] > mini_tagger.thresholds[PROCESS]
-    accepted = learn_from_decisions(mini_tagger, [Decision(t, PROCESS, "accepted") for t in texts])
-    assert accepted.tagger.thresholds[PROCESS] == pytest.approx(mini_tagger.thresholds[PROCESS])
+    negatives = [
+        "The survey covered 120 firms in three provinces.",
+        "We discuss implications for regional policy.",
+        "Data come from customs records for 2000-2015.",
+    ]
+    decisions = [Decision(t, PROCESS, "added") for t in positives] + [
+        Decision(t, PROCESS, "absent") for t in negatives
+    ]
+    learnt = learn_from_decisions(mini_tagger, decisions).tagger
+    assert learnt.thresholds[PROCESS] != pytest.approx(mini_tagger.thresholds[PROCESS], abs=1e-3)
+    assert 0.1 <= learnt.thresholds[PROCESS] <= 0.8
+    only_rejected = learn_from_decisions(mini_tagger, [Decision(t, PROCESS, "rejected") for t in negatives])
+    assert only_rejected.tagger.thresholds[PROCESS] == pytest.approx(mini_tagger.thresholds[PROCESS])

@@ -16,12 +16,11 @@ reused, so the codebook is never re-embedded or re-cross-validated) and:
    fitted on the codebook plus the other folds), so they look to the combiner as unseen passages
    (``folds=0``: features from the codebook-only models, which never saw them; faster);
 3. refits the combiner on the codebook's and the decisions' out-of-fold features (decisions
-   weigh `weight` times a codebook example, here and in the per-code models: they are in the
-   register of the project's own text);
+   weigh `weight` times a codebook example, and `decision_weight` times in the per-code models:
+   they are in the register of the project's own text);
 4. recalibrates each code's threshold (`reviewkit.tagger.training.recalibrate`): the best-F1
    threshold on the decisions' out-of-fold scores, blended with the codebook threshold by the
-   code's number of decided positives (``n / (n + 5)``); a code only ever decided against rises
-   towards its highest-scoring decided negative; so thresholds move with the data;
+   code's number of decided positives (``n / (n + 5)``), so thresholds move with the data;
 5. fits the final per-code models on everything.
 
 The tagger it returns is a new object; the base tagger is untouched. `uncertainty_order` gives the
@@ -118,7 +117,8 @@ def learn_from_decisions(
     decisions: Sequence[Decision],
     *,
     folds: int = 3,
-    weight: float = DECISION_WEIGHT,
+    weight: float = 2.0,
+    decision_weight: float = DECISION_WEIGHT,
     progress: Progress | None = None,
 ) -> LearnResult:
     """Retrain a tagger on its codebook's examples plus reviewer decisions (see the module docstring).
@@ -129,8 +129,8 @@ def learn_from_decisions(
         folds: cross-validation folds over the decided passages; 0 = the fast path, which takes the
             decided passages' features from the codebook-only models (unseen by them) instead of
             refitting per fold (one fit instead of ``folds + 1``).
-        weight: weight of a decided passage relative to a codebook example (per-code models, keyword
-            precision and combiner).
+        weight: weight of a decided passage relative to a codebook example in the combiner.
+        decision_weight: the same in the per-code models and the keyword precision.
         progress: callback (done, total, "learning").
 
     Returns:
@@ -162,7 +162,7 @@ def learn_from_decisions(
     vecs = base.encode(texts)
     hits = base.matcher.match_many(texts)
     dec_examples = [
-        Example(t, lang, frozenset(code_ids[j] for j in np.flatnonzero(labels[i])), weight)
+        Example(t, lang, frozenset(code_ids[j] for j in np.flatnonzero(labels[i])), decision_weight)
         for i, (t, lang) in enumerate(zip(texts, langs, strict=True))
     ]
     cb_examples = fitted.examples
