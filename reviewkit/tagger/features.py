@@ -45,6 +45,9 @@ class Example:
     lang: str
     codes: frozenset[str]
     """Codes the codebook gives it (empty for uncoded examples)."""
+    weight: float = 1.0
+    """Weight of the passage in the per-code classifiers and the keyword precision (a reviewer's
+    decision on the project's own prose weighs more than an invented codebook example)."""
 
 
 def english_analyzer(text: str) -> list[str]:
@@ -88,9 +91,12 @@ class CodeModels:
 
 
 def _fit_linear(
-    x: Any, labels: np.ndarray, mask: np.ndarray, c: float, seed: int
+    x: Any, labels: np.ndarray, mask: np.ndarray, c: float, seed: int, weights: np.ndarray | None = None
 ) -> tuple[np.ndarray, float]:
-    """Fit one balanced logistic regression; returns (coef, intercept). Degenerate data -> zeros."""
+    """Fit one balanced logistic regression (rows weighted by `weights`); returns (coef, intercept).
+
+    Degenerate data (one class only) -> zeros.
+    """
     from sklearn.linear_model import LogisticRegression
 
     y = labels[mask]
@@ -98,7 +104,7 @@ def _fit_linear(
     if y.sum() == 0 or y.sum() == len(y):
         return np.zeros(dim, dtype=np.float32), -3.0
     clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
-    clf.fit(x[mask], y)
+    clf.fit(x[mask], y, sample_weight=None if weights is None else weights[mask])
     return np.asarray(clf.coef_[0], dtype=np.float32), float(clf.intercept_[0])
 
 
@@ -137,12 +143,16 @@ def fit_models(
         len(examples), n_codes
     )
     members = [np.flatnonzero(labels[:, j]) for j in range(n_codes)]
+    weights = np.array([ex.weight for ex in examples], dtype=np.float64)
+    uniform = bool(np.all(weights == 1.0))
     dim = ex_vecs.shape[1] if ex_vecs.size else 0
     emb_w = np.zeros((dim, n_codes), dtype=np.float32)
     emb_b = np.full(n_codes, -3.0, dtype=np.float32)
     if use_embeddings and dim:
         for j in range(n_codes):
-            emb_w[:, j], emb_b[j] = _fit_linear(ex_vecs, labels[:, j], ~exclude[:, j], c, seed)
+            emb_w[:, j], emb_b[j] = _fit_linear(
+                ex_vecs, labels[:, j], ~exclude[:, j], c, seed, None if uniform else weights
+            )
     spaces: dict[str, _LangSpace] = {}
     if use_tfidf:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -161,15 +171,18 @@ def fit_models(
             b = np.full(n_codes, -3.0, dtype=np.float32)
             sub_labels = labels[rows]
             sub_mask = ~exclude[rows]
+            sub_w = None if uniform else weights[rows]
             for j in range(n_codes):
-                w[:, j], b[j] = _fit_linear(matrix, sub_labels[:, j], sub_mask[:, j], c * 4, seed)
+                w[:, j], b[j] = _fit_linear(matrix, sub_labels[:, j], sub_mask[:, j], c * 4, seed, sub_w)
             space.weights, space.bias = w, b
             spaces[lang] = space
     kw_precision = np.full(n_codes, 0.5, dtype=np.float32)
     if hits is not None:
         for j, cid in enumerate(code_ids):
             with_kw = np.array([bool(h.get(cid) and h[cid].terms) for h in hits], dtype=bool)
-            kw_precision[j] = (labels[with_kw, j].sum() + 1.0) / (with_kw.sum() + 2.0)
+            kw_precision[j] = ((labels[with_kw, j] * weights[with_kw]).sum() + 1.0) / (
+                weights[with_kw].sum() + 2.0
+            )
     return CodeModels(
         list(code_ids), list(examples), ex_vecs, def_vecs, emb_w, emb_b, spaces, members, kw_precision
     )

@@ -16,10 +16,11 @@ reused, so the codebook is never re-embedded or re-cross-validated) and:
    fitted on the codebook plus the other folds), so they look to the combiner as unseen passages
    (``folds=0``: features from the codebook-only models, which never saw them; faster);
 3. refits the combiner on the codebook's and the decisions' out-of-fold features (decisions
-   weigh `weight` times a codebook example: they are in the register of the project's own text);
-4. recalibrates each code's threshold: the best-F1 threshold on the decisions' out-of-fold scores,
-   blended with the codebook threshold by the code's number of decided positives (``n / (n + 5)``),
-   so thresholds move with the data;
+   weigh `weight` times a codebook example, and `decision_weight` times in the per-code models:
+   they are in the register of the project's own text);
+4. recalibrates each code's threshold (`reviewkit.tagger.training.recalibrate`): the best-F1
+   threshold on the decisions' out-of-fold scores, blended with the codebook threshold by the
+   code's number of decided positives (``n / (n + 5)``), so thresholds move with the data;
 5. fits the final per-code models on everything.
 
 The tagger it returns is a new object; the base tagger is untouched. `uncertainty_order` gives the
@@ -40,14 +41,12 @@ from reviewkit.lang import detect_language
 from reviewkit.tagger.blas import one_blas_thread
 from reviewkit.tagger.features import Example, compute_features, fit_models
 from reviewkit.tagger.pipeline import CodeScore, Progress, Tagger
-from reviewkit.tagger.training import _best_threshold, fit_stack
+from reviewkit.tagger.training import DECISION_WEIGHT, fit_stack, recalibrate
 
 POSITIVE = frozenset({"accepted", "added"})
 """Decision statuses that say the code applies."""
 NEGATIVE = frozenset({"rejected", "absent"})
 """Decision statuses that say it does not (``absent``: not applied on a passage marked done)."""
-PRIOR_POSITIVES = 5.0
-"""Codebook threshold's weight, in decided positives, when thresholds are recalibrated."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +120,7 @@ def learn_from_decisions(
     *,
     folds: int = 3,
     weight: float = 2.0,
+    decision_weight: float = DECISION_WEIGHT,
     progress: Progress | None = None,
 ) -> LearnResult:
     """Retrain a tagger on its codebook's examples plus reviewer decisions (see the module docstring).
@@ -132,6 +132,7 @@ def learn_from_decisions(
             decided passages' features from the codebook-only models (unseen by them) instead of
             refitting per fold (one fit instead of ``folds + 1``).
         weight: weight of a decided passage relative to a codebook example in the combiner.
+        decision_weight: the same in the per-code models and the keyword precision.
         progress: callback (done, total, "learning").
 
     Returns:
@@ -143,11 +144,16 @@ def learn_from_decisions(
     if base.config.method == "rules" or base.encode is None:
         raise ReviewkitError("Learning from decisions needs the hybrid or embeddings method.")
     with one_blas_thread():  # many small fits: BLAS threads only slow them down (tagger/blas.py)
-        return _learn(base, decisions, folds, weight, progress)
+        return _learn(base, decisions, folds, weight, decision_weight, progress)
 
 
 def _learn(
-    base: Tagger, decisions: Sequence[Decision], folds: int, weight: float, progress: Progress | None
+    base: Tagger,
+    decisions: Sequence[Decision],
+    folds: int,
+    weight: float,
+    decision_weight: float,
+    progress: Progress | None,
 ) -> LearnResult:
     started = time.perf_counter()
     assert base.encode is not None
@@ -173,7 +179,7 @@ def _learn(
     vecs = base.encode(texts)
     hits = base.matcher.match_many(texts)
     dec_examples = [
-        Example(t, lang, frozenset(code_ids[j] for j in np.flatnonzero(labels[i])))
+        Example(t, lang, frozenset(code_ids[j] for j in np.flatnonzero(labels[i])), decision_weight)
         for i, (t, lang) in enumerate(zip(texts, langs, strict=True))
     ]
     cb_examples = fitted.examples
@@ -227,17 +233,7 @@ def _learn(
         np.concatenate([np.ones(n_cb, dtype=np.float32), np.full(len(texts), weight, dtype=np.float32)]),
     )
     scores = combiner.score(oof, langs)
-    thresholds: dict[str, float] = {}
-    for j, cid in enumerate(code_ids):
-        rows = known[:, j]
-        n_pos = float(labels[rows, j].sum())
-        t_cb = fitted.thresholds[cid]
-        if n_pos == 0 or rows.sum() == n_pos:
-            thresholds[cid] = t_cb
-            continue
-        t_dec, _ = _best_threshold(scores[rows, j], labels[rows, j])
-        share = n_pos / (n_pos + PRIOR_POSITIVES)
-        thresholds[cid] = float(np.clip(round(share * t_dec + (1 - share) * t_cb, 3), 0.1, 0.8))
+    thresholds = recalibrate(scores, labels, known, code_ids, fitted.thresholds)
     models = fit_on(np.arange(len(texts)))
     tick(total - 1)
     learner.install(fitted, models, combiner, thresholds)
