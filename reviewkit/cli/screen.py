@@ -35,6 +35,7 @@ def screen() -> None:
         reviewkit screen next --coder alice
         reviewkit screen decide 12 exclude --reason "wrong topic" --coder alice
         reviewkit screen status
+        reviewkit screen stop --lead carol --note "heuristic reached"
         reviewkit screen simulate labelled.csv --seeds 10 --json
     """
 
@@ -150,15 +151,17 @@ def status(coder: str, stage: str, lead: str | None, as_json: bool, db_path: str
     """
     from dataclasses import asdict
 
+    from reviewkit.cli.screen_stop import stop_status
     from reviewkit.project.screening_rank import status as screening_status
 
     store = project_store(db_path)
     gate(store, "the screening status of every reviewer", lead)
     st = screening_status(store, coder, stage=stage)
+    stop_lines, stop_json = stop_status(store, stage)
     if as_json:
-        echo_json(asdict(st))
+        echo_json({**asdict(st), **stop_json})
         return
-    for line in screening_status_lines(st):
+    for line in screening_status_lines(st) + stop_lines:
         click.echo(line)
 
 
