@@ -214,6 +214,26 @@ class ScreeningFacts:
     """Whether records were presented in the order of a model retrained on every decision."""
     full_text: bool = False
     """Whether a full-text eligibility stage followed (reports assessed, excluded with reasons)."""
+    stop: ScreeningStopFacts | None = None
+    """The lead reviewer's early stop of title/abstract screening (None: not stopped)."""
+
+
+@dataclass(frozen=True)
+class ScreeningStopFacts:
+    """Title/abstract screening stopped early by a lead reviewer (`reviewkit screen stop`)."""
+
+    stopped_on: date
+    lead: str
+    screened: int
+    """Records screened when screening stopped."""
+    since_last_inclusion: int
+    """Records screened after the last inclusion, at the stop (the stopping aid's reviewer)."""
+    rule: str
+    """The stopping heuristic in words."""
+    rule_met: bool
+    """Whether the heuristic had been reached when screening stopped."""
+    not_screened: int
+    """Records no reviewer screened: counted as excluded by automation tools (PRISMA 2020)."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from reviewkit.errors import ExportError
 from reviewkit.report.blocks import Block, FigureRef, Heading, Paragraph, Table, to_html, to_markdown
-from reviewkit.report.facts import ReportFacts, TrendFacts
+from reviewkit.report.facts import ReportFacts, ScreeningStopFacts, TrendFacts
 from reviewkit.report.figures import period_denominators
 from reviewkit.report.limitations import limitations_text
 from reviewkit.report.text import dec, frac_pct, num, pct, plural, were, words
@@ -106,6 +106,20 @@ def _dedupe(f: ReportFacts) -> list[Block]:
     return [Heading(2, "Deduplication"), Paragraph(text)]
 
 
+def _stop_text(stop: ScreeningStopFacts, total: int, screened: int) -> str:
+    """The sentence on an early stop of title/abstract screening (and decisions made after it)."""
+    text = (
+        f" Screening was stopped on {stop.stopped_on.isoformat()} by {stop.lead} after {num(stop.screened)} of "
+        f"{plural(total, 'record')} ({num(stop.since_last_inclusion)} since the last inclusion; rule: {stop.rule}"
+        f"{'' if stop.rule_met else ', not yet reached'}); "
+        f"the remaining {plural(stop.not_screened, 'record')} {were(stop.not_screened)} not screened and "
+        f"{'are' if stop.not_screened != 1 else 'is'} counted as excluded by automation tools."
+    )
+    if screened > stop.screened:
+        text += f" {plural(screened - stop.screened, 'further record')} {were(screened - stop.screened)} decided after the stop."
+    return text
+
+
 def _screening(f: ReportFacts) -> list[Block]:
     s = f.screening
     out: list[Block] = [Heading(2, "Screening")]
@@ -126,10 +140,15 @@ def _screening(f: ReportFacts) -> list[Block]:
     text += (
         ", independently and blind to each other's decisions." if s.blind and len(s.reviewers) > 1 else "."
     )
-    if s.ranked:
+    if s.ranked and s.stop is None:
         text += (
             " Records were presented in order of predicted relevance, from a model retrained after every "
             "decision; the reviewers decided when to stop, and the model excluded no record by itself."
+        )
+    elif s.ranked:
+        text += (
+            " Records were presented in order of predicted relevance, from a model retrained after every "
+            "decision, with a stopping aid shown to the reviewers (never enforced)."
         )
     if s.double_screened:
         text += f" Two reviewers screened {plural(s.double_screened, 'record')} independently"
@@ -140,6 +159,8 @@ def _screening(f: ReportFacts) -> list[Block]:
         if s.conflicts_resolved:
             text += f" A lead reviewer resolved {plural(s.conflicts_resolved, 'conflict')}."
     text += f" At this stage, {num(s.included)} records were included and {num(s.excluded)} excluded."
+    if s.stop is not None:
+        text += _stop_text(s.stop, s.records_total, s.screened)
     out.append(Paragraph(text))
     p = f.prisma
     if p is not None and s.full_text:
