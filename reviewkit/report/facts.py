@@ -220,20 +220,16 @@ class ScreeningFacts:
 
 @dataclass(frozen=True)
 class ScreeningStopFacts:
-    """Title/abstract screening stopped early by a lead reviewer (`reviewkit screen stop`)."""
+    """Screening stopped early (`reviewkit screen stop`): the figures at the stop, the rule (and whether it was
+    met) and the records no reviewer screened (PRISMA 2020: excluded by automation tools)."""
 
     stopped_on: date
     lead: str
     screened: int
-    """Records screened when screening stopped."""
     since_last_inclusion: int
-    """Records screened after the last inclusion, at the stop (the stopping aid's reviewer)."""
     rule: str
-    """The stopping heuristic in words."""
     rule_met: bool
-    """Whether the heuristic had been reached when screening stopped."""
     not_screened: int
-    """Records no reviewer screened: counted as excluded by automation tools (PRISMA 2020)."""
 
 
 @dataclass(frozen=True)
