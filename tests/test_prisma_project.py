@@ -161,9 +161,10 @@ def test_stopping_early_counts_unscreened_records_as_ineligible_by_automation(
     assert run("blind", "end", "--lead", "carol", "--db", db)[0] == 0
     code, out = run("prisma", "--format", "json", "--db", db)
     assert code == 1 and "Records screened (n = 30)" in out  # the maybe is still pending
+    code, out = run("screen", "decide", str(ids[30]), "exclude", "--reason", "language", "--coder", "alice", "--db", db)
+    assert code == 0 and "was stopped on" in out and "one fewer" in out
     store = open_project(db)
     try:
-        decide(store, ids[30], "exclude", "alice", reason="language")
         (entry,) = [e for e in store.audit.log(coder="carol") if e.action == "screen_stop"]
         (stop,) = (entry.after or {})["value"]
         assert (stop["lead"], stop["note"], stop["screened"], stop["since_last_inclusion"]) == (

@@ -255,11 +255,14 @@ def decide(
         reviewkit screen decide 12 not_retrieved --stage full_text --coder alice
     """
     from reviewkit.project.screening import decide as screening_decide
+    from reviewkit.project.screening_stop import current
 
-    d = screening_decide(
-        project_store(db_path), _ident(document), decision, coder, reason=reason, note=note, stage=stage
-    )
+    store = project_store(db_path)
+    d = screening_decide(store, _ident(document), decision, coder, reason=reason, note=note, stage=stage)
     click.echo(f"{coder}: document {d.document_id} {d.decision}" + (f" ({d.reason})" if d.reason else ""))
+    if (stopped := current(store, stage)) is not None:
+        warn(f"Screening at {stage} was stopped on {stopped.stopped_at[:10]} by {stopped.lead}; this decision "
+             f"counts, and the records left unscreened are one fewer (`reviewkit screen resume` lifts the stop).")  # fmt: skip
 
 
 def _ident(value: str) -> int | str:

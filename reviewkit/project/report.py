@@ -8,7 +8,8 @@ status`, `reviewkit agreement --stage screening`), the PRISMA counts from
 coder marked every passage of it done), trends from `reviewkit.project.trends.trends` with the
 source of `reviewkit trends` (its default unless one is given; reviewed and published denominators),
 inter-coder agreement from `reviewkit.project.agreement` (`reviewkit agreement`), blinding from
-`reviewkit.project.blinding`, validation from the gold file registered with `reviewkit evaluate GOLD
+`reviewkit.project.blinding`, an early stop of screening from `reviewkit.project.screening_stop`
+(`reviewkit screen stop`), validation from the gold file registered with `reviewkit evaluate GOLD
 --register`. Once screening has begun, review and trends cover the included documents
 (`reviewkit.project.scope`).
 """
