@@ -28,6 +28,7 @@ from reviewkit.report.facts import (
     PrismaCounts,
     ReportFacts,
     ScreeningFacts,
+    ScreeningStopFacts,
     SourceFacts,
     TrendCell,
     TrendFacts,
@@ -476,9 +477,32 @@ def test_methods_refuses_an_inconsistent_flow() -> None:
         methods_html(facts)
 
 
+STOP = ScreeningStopFacts(date(2027, 2, 20), "carol", 3000, 120, "stop after 157 consecutive exclusions", True, 132)
+
+
+def test_methods_states_an_early_stop_and_decisions_after_it() -> None:
+    f = clean_facts()
+    stopped = dataclasses.replace(f, screening=dataclasses.replace(f.screening, screened=3000, stop=STOP))
+    text = " ".join(methods_markdown(stopped).split())
+    assert (
+        "Screening was stopped on 2027-02-20 by carol after 3,000 of 3,132 records (120 since the last inclusion; "
+        "rule: stop after 157 consecutive exclusions); the remaining 132 records were not screened and are "
+        "counted as excluded by automation tools." in text
+    )
+    assert "decided after the stop" not in text and "the model excluded no record by itself" not in text
+    later = dataclasses.replace(stopped, screening=dataclasses.replace(stopped.screening, screened=3002))
+    unmet = dataclasses.replace(later.screening, stop=dataclasses.replace(STOP, rule_met=False))
+    text = " ".join(methods_markdown(dataclasses.replace(later, screening=unmet)).split())
+    assert "consecutive exclusions, not yet reached);" in text
+    assert "2 further records were decided after the stop." in text
+    assert "Screening was stopped" not in " ".join(methods_markdown(f).split())
+
+
 LIMITS: dict[str, tuple[Any, str]] = {
     "unscreened": (lambda f: dataclasses.replace(f, screening=dataclasses.replace(f.screening, screened=3000)),
                    "Of the 3,132 records, 132 were not screened"),
+    "stopped-early": (lambda f: dataclasses.replace(f, screening=dataclasses.replace(f.screening, screened=3000, stop=STOP)),
+                      "the 132 records left unscreened were excluded without a reviewer reading them"),
     "unreviewed-documents": (lambda f: dataclasses.replace(f, review=dataclasses.replace(f.review, documents_reviewed=97)),
                              "Of the 112 coded documents, 15 were not fully reviewed"),
     "unresolved": (lambda f: dataclasses.replace(f, review=dataclasses.replace(f.review, disagreements_unresolved=6)),

@@ -35,6 +35,7 @@ def screen() -> None:
         reviewkit screen next --coder alice
         reviewkit screen decide 12 exclude --reason "wrong topic" --coder alice
         reviewkit screen status
+        reviewkit screen stop --lead carol --note "heuristic reached"
         reviewkit screen simulate labelled.csv --seeds 10 --json
     """
 
@@ -150,15 +151,17 @@ def status(coder: str, stage: str, lead: str | None, as_json: bool, db_path: str
     """
     from dataclasses import asdict
 
+    from reviewkit.cli.screen_stop import stop_status
     from reviewkit.project.screening_rank import status as screening_status
 
     store = project_store(db_path)
     gate(store, "the screening status of every reviewer", lead)
     st = screening_status(store, coder, stage=stage)
+    stop_lines, stop_json = stop_status(store, stage)
     if as_json:
-        echo_json(asdict(st))
+        echo_json({**asdict(st), **stop_json})
         return
-    for line in screening_status_lines(st):
+    for line in screening_status_lines(st) + stop_lines:
         click.echo(line)
 
 
@@ -252,11 +255,14 @@ def decide(
         reviewkit screen decide 12 not_retrieved --stage full_text --coder alice
     """
     from reviewkit.project.screening import decide as screening_decide
+    from reviewkit.project.screening_stop import current
 
-    d = screening_decide(
-        project_store(db_path), _ident(document), decision, coder, reason=reason, note=note, stage=stage
-    )
+    store = project_store(db_path)
+    d = screening_decide(store, _ident(document), decision, coder, reason=reason, note=note, stage=stage)
     click.echo(f"{coder}: document {d.document_id} {d.decision}" + (f" ({d.reason})" if d.reason else ""))
+    if (stopped := current(store, stage)) is not None:
+        warn(f"Screening at {stage} was stopped on {stopped.stopped_at[:10]} by {stopped.lead}; this decision "
+             f"counts, and the records left unscreened are one fewer (`reviewkit screen resume` lifts the stop).")  # fmt: skip
 
 
 def _ident(value: str) -> int | str:

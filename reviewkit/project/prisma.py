@@ -7,6 +7,9 @@ Which project count fills which box is the table of docs/report.md; in short:
 - duplicates removed automatically: sources merged at import; by a person: sources merged with
   ``reviewkit dedupe --merge`` (together `reviewkit stats`' duplicates merged);
 - removed for other reasons: records skipped at import (`reviewkit stats`' records skipped);
+- marked as ineligible by automation tools: once title/abstract screening was stopped early
+  (`reviewkit screen stop`), the records no reviewer decided (`reviewkit screen status`' "not
+  screened"); 0 otherwise;
 - records screened / excluded: final title/abstract includes + excludes / excludes
   (`reviewkit screen status`);
 - with a full-text stage: reports sought = title/abstract inclusions, not retrieved / assessed /
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewkit.errors import ExportError
 from reviewkit.project.screening import FT, TA, counts, final_decisions
+from reviewkit.project.screening_stop import ineligible_by_automation
 
 if TYPE_CHECKING:
     from reviewkit.report.facts import PrismaCounts
@@ -48,6 +52,7 @@ def prisma_counts(store: Store) -> PrismaCounts:
     runs = store.imports.list()
     automatic, manual = store.imports.duplicate_counts()
     ta = counts(store, stage=TA)
+    automation = ineligible_by_automation(store)
     ft_final, _ = final_decisions(store, FT)
     if ft_final:
         ft = counts(store, stage=FT)
@@ -60,6 +65,7 @@ def prisma_counts(store: Store) -> PrismaCounts:
         duplicates_automatic=automatic,
         duplicates_manual=manual,
         removed_other=sum(r.skipped for r in runs),
+        ineligible_automation=automation,
         screened=ta.screened,
         excluded_screening=ta.excluded,
         sought=sought,
@@ -75,7 +81,8 @@ def _refuse(counts: PrismaCounts) -> None:
     if problems:
         raise ExportError(
             "The PRISMA counts do not add up yet:\n  " + "\n  ".join(problems) + "\n"
-            "Finish screening (`reviewkit screen status`: maybe and conflicts are pending) and try again."
+            "Finish screening (`reviewkit screen status`: maybe and conflicts are pending; records nobody "
+            "screened count only after `reviewkit screen stop --lead NAME`) and try again."
         )
 
 

@@ -8,7 +8,8 @@ status`, `reviewkit agreement --stage screening`), the PRISMA counts from
 coder marked every passage of it done), trends from `reviewkit.project.trends.trends` with the
 source of `reviewkit trends` (its default unless one is given; reviewed and published denominators),
 inter-coder agreement from `reviewkit.project.agreement` (`reviewkit agreement`), blinding from
-`reviewkit.project.blinding`, validation from the gold file registered with `reviewkit evaluate GOLD
+`reviewkit.project.blinding`, an early stop of screening from `reviewkit.project.screening_stop`
+(`reviewkit screen stop`), validation from the gold file registered with `reviewkit evaluate GOLD
 --register`. Once screening has begun, review and trends cover the included documents
 (`reviewkit.project.scope`).
 """
@@ -31,6 +32,7 @@ from reviewkit.report.facts import (
     HumanReviewFacts,
     ReportFacts,
     ScreeningFacts,
+    ScreeningStopFacts,
     SourceFacts,
     TrendCell,
     TrendFacts,
@@ -129,6 +131,8 @@ def _validation(store: Store) -> ValidationFacts | None:
 
 def _screening(store: Store) -> ScreeningFacts | None:
     from reviewkit.project.screening import CONSENSUS, FT, TA, counts, screening_agreement, screening_started
+    from reviewkit.project.screening_stop import current as current_stop
+    from reviewkit.project.screening_stop import unscreened
 
     if not screening_started(store):
         return None
@@ -142,10 +146,16 @@ def _screening(store: Store) -> ScreeningFacts | None:
         except ReviewkitError:
             pass
     resolved = sum(1 for d in store.screening.list(coder=CONSENSUS, stage=TA))
+    found, stop = current_stop(store, TA), None
+    if found is not None:
+        stop = ScreeningStopFacts(
+            date.fromisoformat(found.stopped_at[:10]), found.lead, found.screened, found.since_last_inclusion,
+            found.rule, found.heuristic_met, unscreened(store, TA),
+        )  # fmt: skip
     return ScreeningFacts(
         reviewers=st.reviewers, blind=True, records_total=st.total, screened=st.screened, included=st.included,
         excluded=st.excluded, double_screened=sum(1 for n in per_doc.values() if n >= 2), kappa=kappa, kappa_band=band,
-        conflicts_resolved=resolved, ranked=True, full_text=bool(store.screening.counts(FT)),
+        conflicts_resolved=resolved, ranked=True, full_text=bool(store.screening.counts(FT)), stop=stop,
     )  # fmt: skip
 
 

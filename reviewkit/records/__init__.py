@@ -26,7 +26,7 @@ from reviewkit.records.corpus import (
     SearchHit,
     SkippedRecord,
 )
-from reviewkit.records.project import BlindingPeriod, RegisteredValidation
+from reviewkit.records.project import BlindingPeriod, RegisteredValidation, ScreeningStop
 from reviewkit.records.review import (
     Assignment,
     AuditEntry,
@@ -69,6 +69,7 @@ __all__ = [
     "RegisteredValidation",
     "ScreeningDecision",
     "ScreeningProtocol",
+    "ScreeningStop",
     "SearchHit",
     "SkippedRecord",
     "StoredSuggestion",

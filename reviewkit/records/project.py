@@ -1,4 +1,4 @@
-"""Provides the project-level facts kept in a project file: blinding periods and the registered validation."""
+"""Provides the project-level facts kept in a project file: blinding periods, screening stops and the registered validation."""
 
 from __future__ import annotations
 
@@ -26,6 +26,44 @@ class BlindingPeriod:
     def covers(self, coder: str) -> bool:
         """Whether `coder` is blinded by this period (every coder when none was listed)."""
         return not self.coders or coder in self.coders
+
+
+@dataclass(frozen=True)
+class ScreeningStop:
+    """A lead reviewer's decision to stop screening a stage early (`reviewkit screen stop|resume`).
+
+    The figures are the stopping aid's when the stop was recorded (for `coder`'s own decisions);
+    the records left unscreened are counted live (PRISMA: "marked as ineligible by automation tools").
+    """
+
+    stage: str
+    stopped_at: str
+    lead: str
+    """The lead reviewer who stopped screening."""
+    coder: str
+    """The reviewer whose stopping aid is recorded."""
+    total: int
+    """Records the stage screens."""
+    screened: int
+    """Records with a final include or exclude at the stop (every reviewer)."""
+    included: int
+    """Records included at the stop (every reviewer)."""
+    since_last_inclusion: int
+    """`coder`'s records screened after their last inclusion."""
+    estimated_relevant_left: float | None
+    """The model's estimate of relevant records left (None before it was trained)."""
+    heuristic_run: int
+    heuristic_met: bool
+    rule: str
+    """The stopping heuristic in words, as it stood."""
+    note: str = ""
+    resumed_at: str | None = None
+    resumed_by: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether screening at this stage is still stopped."""
+        return self.resumed_at is None
 
 
 @dataclass(frozen=True)

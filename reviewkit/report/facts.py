@@ -214,6 +214,22 @@ class ScreeningFacts:
     """Whether records were presented in the order of a model retrained on every decision."""
     full_text: bool = False
     """Whether a full-text eligibility stage followed (reports assessed, excluded with reasons)."""
+    stop: ScreeningStopFacts | None = None
+    """The lead reviewer's early stop of title/abstract screening (None: not stopped)."""
+
+
+@dataclass(frozen=True)
+class ScreeningStopFacts:
+    """Screening stopped early (`reviewkit screen stop`): the figures at the stop, the rule (and whether it was
+    met) and the records no reviewer screened (PRISMA 2020: excluded by automation tools)."""
+
+    stopped_on: date
+    lead: str
+    screened: int
+    since_last_inclusion: int
+    rule: str
+    rule_met: bool
+    not_screened: int
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from reviewkit.report.text import dec, num, plural, were, words
 
 KEYS = (
     "unscreened",
+    "stopped-early",
     "unreviewed-documents",
     "unresolved",
     "unreviewed-suggestions",
@@ -30,6 +31,13 @@ def limitations(facts: ReportFacts) -> list[tuple[str, str]]:
             "unscreened",
             f"Records were not screened for eligibility, so off-topic records may remain among the "
             f"{num(facts.documents)} documents that were coded.",
+        ))  # fmt: skip
+    elif s.stop is not None:
+        out.append((
+            "stopped-early",
+            f"Screening was stopped before every record was screened (rule: {s.stop.rule}): the "
+            f"{plural(s.stop.not_screened, 'record')} left unscreened {were(s.stop.not_screened)} excluded without a "
+            f"reviewer reading them, so relevant records among them would have been missed.",
         ))  # fmt: skip
     elif s.screened < s.records_total:
         out.append((

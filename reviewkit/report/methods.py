@@ -14,6 +14,7 @@ from reviewkit.report.blocks import Block, FigureRef, Heading, Paragraph, Table,
 from reviewkit.report.facts import ReportFacts, TrendFacts
 from reviewkit.report.figures import period_denominators
 from reviewkit.report.limitations import limitations_text
+from reviewkit.report.methods_screening import screening_blocks
 from reviewkit.report.text import dec, frac_pct, num, pct, plural, were, words
 
 SECTIONS = (
@@ -104,64 +105,6 @@ def _dedupe(f: ReportFacts) -> list[Block]:
     text += f". Before screening, {words(parts)} also left the corpus." if parts else "."
     text += f" This left {plural(f.documents, 'unique record')}."
     return [Heading(2, "Deduplication"), Paragraph(text)]
-
-
-def _screening(f: ReportFacts) -> list[Block]:
-    s = f.screening
-    out: list[Block] = [Heading(2, "Screening")]
-    if s is None:
-        out.append(
-            Paragraph(f"Records were not screened in reviewkit: all {num(f.documents)} documents were coded.")
-        )
-        return out
-    which = (
-        f"all {plural(s.records_total, 'record')}"
-        if s.screened == s.records_total
-        else f"{num(s.screened)} of the {plural(s.records_total, 'record')}"
-    )
-    text = (
-        f"The titles and abstracts of {which} were screened against the eligibility criteria by "
-        f"{words(list(s.reviewers))}"
-    )
-    text += (
-        ", independently and blind to each other's decisions." if s.blind and len(s.reviewers) > 1 else "."
-    )
-    if s.ranked:
-        text += (
-            " Records were presented in order of predicted relevance, from a model retrained after every "
-            "decision; the reviewers decided when to stop, and the model excluded no record by itself."
-        )
-    if s.double_screened:
-        text += f" Two reviewers screened {plural(s.double_screened, 'record')} independently"
-        if s.kappa is not None:
-            band = f" ({s.kappa_band} agreement)" if s.kappa_band else ""
-            text += f"; Cohen's κ for their include/exclude decisions was {dec(s.kappa)}{band}"
-        text += "."
-        if s.conflicts_resolved:
-            text += f" A lead reviewer resolved {plural(s.conflicts_resolved, 'conflict')}."
-    text += f" At this stage, {num(s.included)} records were included and {num(s.excluded)} excluded."
-    out.append(Paragraph(text))
-    p = f.prisma
-    if p is not None and s.full_text:
-        reasons = [f"{reason}, n = {num(n)}" for reason, n in p.excluded_reasons]
-        out.append(
-            Paragraph(
-                f"The full texts of {plural(p.sought, 'report')} were sought; {num(p.not_retrieved)} could not "
-                f"be retrieved. Of the {num(p.assessed)} reports assessed for eligibility, "
-                f"{num(p.excluded_eligibility)} were excluded"
-                + (f" ({'; '.join(reasons)})" if reasons else "")
-                + f", and {plural(p.included, 'study', 'studies')} {were(p.included)} included in the review."
-            )
-        )
-    if p is not None:
-        out.append(
-            FigureRef(
-                "prisma",
-                "PRISMA 2020 flow diagram of the identification, screening and inclusion of studies.",
-                "PRISMA 2020 flow diagram",
-            )
-        )
-    return out
 
 
 def _codebook(f: ReportFacts) -> list[Block]:
@@ -352,7 +295,7 @@ def methods_blocks(facts: ReportFacts) -> list[Block]:
             note=True,
         ),
     ]
-    blocks += _sources(f) + _dedupe(f) + _screening(f) + _codebook(f) + _auto_coding(f) + _review(f)
+    blocks += _sources(f) + _dedupe(f) + screening_blocks(f) + _codebook(f) + _auto_coding(f) + _review(f)
     trend_blocks, trend_appendix = _trends(f)
     blocks += trend_blocks
     blocks += [Heading(2, "Limitations"), Paragraph(limitations_text(f))]
