@@ -379,7 +379,7 @@ def agreement_inputs(
         coders: the coders to compare.
         unit: ``passage`` or ``document``.
         documents: restrict to these documents (e.g. the overlap sample of `reviewkit.analysis.assign`);
-            None = every document.
+            None = every document the state holds (the only ones anyone can have reviewed).
 
     Returns:
         (coder -> reviewed unit ids, (unit, code, coder) triples of accepted codes on reviewed units).
