@@ -1,7 +1,7 @@
 """Provides the one definition of who reviewed what and which decisions count, per source (pure).
 
-Inputs are plain rows (`Decision`, `PassageReview`, `SuggestedCode`) plus the passages of every
-document; the output of `ReviewState.view` is, for one *source*, the set of reviewed documents
+Inputs are plain rows (`Decision`, `PassageReview`, `SuggestedCode`) plus the passages of the
+documents those rows name (and, read only by the ``suggested`` source, every document id); the output of `ReviewState.view` is, for one *source*, the set of reviewed documents
 (the denominator of every share) and the (document, code) and (passage, code) pairs that count
 as applied. Trends, the report, exports, progress and co-occurrence all read these views, so a
 figure means the same thing everywhere.
@@ -36,7 +36,7 @@ Rules (see also ``docs/review-rules.md``):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -151,12 +151,15 @@ class ReviewState:
     """Who reviewed what, and the final decisions, computed once from plain rows.
 
     Args:
-        passages: document id -> the ids of its passages (every document of the project, so that
-            documents with no passages still count as published).
+        passages: document id -> the ids of its passages, for at least every document a decision,
+            done mark or suggestion names (documents absent here cannot be reviewed; rows naming
+            them are ignored). Passing every document of the project is correct too, only bigger.
         decisions: every coder's decisions (consensus decisions with coder ``consensus``).
         reviews: done marks.
         assignments: document id -> the coders assigned to it (optional; see the consensus rule).
         suggestions: the tagger's suggestions (only those with ``score >= threshold`` count).
+        documents: called (once, and only by the ``suggested`` source, which reviews every document)
+            for every document id of the project; None: the keys of `passages`.
 
     Raises:
         ReviewkitError: a decision whose status is not accepted/rejected.
@@ -171,7 +174,9 @@ class ReviewState:
         reviews: Iterable[PassageReview] = (),
         assignments: Mapping[int, Collection[str]] | None = None,
         suggestions: Iterable[SuggestedCode] = (),
+        documents: Callable[[], Iterable[int]] | None = None,
     ) -> None:
+        self._documents = documents
         self.passages: dict[int, frozenset[int]] = {d: frozenset(ps) for d, ps in passages.items()}
         self._doc_of = {p: d for d, ps in self.passages.items() for p in ps}
         self.decisions: tuple[Decision, ...] = tuple(
@@ -192,6 +197,13 @@ class ReviewState:
         self.suggestions: tuple[SuggestedCode, ...] = tuple(
             s for s in suggestions if self._known(s.document_id, s.passage_id) and s.score >= s.threshold
         )
+
+    @cached_property
+    def all_documents(self) -> frozenset[int]:
+        """Every document id of the project (the ``suggested`` denominator), read on first use."""
+        if self._documents is None:
+            return frozenset(self.passages)
+        return frozenset(self._documents())
 
     def _known(self, document_id: int, passage_id: int | None) -> bool:
         if passage_id is None:
@@ -321,7 +333,7 @@ class ReviewState:
             )
         if kind == "suggested":
             pairs = {(s.passage_id, s.code_id) for s in self.suggestions}
-            return self._make(source, frozenset(self.passages), pairs)
+            return self._make(source, self.all_documents, pairs)
         return self._consensus_view()
 
     def _make(
@@ -367,7 +379,7 @@ def agreement_inputs(
         coders: the coders to compare.
         unit: ``passage`` or ``document``.
         documents: restrict to these documents (e.g. the overlap sample of `reviewkit.analysis.assign`);
-            None = every document.
+            None = every document the state holds (the only ones anyone can have reviewed).
 
     Returns:
         (coder -> reviewed unit ids, (unit, code, coder) triples of accepted codes on reviewed units).

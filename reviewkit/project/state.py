@@ -51,6 +51,10 @@ def review_state(
         only_coder: keep only this coder's decisions and done marks (blind mode: nothing another
             coder did can reach a figure).
 
+    Only the documents a decision, done mark or suggestion names have their passages read (the
+    others cannot count as reviewed or coded), so memory grows with the review, not the corpus;
+    every document id is read only when the ``suggested`` source asks for it.
+
     Raises:
         NotFoundError: the project has no codebook.
     """
@@ -77,7 +81,10 @@ def review_state(
                 assigned[a.document_id].add(a.coder)
             offset += len(page)
     suggestions = [SuggestedCode(p, d, c) for p, d, c in store.suggestions.suggested(cb)]
-    return ReviewState(store.passages.ids_by_document(), decisions, reviews, assigned, suggestions)
+    named = {x.document_id for x in decisions} | {r.document_id for r in reviews}
+    named |= {s.document_id for s in suggestions}
+    passages = store.passages.ids_by_document(named)
+    return ReviewState(passages, decisions, reviews, assigned, suggestions, documents=store.documents.ids)
 
 
 def human_coders(store: Store, codebook_id: int | None = None) -> list[str]:

@@ -19,6 +19,18 @@ class DocumentKeys(Part):
         rows = self.db.conn.execute("SELECT key FROM documents WHERE key >= ? AND key < ?", [base, base + "\U0010ffff"])
         return {r[0] for r in rows}
 
+    def ids(self, page_size: int = 10000) -> Iterator[int]:
+        """Every document id, ascending, read in pages (so a caller can stream a million of them)."""
+        last = 0
+        while page := [
+            int(r[0])
+            for r in self.db.conn.execute(
+                "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?", [last, page_size]
+            )
+        ]:
+            yield from page
+            last = page[-1]
+
     def all_keys(self) -> set[str]:
         """Every document key (for big imports, which pick new keys without one query each)."""
         return {str(r[0]) for r in self.db.conn.execute("SELECT key FROM documents")}

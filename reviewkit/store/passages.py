@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
+from json import dumps
 from typing import Any
 
 from reviewkit.records import Document, Passage, PassageContext
@@ -142,10 +143,28 @@ class Passages(CodedPassages, Part):
                 out[int(r[0])] = PassageContext(passage(r[:8]), r[8], r[9] or "", r[10])
         return out
 
-    def ids_by_document(self) -> dict[int, list[int]]:
-        """Document id -> the ids of its passages, for every document (those without passages too)."""
-        out: dict[int, list[int]] = {int(r[0]): [] for r in self.db.execute("SELECT id FROM documents")}
-        for doc, pid in self.db.execute("SELECT document_id, id FROM passages ORDER BY document_id, seq, start"):
+    def ids_by_document(self, document_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+        """Document id -> the ids of its passages (documents without passages too).
+
+        Args:
+            document_ids: only these documents (ids not in the project are left out); None: every
+                document of the project.
+        """
+        if document_ids is None:
+            out: dict[int, list[int]] = {int(r[0]): [] for r in self.db.execute("SELECT id FROM documents")}
+            rows = self.db.execute("SELECT document_id, id FROM passages ORDER BY document_id, seq, start")
+        else:
+            wanted = dumps(sorted(set(document_ids)))
+            out = {
+                int(r[0]): []
+                for r in self.db.execute("SELECT id FROM documents WHERE id IN (SELECT value FROM json_each(?))", [wanted])
+            }
+            rows = self.db.execute(
+                "SELECT document_id, id FROM passages WHERE document_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY document_id, seq, start",
+                [wanted],
+            )
+        for doc, pid in rows:
             out.setdefault(int(doc), []).append(int(pid))
         return out
 
