@@ -85,6 +85,7 @@ def test_available_formats() -> None:
         "json",
         "jsonl",
         "noteexpress",
+        "ovid",
         "pubmed",
         "refworks",
         "ris",

@@ -39,7 +39,7 @@ def init(db_path: str) -> None:
 @db_option
 def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_bad: bool, use_codebook: bool,
             db_path: str) -> None:  # fmt: skip
-    """Import exported records (RIS, BibTeX, WoS, PubMed, Scopus/CSV, JSONL, EndNote, RefWorks,
+    """Import exported records (RIS, BibTeX, WoS, PubMed, Ovid, Scopus/CSV, JSONL, EndNote, RefWorks,
     NoteExpress, GB/T 7714 citation text, REFI-QDA .qdpx), merging duplicates.
 
     A folder imports the export files inside it. Each file goes in whole or not at all; the

@@ -2,7 +2,7 @@
 
 Formats (short names): bibtex, citation (abstract + GB/T 7714 reference lines), csv (Scopus, Embase,
 ASReview, any CSV/TSV), endnote (refer/EndNote tagged, CNKI), json (CSL-JSON arrays, e.g. from
-Zotero), jsonl, noteexpress (CNKI), pubmed (MEDLINE/.nbib), refworks (CNKI), ris, wos (Web of
+Zotero), jsonl, noteexpress (CNKI), ovid (MEDLINE, Embase, PsycINFO ... on Ovid), pubmed (MEDLINE/.nbib), refworks (CNKI), ris, wos (Web of
 Science plain text).
 """
 
@@ -18,6 +18,7 @@ from reviewkit.importers import (  # noqa: F401  (each module registers its impo
     citation,
     csljson,
     csvfile,
+    ovid,
     endnote,
     jsonl,
     noteexpress,
@@ -49,6 +50,7 @@ _ALIASES = {
     "gb7714": "citation",
     "csl": "json",
     "csljson": "json",
+    "embase": "ovid",
 }
 _SUFFIX_FORMAT = {
     "ris": "ris",
@@ -65,6 +67,8 @@ _SUFFIX_FORMAT = {
     "json": "json",
     "jsonl": "jsonl",
     "ndjson": "jsonl",
+    "ovd": "ovid",
+    "cgi": "ovid",
     "txt": "citation",
 }
 
