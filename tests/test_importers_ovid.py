@@ -158,3 +158,17 @@ def test_cli_imports_an_ovid_export(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["import", "--db", str(project), str(path)])
     assert result.exit_code == 0, result.output
     assert "[ovid, utf-8]: 2 records, 2 added" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("30668574\n30235242\n30605475\n", "a list of PubMed IDs"),
+        ("10.1000/abc.1\nhttps://doi.org/10.1000/xyz-2\n", "a list of DOIs"),
+    ],
+)
+def test_a_list_of_identifiers_is_refused_with_what_to_export(tmp_path: Path, text: str, says: str) -> None:
+    path = write(tmp_path, "pmid.txt", text)
+    with pytest.raises(ImportFormatError) as err:
+        read_records(path)
+    assert says in str(err.value) and "pmid.txt" in str(err.value)

@@ -9,6 +9,7 @@ Science plain text).
 from __future__ import annotations
 
 import gc
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,12 +132,31 @@ def _detect(path: str, head: str) -> str:
             best, best_score = name, score
     if best:
         return best
-    hint = _table_hint(head) if by_suffix == "csv" or suffix in {"csv", "tsv", "txt"} else ""
+    hint = _id_list_hint(head) or (_table_hint(head) if by_suffix == "csv" or suffix in {"csv", "tsv", "txt"} else "")
     raise ImportFormatError(
         path,
         None,
         f"could not recognise the format of {path}{hint}; use --format with one of: {', '.join(available_formats())}",
     )
+
+
+_PMID = re.compile(r"\d{1,9}")
+_DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?10\.\d{4,9}/\S+", re.I)
+
+
+def _id_list_hint(head: str) -> str:
+    """For a list of identifiers (PubMed's "PMID" export, a list of DOIs): say what to export instead."""
+    lines = [ln.strip() for ln in head.split("\n")[:200] if ln.strip()]
+    if not lines:
+        return ""
+    if all(_PMID.fullmatch(ln) for ln in lines):
+        return (
+            " (it is a list of PubMed IDs, without titles or abstracts; export the records in "
+            "PubMed format, or as .nbib, instead)"
+        )
+    if all(_DOI.fullmatch(ln) for ln in lines):
+        return " (it is a list of DOIs, without titles or abstracts; export the records themselves, e.g. as RIS)"
+    return ""
 
 
 def _table_hint(head: str) -> str:
