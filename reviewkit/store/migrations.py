@@ -168,3 +168,9 @@ def m007_versions_and_index_queue(db: Database) -> None:
     )
     db.execute("ALTER TABLE tag_runs ADD COLUMN pid INTEGER")
     db.execute("ALTER TABLE tag_runs ADD COLUMN host TEXT NOT NULL DEFAULT ''")
+
+
+@migrations()
+def m008_import_database(db: Database) -> None:
+    """The database an import run's file came from, as its content names it ("" when it does not say)."""
+    db.execute("ALTER TABLE imports ADD COLUMN database TEXT NOT NULL DEFAULT ''")
