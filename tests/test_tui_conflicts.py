@@ -22,9 +22,10 @@ from reviewkit.project import screening as scr
 from reviewkit.records import Record
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
-from reviewkit.tui.screening_dialogs import NoteInput, ReasonPicker
+from reviewkit.tui.screening_dialogs import ReasonPicker
 from reviewkit.tui.screens.conflicts import ConflictsScreen
 from reviewkit.tui.screens.screening import ScreeningScreen
+from reviewkit.tui.text_prompt import TextPrompt
 
 SIZE = (120, 36)
 TITLES = ["Cluster upgrading in Zhejiang", "Value chains and lead firms", "Petri nets", "Protein folding"]
@@ -75,7 +76,7 @@ async def test_lead_resolves_with_a_note_and_undoes(project: tuple[str, Store, l
         assert "alice: include" in table_text and "bob: exclude (wrong topic)" in table_text
         await pilot.press("n")
         await pilot.pause()
-        assert isinstance(pilot.app.screen, NoteInput)
+        assert isinstance(pilot.app.screen, TextPrompt) and pilot.app.screen.title_text == "Note for this record's decision"
         await pilot.press(*"on topic after all", "enter")
         await settle(pilot)
         await pilot.press("i")

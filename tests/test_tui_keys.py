@@ -17,12 +17,13 @@ from textual.widgets import DataTable, Static
 from reviewkit.project.state import coder_progress, mark_document
 from reviewkit.store import Store
 from reviewkit.tui.app import SCREENS_BY_MODE, ReviewApp, make_app
-from reviewkit.tui.app_dialogs import ConfirmDialog, PromptDialog
+from reviewkit.tui.app_dialogs import ConfirmDialog
 from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.help import HelpScreen, binding_enabled
 from reviewkit.tui.screens.progress import ProgressScreen, progress_cells
 from reviewkit.tui.screens.review import ReviewScreen
 from reviewkit.tui.screens.trends import TrendsScreen
+from reviewkit.tui.text_prompt import TextPrompt
 
 project, store = tui_project, tui_store  # fixtures `project` and `store`: the review fixture project
 
@@ -149,7 +150,7 @@ async def test_palette_switch_coder_records_under_the_new_name(store: Store) -> 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await _palette(pilot, "Switch coder")
-        assert isinstance(app.screen, PromptDialog)
+        assert isinstance(app.screen, TextPrompt) and app.screen.value == "alice"
         await pilot.press(*["backspace"] * 5, *"bob", "enter")
         await settle(pilot)
         assert app.session.coder == "bob" and "coder bob" in app.sub_title
@@ -168,7 +169,7 @@ async def test_palette_switch_coder_is_refused_when_blind(store: Store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await _palette(pilot, "Switch coder")
-        assert not isinstance(app.screen, PromptDialog) and app.session.coder == "erin"
+        assert not isinstance(app.screen, TextPrompt) and app.session.coder == "erin"
         assert any("--blind" in str(n.message) for n in app._notifications)
 
 
@@ -197,7 +198,7 @@ async def test_palette_export_writes_the_file_in_a_worker(
         await settle(pilot)
         await _palette(pilot, "Export csv-long")
         dialog = app.screen
-        assert isinstance(dialog, PromptDialog) and dialog.value.endswith("project-csv-long.csv")
+        assert isinstance(dialog, TextPrompt) and dialog.value.endswith("project-csv-long.csv")
         dialog.query_one("#prompt-input").value = str(out)  # type: ignore[attr-defined]
         await pilot.press("enter")
         await settle(pilot)

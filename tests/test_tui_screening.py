@@ -15,8 +15,9 @@ from reviewkit.project.screening_protocol import load_protocol
 from reviewkit.records import Record
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
-from reviewkit.tui.screening_dialogs import NoteInput, ReasonPicker
+from reviewkit.tui.screening_dialogs import ReasonPicker
 from reviewkit.tui.screens.screening import RANKING, ScreeningScreen
+from reviewkit.tui.text_prompt import TextPrompt
 from reviewkit.tui.widgets.screening_record import criteria_terms, highlighted, term_pattern
 
 PROTOCOL = """criteria: |
@@ -128,7 +129,7 @@ async def test_note_is_stored_with_the_decision(store: Store) -> None:
         doc = _screen(pilot).current.document.id
         await pilot.press("n")
         await pilot.pause()
-        assert isinstance(pilot.app.screen, NoteInput)
+        assert isinstance(pilot.app.screen, TextPrompt) and pilot.app.screen.title_text == "Note for this record's decision"
         await pilot.press(*"check the full text", "enter")
         await pilot.pause()
         assert "note: check the full text" in str(pilot.app.screen.query_one("#screening-note").render())
