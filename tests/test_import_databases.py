@@ -151,6 +151,12 @@ def test_a_gb18030_noteexpress_file_names_cnki(tmp_path: Path) -> None:
     assert detect_database(path, "noteexpress", "gb18030") == "CNKI"
 
 
+def test_a_csv_the_csv_module_cannot_read_still_names_its_database_by_header() -> None:
+    huge = "x" * 200_000  # over csv.field_size_limit()
+    assert database_from_text(f'Lens ID,Title\n"1","{huge}"\n', "csv") == "Lens"
+    assert database_from_text(f'Title,Source\n"{huge}",Scopus\n', "csv") == ""
+
+
 def test_an_unreadable_file_gives_no_name(tmp_path: Path) -> None:
     assert detect_database(tmp_path / "missing.ris", "ris") == ""
     assert detect_database(tmp_path / "missing.txt", "wos") == "Web of Science"

@@ -251,18 +251,19 @@ def _csv(text: str) -> str:
         lines = lines[1:]
     if not lines:
         return ""
-    first = lines[0]
-    delimiter = max((",", "\t", ";"), key=first.count)
-    rows = list(csv.reader(lines[:200], delimiter=delimiter))
-    if not rows:
+    delimiter = max((",", "\t", ";"), key=lines[0].count)
+    reader = csv.reader(lines[:200], delimiter=delimiter)
+    try:
+        header = [c.strip().lstrip("\ufeff").lower() for c in next(reader, [])]
+        names = set(header)
+        for name, test in _CSV_HEADERS:
+            if test(names):
+                return name
+        rows = list(reader)
+    except csv.Error:  # e.g. a cell over the csv module's size limit: the importer reports it
         return ""
-    header = [c.strip().lstrip("\ufeff").lower() for c in rows[0]]
-    names = set(header)
-    for name, test in _CSV_HEADERS:
-        if test(names):
-            return name
     votes = []
-    for row in rows[1:]:
+    for row in rows:
         if not any(cell.strip() for cell in row):
             continue
         cells = dict(zip(header, row, strict=False))
