@@ -1,13 +1,17 @@
-"""Provides what the Pilot tests of the review app share: the fixture project, key helpers, screen text.
+"""Provides what the Pilot tests of the review app share: the fixture project, the app set-up, key helpers,
+screen text.
 
 Test modules bind the fixtures ``project`` and ``store`` with ``project, store = tui_project, tui_store``:
 in those modules ``store`` is the review fixture project (`_review_fixtures.build_project`), not the
-empty store of ``conftest.py``.
+empty store of ``conftest.py``. ``async with running(store, "alice", start="codebook") as pilot:`` opens
+the app (cursor blink off) and waits until its first screen is drawn; `project_with` makes a project of
+a few records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,7 @@ import pytest
 from _review_fixtures import settle
 from textual import events
 
+from reviewkit.records import Record
 from reviewkit.store import Store
 
 SIZE = (120, 40)
@@ -33,6 +38,37 @@ def tui_store(project: tuple[Path, dict[str, Any]]) -> Iterator[Store]:
     s = Store.open(project[0])
     yield s
     s.close()
+
+
+@asynccontextmanager
+async def running(
+    store: Store, coder: str = "alice", *, size: tuple[int, int] = SIZE, **options: Any
+) -> AsyncIterator[Any]:
+    """The review app over `store` driven by Pilot, its first screen drawn: ``async with running(...) as pilot``.
+
+    Args:
+        store: the open project.
+        coder: who reviews.
+        size: the terminal size.
+        **options: passed to `reviewkit.tui.app.make_app` (``start=``, ``blind=``, ``all_documents=`` ...);
+            the cursor does not blink unless ``cursor_blink=True``.
+    """
+    from reviewkit.tui.app import make_app
+
+    options.setdefault("cursor_blink", False)
+    app = make_app(store, coder, **options)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+def project_with(path: str | Path, records: Iterable[Record]) -> Store:
+    """A new project file at `path` holding `records` (keys rec1, rec2 ... in order), open."""
+    store = Store.open(path)
+    with store.transaction():
+        for n, record in enumerate(records, 1):
+            store.documents.add(record, f"rec{n}")
+    return store
 
 
 def decisions(store: Store, coder: str = "alice") -> dict[tuple[int, str], str]:

@@ -101,6 +101,7 @@ def test_source_labels_name_the_database_where_the_format_does() -> None:
     assert source_label("exports/savedrecs.txt", "wos") == "Web of Science (savedrecs.txt)"
     assert source_label("exports/pubmed-set.nbib", "pubmed") == "PubMed (pubmed-set.nbib)"
     assert source_label("exports/scopus.csv", "csv") == "scopus.csv"
+    assert source_label("exports/scopus (3).csv", "csv", "Scopus") == "Scopus (scopus (3).csv)"
 
 
 def test_a_merge_by_hand_relabels_only_the_dropped_documents_own_source(tmp_path: Path) -> None:

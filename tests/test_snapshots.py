@@ -120,3 +120,18 @@ def test_progress_screen(snap_compare: Any, store: Store) -> None:
     mark_document(store, 1, "alice", codebook_id=store.codebooks.current_id())
     app = make_app(store, "alice", start="progress", cursor_blink=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_memo_prompt(snap_compare: Any, store: Store) -> None:
+    """The text prompt (`m` on the Review screen) over the screen it was opened from, with Chinese typed."""
+
+    async def type_memo(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press(*"集群 upgrading")
+        await settle(pilot)
+
+    assert snap_compare(make_app(store, "alice", cursor_blink=False), terminal_size=SIZE, run_before=type_memo)

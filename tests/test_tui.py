@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from _review_fixtures import settle
-from _tui import SIZE, decisions, open_document, tui_project, tui_store
+from _tui import decisions, open_document, running, tui_project, tui_store
 
 from reviewkit.store import Store
-from reviewkit.tui.app import make_app
 from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.disagreements import DisagreementsScreen
 from reviewkit.tui.screens.documents import DocumentsScreen
@@ -23,9 +22,8 @@ project, store = tui_project, tui_store  # fixtures `project` and `store`: the r
 
 
 async def test_documents_table_shows_pages_with_status(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         table = app.screen.query_one(DocumentTable)
         assert table.row_count == 6 and table.total == 6
         assert table.get_row_at(0)[0] == "2003" and table.get_row_at(0)[3] == "4 to do"
@@ -33,9 +31,8 @@ async def test_documents_table_shows_pages_with_status(store: Store) -> None:
 
 
 async def test_search_finds_chinese_and_english(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await pilot.press("slash")
         assert app.focused is not None and app.focused.id == "search"
         await pilot.press(*"价值链", "enter")
@@ -54,9 +51,8 @@ async def test_year_code_and_status_filters(store: Store, project: tuple[Path, d
     store.codings.set(
         1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
     )
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         table = app.screen.query_one(DocumentTable)
         await pilot.press("y", *"2005", "tab", *"2007", "enter")
         await settle(pilot)
@@ -78,8 +74,8 @@ async def test_year_code_and_status_filters(store: Store, project: tuple[Path, d
 
 
 async def test_enter_opens_review_and_escape_goes_back(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         screen = await open_document(pilot, row=1)
         assert screen.document_id == 2 and screen.passage == 0
         await pilot.press("escape")
@@ -88,8 +84,7 @@ async def test_enter_opens_review_and_escape_goes_back(store: Store) -> None:
 
 
 async def test_accept_and_reject_write_the_database(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
         await open_document(pilot)
         await pilot.press("a")
         await pilot.pause()
@@ -102,8 +97,7 @@ async def test_accept_and_reject_write_the_database(store: Store) -> None:
 
 
 async def test_j_k_move_between_passages(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
         screen = await open_document(pilot)
         await pilot.press("j", "j")
         assert screen.passage == 2
@@ -117,8 +111,7 @@ async def test_j_k_move_between_passages(store: Store) -> None:
 
 
 async def test_tab_and_arrows_focus_another_suggestion(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
         screen = await open_document(pilot, row=1)
         await pilot.press("j", "j")  # passage 7: four suggestions
         codes = [i.code_id for i in screen.query_one(SuggestionList).items]
@@ -131,8 +124,8 @@ async def test_tab_and_arrows_focus_another_suggestion(store: Store) -> None:
 
 
 async def test_accept_all_then_undo_and_redo(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await open_document(pilot, row=1)
         await pilot.press("A")
         await pilot.pause()
@@ -148,8 +141,8 @@ async def test_accept_all_then_undo_and_redo(store: Store) -> None:
 
 
 async def test_c_adds_a_code_with_the_fuzzy_picker(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         screen = await open_document(pilot)
         await pilot.press("j", "c")
         await pilot.pause()
@@ -167,8 +160,7 @@ async def test_c_adds_a_code_with_the_fuzzy_picker(store: Store) -> None:
 
 
 async def test_n_and_p_move_between_documents(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
         screen = await open_document(pilot)
         await pilot.press("n", "n")
         await pilot.pause()
@@ -184,9 +176,8 @@ async def test_n_and_p_move_between_documents(store: Store) -> None:
 
 
 async def test_queue_decides_most_uncertain_first(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await pilot.press("2")
         await settle(pilot)
         screen = app.screen
@@ -225,9 +216,8 @@ async def test_queue_decides_most_uncertain_first(store: Store) -> None:
 
 
 async def test_number_keys_switch_screens(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         for key, kind in (("3", CodebookScreen), ("4", TrendsScreen), ("5", DisagreementsScreen),
                           ("2", QueueScreen), ("1", DocumentsScreen)):  # fmt: skip
             await pilot.press(key)
@@ -241,9 +231,8 @@ async def test_codebook_tree_shows_counts_and_definitions(
     store.codings.set(
         1, "regionalism.collective_learning", "alice", "accepted", codebook_id=project[1]["codebook_id"]
     )
-    app = make_app(store, "alice", start="codebook", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice", start="codebook") as pilot:
+        app = pilot.app
         tree = app.screen.query_one("#code-tree")
         await pilot.press("down")
         await pilot.pause()
@@ -262,9 +251,8 @@ async def test_trends_toggles_source_window_and_codes(
     cb = project[1]["codebook_id"]
     store.codings.set(1, "regionalism.collective_learning", "alice", "accepted", codebook_id=cb)
     mark_document(store, 1, "alice", codebook_id=cb)
-    app = make_app(store, "alice", start="trends", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice", start="trends") as pilot:
+        app = pilot.app
         screen = app.screen
         assert isinstance(screen, TrendsScreen)
         # one coder: the default source is theirs, as for `reviewkit trends`
@@ -295,9 +283,8 @@ async def test_disagreements_record_consensus(store: Store, project: tuple[Path,
     cb = project[1]["codebook_id"]
     for coder, status in (("alice", "accepted"), ("bob", "rejected")):
         store.codings.set(1, "regionalism.collective_learning", coder, status, codebook_id=cb)
-    app = make_app(store, "lead", start="disagreements", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "lead", start="disagreements") as pilot:
+        app = pilot.app
         screen = app.screen
         assert isinstance(screen, DisagreementsScreen) and len(screen.rows) == 1
         await pilot.press("r")
@@ -315,13 +302,11 @@ async def test_blind_mode_hides_other_coders_and_scores(
     store.codings.set(
         1, "regionalism.collective_learning", "bob", "accepted", codebook_id=project[1]["codebook_id"]
     )
-    app = make_app(store, "alice", blind=True, hide_scores=True, cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice", blind=True, hide_scores=True) as pilot:
         screen = await open_document(pilot)
         text = str(screen.query_one(SuggestionList).render())
         assert "bob" not in text and "0.71" not in text and "regionalism.collective_learning" in text
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
         screen = await open_document(pilot)
         text = str(screen.query_one(SuggestionList).render())
         assert "bob:✓" in text and "0.71" in text
@@ -329,17 +314,16 @@ async def test_blind_mode_hides_other_coders_and_scores(
 
 async def test_undo_in_a_new_session_after_restart(project: tuple[Path, dict[str, Any]]) -> None:
     store = Store.open(project[0])
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await open_document(pilot)
         await pilot.press("a", "j", "a")
         await pilot.pause()
     store.close()
     store = Store.open(project[0])
     assert len(decisions(store)) == 2
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await pilot.press("u")
         await settle(pilot)
         assert len(decisions(store)) == 1
@@ -348,8 +332,8 @@ async def test_undo_in_a_new_session_after_restart(project: tuple[Path, dict[str
 
 
 async def test_m_writes_a_memo_on_the_current_passage(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         screen = await open_document(pilot)
         await pilot.press("j", "m")
         await pilot.pause()

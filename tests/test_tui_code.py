@@ -5,19 +5,17 @@ Each key is checked against what the screen shows and, where it writes, against 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from _review_fixtures import settle
+from _tui import running, tui_project, tui_store
 from textual.widgets import DataTable, Static
 
 from reviewkit.project import state
 from reviewkit.project.cooccurrence import code_cooccurrence
 from reviewkit.project.retrieval import coded_passages
 from reviewkit.store import Store
-from reviewkit.tui.app import make_app
 from reviewkit.tui.screens.code_view import CodeViewScreen
 from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.cooccurrence import CooccurrenceScreen
@@ -29,21 +27,11 @@ from reviewkit.tui.widgets.code_tree import CodeTree
 from reviewkit.tui.widgets.document_table import DocumentTable
 from reviewkit.tui.widgets.memo_list import MemoList
 
-SIZE = (120, 40)
 CL = "regionalism.collective_learning"
 VC = "global.value_chain"
 
 
-@pytest.fixture
-def project(review_project: tuple[Path, dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
-    return review_project
-
-
-@pytest.fixture
-def store(project: tuple[Path, dict[str, Any]]) -> Iterator[Store]:
-    s = Store.open(project[0])
-    yield s
-    s.close()
+project, store = tui_project, tui_store  # fixtures `project` and `store`: the review fixture project
 
 
 def rows(table: DataTable[Any]) -> list[list[str]]:
@@ -74,8 +62,7 @@ async def test_enter_on_a_code_opens_its_passages_and_s_switches_source(
     cb = project[1]["codebook_id"]
     first = project[1]["passages"][1][0]
     store.codings.set(first, CL, "alice", "accepted", codebook_id=cb)
-    app = make_app(store, "alice", start="codebook", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice", start="codebook") as pilot:
         screen = await open_code(pilot, CL)
         table = screen.query_one(DataTable)
         assert screen.source == "coder:alice"  # one coder: the default source is theirs, as for trends
@@ -99,8 +86,8 @@ async def test_enter_on_a_code_opens_its_passages_and_s_switches_source(
 async def test_code_view_filter_and_enter_jumps_to_the_passage(
     store: Store, project: tuple[Path, dict[str, Any]]
 ) -> None:
-    app = make_app(store, "alice", start="codebook", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice", start="codebook") as pilot:
+        app = pilot.app
         screen = await open_code(pilot, VC)
         while screen.source != "suggested":
             await pilot.press("s")
@@ -132,8 +119,7 @@ async def test_code_view_filter_and_enter_jumps_to_the_passage(
 async def test_code_view_shows_the_codes_memos_and_m_adds_one(store: Store) -> None:
     store.memos.add("code", VC, "alice", "insertion only, not governance")
     store.memos.add("code", CL, "alice", "a memo on another code")
-    app = make_app(store, "bob", start="codebook", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "bob", start="codebook") as pilot:
         screen = await open_code(pilot, VC)
         text = shown(screen.query_one(MemoList))
         assert "insertion only, not governance" in text and "— alice, " in text and "another code" not in text
@@ -156,9 +142,8 @@ async def test_cooccurrence_view_toggles_level_measure_and_source(
     store.codings.set(p[0], VC, "alice", "accepted", codebook_id=cb)
     store.codings.set(p[2], CL, "alice", "accepted", codebook_id=cb)
     state.mark_document(store, 1, "alice", codebook_id=cb)
-    app = make_app(store, "alice", start="codebook", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice", start="codebook") as pilot:
+        app = pilot.app
         await pilot.press("o")
         await settle(pilot)
         screen = app.screen
@@ -191,9 +176,8 @@ async def test_cooccurrence_view_toggles_level_measure_and_source(
 
 
 async def test_palette_opens_cooccurrence_and_search(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         for command, screen_type in (
             ("Co-occurrence of codes", CooccurrenceScreen),
             ("Search passages", PassageSearchScreen),
@@ -213,9 +197,8 @@ async def test_palette_opens_cooccurrence_and_search(store: Store) -> None:
 async def test_ctrl_f_searches_chinese_and_enter_opens_the_passage(
     store: Store, project: tuple[Path, dict[str, Any]]
 ) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await pilot.press("ctrl+f")
         await settle(pilot)
         screen = app.screen
@@ -233,9 +216,8 @@ async def test_ctrl_f_searches_chinese_and_enter_opens_the_passage(
 
 
 async def test_search_syntax_error_is_a_message_not_a_crash(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await pilot.press("ctrl+f")
         await settle(pilot)
         screen = app.screen
@@ -258,9 +240,8 @@ async def test_review_screen_shows_memos_in_context_and_m_adds_one(
     store.memos.add("passage", str(p1), "bob", "bob thinks this is buzz")
     store.memos.add("document", "1", "alice", "a classic of the field")
     for blind in (False, True):
-        app = make_app(store, "alice", blind=blind, cursor_blink=False)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
+        async with running(store, "alice", blind=blind) as pilot:
+            app = pilot.app
             await pilot.press("enter")
             await settle(pilot)
             screen = app.screen
@@ -268,9 +249,8 @@ async def test_review_screen_shows_memos_in_context_and_m_adds_one(
             text = shown(screen.query_one(MemoList))
             assert "a classic of the field" in text and "— alice, " in text
             assert ("bob thinks this is buzz" in text) is not blind  # blind: only your own memos
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
@@ -287,9 +267,8 @@ async def test_review_screen_shows_memos_in_context_and_m_adds_one(
 
 async def test_assigned_documents_first_with_a_marker(store: Store) -> None:
     store.assignments.add([4, 6], "alice")
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         table = app.screen.query_one(DocumentTable)
         titles = [r[2] for r in rows(table)]
         assert titles[0].startswith("◆ Clusters and knowledge") and titles[1].startswith("◆ The governance")

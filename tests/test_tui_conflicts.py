@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from _review_fixtures import settle
+from _tui import project_with, running
 from click.testing import CliRunner
 from textual.widgets import DataTable
 
@@ -22,9 +23,10 @@ from reviewkit.project import screening as scr
 from reviewkit.records import Record
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
-from reviewkit.tui.screening_dialogs import NoteInput, ReasonPicker
+from reviewkit.tui.screening_dialogs import ReasonPicker
 from reviewkit.tui.screens.conflicts import ConflictsScreen
 from reviewkit.tui.screens.screening import ScreeningScreen
+from reviewkit.tui.text_prompt import TextPrompt
 
 SIZE = (120, 36)
 TITLES = ["Cluster upgrading in Zhejiang", "Value chains and lead firms", "Petri nets", "Protein folding"]
@@ -35,10 +37,7 @@ TA_DECISIONS = [("include", "exclude"), ("include", "include"), ("exclude", "inc
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[tuple[str, Store, list[int]]]:
     db = str(tmp_path / "conflicts.db")
-    s = Store.open(db)
-    with s.transaction():
-        for n, title in enumerate(TITLES, 1):
-            s.documents.add(Record(title=title, abstract=f"Abstract of {title}.", year=2000 + n), f"doc{n}")
+    s = project_with(db, (Record(title=t, abstract=f"Abstract of {t}.", year=2000 + n) for n, t in enumerate(TITLES, 1)))
     ids = sorted(d.id for d in s.documents.iter())
     for doc, pair in zip(ids, TA_DECISIONS, strict=True):
         for coder, decision in zip(("alice", "bob"), pair, strict=True):
@@ -66,8 +65,7 @@ async def test_lead_resolves_with_a_note_and_undoes(project: tuple[str, Store, l
     db, store, ids = project
     before = _agreement(db)
     assert before["units"] == 4 and before["agreed"] == 2
-    async with make_app(store, "carol", start="conflicts", cursor_blink=False).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "carol", start="conflicts", size=SIZE) as pilot:
         assert _rows(pilot) == [ids[0], ids[2]]
         screen = pilot.app.screen
         assert "screening conflicts: title/abstract" in (screen.sub_title or "")
@@ -75,7 +73,7 @@ async def test_lead_resolves_with_a_note_and_undoes(project: tuple[str, Store, l
         assert "alice: include" in table_text and "bob: exclude (wrong topic)" in table_text
         await pilot.press("n")
         await pilot.pause()
-        assert isinstance(pilot.app.screen, NoteInput)
+        assert isinstance(pilot.app.screen, TextPrompt) and pilot.app.screen.title_text == "Note for this record's decision"
         await pilot.press(*"on topic after all", "enter")
         await settle(pilot)
         await pilot.press("i")
@@ -110,8 +108,7 @@ async def test_lead_resolves_with_a_note_and_undoes(project: tuple[str, Store, l
 
 async def test_screening_key_c_and_palette_reach_conflicts(project: tuple[str, Store, list[int]]) -> None:
     _db, store, ids = project
-    async with make_app(store, "carol", start="screening", cursor_blink=False).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "carol", start="screening", size=SIZE) as pilot:
         await pilot.press("c")
         await settle(pilot)
         assert _rows(pilot) == [ids[0], ids[2]]
@@ -131,9 +128,8 @@ async def test_blind_has_no_conflicts_screen(project: tuple[str, Store, list[int
     _db, store, _ids = project
     with pytest.raises(ReviewkitError, match="not available with --blind"):
         make_app(store, "alice", blind=True, start="conflicts")
-    app = make_app(store, "alice", blind=True, start="screening", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice", blind=True, start="screening", size=SIZE) as pilot:
+        app = pilot.app
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ScreeningScreen)

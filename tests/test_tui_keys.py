@@ -9,20 +9,21 @@ from typing import Any
 
 import pytest
 from _review_fixtures import settle
-from _tui import SIZE, burst, decisions, done_marks, open_document, screen_text, tui_project, tui_store
+from _tui import burst, decisions, done_marks, open_document, running, screen_text, tui_project, tui_store
 from rich.console import Console
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from reviewkit.project.state import coder_progress, mark_document
 from reviewkit.store import Store
-from reviewkit.tui.app import SCREENS_BY_MODE, ReviewApp, make_app
-from reviewkit.tui.app_dialogs import ConfirmDialog, PromptDialog
+from reviewkit.tui.app import SCREENS_BY_MODE, ReviewApp
+from reviewkit.tui.app_dialogs import ConfirmDialog
 from reviewkit.tui.screens.codebook import CodebookScreen
 from reviewkit.tui.screens.help import HelpScreen, binding_enabled
 from reviewkit.tui.screens.progress import ProgressScreen, progress_cells
 from reviewkit.tui.screens.review import ReviewScreen
 from reviewkit.tui.screens.trends import TrendsScreen
+from reviewkit.tui.text_prompt import TextPrompt
 
 project, store = tui_project, tui_store  # fixtures `project` and `store`: the review fixture project
 
@@ -58,9 +59,8 @@ async def _open_help(pilot: Any, key: str = "question_mark") -> HelpScreen:
 
 @pytest.mark.parametrize("mode", [m for m in SCREENS_BY_MODE] + ["review"])
 async def test_help_lists_every_binding_of_the_screen_and_the_app(store: Store, mode: str) -> None:
-    app = make_app(store, "alice", start="documents" if mode == "review" else mode, cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice", start="documents" if mode == "review" else mode) as pilot:
+        app = pilot.app
         if mode == "review":
             await open_document(pilot)
         under = app.screen
@@ -84,8 +84,8 @@ async def test_help_lists_every_binding_of_the_screen_and_the_app(store: Store, 
 
 
 async def test_help_follows_the_screens_state_and_closes_with_f1(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False, advance=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice", advance=False) as pilot:
+        app = pilot.app
         screen = await open_document(pilot)
         help_screen = await _open_help(pilot, "f1")
         decide = _row_for(help_screen, "a")
@@ -94,18 +94,16 @@ async def test_help_follows_the_screens_state_and_closes_with_f1(store: Store) -
         await pilot.press("f1")
         await settle(pilot)
         assert app.screen is screen
-    app = make_app(store, "erin", blind=True, cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "erin", blind=True) as pilot:
+        app = pilot.app
         help_screen = await _open_help(pilot)
         assert _row_for(help_screen, "5", rows="global") is None  # no Disagreements screen when blind
         assert "Disagreements" not in screen_text(app)
 
 
 async def test_q_quits_at_once_when_nothing_runs(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         assert app.running_work() == []
         await pilot.press("q")
         await pilot.pause()
@@ -113,10 +111,9 @@ async def test_q_quits_at_once_when_nothing_runs(store: Store) -> None:
 
 
 async def test_q_asks_while_work_runs_in_the_background(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
     release = threading.Event()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         app.run_worker(lambda: release.wait(30), thread=True, group="tagger", name="coding")
         await pilot.pause()
         assert app.running_work() == ["coding the project"]
@@ -145,11 +142,10 @@ async def _palette(pilot: Any, command: str) -> None:
 
 
 async def test_palette_switch_coder_records_under_the_new_name(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await _palette(pilot, "Switch coder")
-        assert isinstance(app.screen, PromptDialog)
+        assert isinstance(app.screen, TextPrompt) and app.screen.value == "alice"
         await pilot.press(*["backspace"] * 5, *"bob", "enter")
         await settle(pilot)
         assert app.session.coder == "bob" and "coder bob" in app.sub_title
@@ -164,18 +160,16 @@ async def test_palette_switch_coder_records_under_the_new_name(store: Store) -> 
 
 
 async def test_palette_switch_coder_is_refused_when_blind(store: Store) -> None:
-    app = make_app(store, "erin", blind=True, cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "erin", blind=True) as pilot:
+        app = pilot.app
         await _palette(pilot, "Switch coder")
-        assert not isinstance(app.screen, PromptDialog) and app.session.coder == "erin"
+        assert not isinstance(app.screen, TextPrompt) and app.session.coder == "erin"
         assert any("--blind" in str(n.message) for n in app._notifications)
 
 
 async def test_palette_jump_to_code_opens_the_codebook_there(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await _palette(pilot, "Jump to code")
         await pilot.press(*"功能升级", "enter")
         await settle(pilot)
@@ -192,12 +186,11 @@ async def test_palette_export_writes_the_file_in_a_worker(
     store.codings.set(1, "regionalism.collective_learning", "alice", "accepted", codebook_id=cb)
     out = tmp_path / "out" / "codings.csv"
     out.parent.mkdir()
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await _palette(pilot, "Export csv-long")
         dialog = app.screen
-        assert isinstance(dialog, PromptDialog) and dialog.value.endswith("project-csv-long.csv")
+        assert isinstance(dialog, TextPrompt) and dialog.value.endswith("project-csv-long.csv")
         dialog.query_one("#prompt-input").value = str(out)  # type: ignore[attr-defined]
         await pilot.press("enter")
         await settle(pilot)
@@ -206,9 +199,8 @@ async def test_palette_export_writes_the_file_in_a_worker(
 
 
 async def test_palette_offers_each_screen(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         for title, kind in (("Trends", TrendsScreen), ("Progress", ProgressScreen), ("Codebook", CodebookScreen)):
             await _palette(pilot, title)
             assert isinstance(app.screen, kind), title
@@ -224,9 +216,8 @@ async def test_progress_screen_shows_the_figures_of_reviewkit_progress(
     svc.decide(store, 5, "global.value_chain", "bob", "rejected", codebook_id=cb)
     mark_document(store, 1, "alice", codebook_id=cb)
     for blind, coders in ((False, ["alice", "bob"]), (True, ["alice"])):
-        app = make_app(store, "alice", blind=blind, cursor_blink=False)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
+        async with running(store, "alice", blind=blind) as pilot:
+            app = pilot.app
             await pilot.press("P")
             await settle(pilot)
             screen = app.screen
@@ -244,9 +235,8 @@ async def test_progress_screen_shows_the_figures_of_reviewkit_progress(
 
 async def test_keys_typed_while_a_document_opens_act_on_it(store: Store) -> None:
     """Enter then a/j/d at once (a fast typist, tmux send-keys): nothing is lost on the way."""
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         burst(app, "enter", "j", "j", "a", "d")
         await settle(pilot)
         screen = app.screen

@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 from _review_fixtures import settle
-from _tui import SIZE, open_document, screen_text, tui_project, tui_store
+from _tui import open_document, running, screen_text, tui_project, tui_store
 
 from reviewkit.store import Store
-from reviewkit.tui.app import make_app
 from reviewkit.tui.precision import digits_to_tell_apart, score_delta, score_pair
 from reviewkit.tui.screens.queue import QueueScreen
 from reviewkit.tui.widgets.passage_text import PassageText
@@ -54,9 +53,8 @@ async def test_queue_and_review_never_show_equal_numbers_on_both_sides(
         "UPDATE suggestions SET score = 0.5 WHERE passage_id = ?", [project[1]["passages"][1][1]]
     )
     store.db.conn.commit()
-    app = make_app(store, "alice", start="queue", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice", start="queue") as pilot:
+        app = pilot.app
         screen = app.screen
         assert isinstance(screen, QueueScreen)
         cells = {
@@ -78,8 +76,8 @@ def _line_with(text: str, needle: str) -> str:
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_chinese_passage_numbers_sit_on_the_text_line(store: Store, size: tuple[int, int]) -> None:
     """A Chinese title has no spaces: its number must not stay alone on a line above the text."""
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=size) as pilot:
+    async with running(store, "alice", size=size) as pilot:
+        app = pilot.app
         screen = await open_document(pilot, row=2)  # 文嫮 2005, a Chinese document
         assert screen.view is not None and screen.view.passages[0].text.startswith("从地方到全球")
         text = screen_text(app)
@@ -94,9 +92,8 @@ async def test_chinese_passage_numbers_sit_on_the_text_line(store: Store, size: 
 
 
 async def test_trends_toggles_say_on_and_off_in_words(store: Store) -> None:
-    app = make_app(store, "alice", start="trends", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice", start="trends") as pilot:
+        app = pilot.app
         text = screen_text(app)
         assert "on  regionalism" in text and "off regionalism.collective" in text
         assert "•• regionalism" in text and "++ global" in text  # chart lines differ by marker, not colour only
@@ -108,9 +105,8 @@ async def test_trends_toggles_say_on_and_off_in_words(store: Store) -> None:
 
 
 async def test_80x24_keeps_the_status_column_and_the_essential_keys(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(store, "alice", size=(80, 24)) as pilot:
+        app = pilot.app
         lines = screen_text(app).splitlines()
         assert "status" in next(line for line in lines if "first author" in line)
         assert "4 to do" in next(line for line in lines if "2003" in line)
@@ -131,8 +127,8 @@ async def test_readme_screen_sample_has_the_review_footer_of_today(store: Store)
     block = readme[first : readme.index("\n```", first)]
     sample = block.splitlines()
     assert "reviewkit —" in sample[0] and "[document 3]" in block
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await open_document(pilot)
         footer = screen_text(app).splitlines()[-1].rstrip()
     assert sample[-1].rstrip() == footer
@@ -141,9 +137,8 @@ async def test_readme_screen_sample_has_the_review_footer_of_today(store: Store)
 async def test_documents_columns_follow_a_terminal_resize(store: Store) -> None:
     from reviewkit.tui.widgets.document_table import DocumentTable
 
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         table = app.screen.query_one(DocumentTable)
         wide = table.columns[table.ordered_columns[2].key].width
         await pilot.resize_terminal(80, 24)

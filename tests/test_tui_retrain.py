@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from _review_fixtures import settle
+from _tui import running
 
 from reviewkit.codebook import load_codebook
 from reviewkit.project import review as svc
@@ -17,7 +18,6 @@ from reviewkit.project.coding import run_tagger
 from reviewkit.project.encoding import make_embedder
 from reviewkit.store import Store
 from reviewkit.store.base import now
-from reviewkit.tui.app import make_app
 from reviewkit.tui.screens.queue import QueueScreen
 from reviewkit.tui.session import PAGE
 from tests.test_coding import MINI
@@ -68,9 +68,8 @@ async def test_retrain_every_2_reorders_the_queue_and_keys_keep_working(
 ) -> None:
     store, cb = coded
     runs_before = len(store.suggestions.runs())
-    app = make_app(store, "ann", start="queue", cursor_blink=False, retrain_every=2, embedder=embedder)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(store, "ann", start="queue", retrain_every=2, embedder=embedder) as pilot:
+        app = pilot.app
         screen = app.screen
         assert isinstance(screen, QueueScreen) and len(screen.items) >= 4
         before = [i.suggestion_id for i in screen.items]
@@ -113,9 +112,8 @@ async def test_retrain_every_2_reorders_the_queue_and_keys_keep_working(
 async def test_retrain_off_and_not_before_n(coded: tuple[Store, int], embedder: Any) -> None:
     store, _cb = coded
     for every, presses in ((0, 3), (5, 4)):
-        app = make_app(store, "ann", start="queue", cursor_blink=False, retrain_every=every, embedder=embedder)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+        async with running(store, "ann", start="queue", retrain_every=every, embedder=embedder) as pilot:
+            app = pilot.app
             for _ in range(presses):
                 await pilot.press("r")
                 await pilot.pause()

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from _review_fixtures import settle
-from _tui import SIZE, decisions, done_marks, open_document, tui_project, tui_store
+from _tui import decisions, done_marks, open_document, running, tui_project, tui_store
 from textual.widgets import DataTable, Tree
 
 from reviewkit.errors import ReviewkitError
@@ -39,8 +39,7 @@ async def test_d_marks_the_passage_done_and_u_undoes(
     store: Store, project: tuple[Path, dict[str, Any]]
 ) -> None:
     first, second = project[1]["passages"][1][:2]
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
         screen = await open_document(pilot)
         await pilot.press("d")
         await settle(pilot)
@@ -65,8 +64,8 @@ async def test_D_marks_the_document_reviewed_in_one_undoable_step(
 ) -> None:
     passages = set(project[1]["passages"][1])
     cb = project[1]["codebook_id"]
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         screen = await open_document(pilot)
         await pilot.press("D")
         await settle(pilot)
@@ -97,8 +96,7 @@ async def test_passage_list_marks_passages_that_need_a_decision(
     pending = [i for i, p in enumerate(view.passages) if p.undecided]
     quiet = [i for i, p in enumerate(view.passages) if not p.undecided]
     assert pending and quiet
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
         screen = await open_document(pilot)
         texts = [str(w.render()) for w in screen.query(PassageText)]
         assert all(texts[i][3] == "?" for i in pending) and all(texts[i][3] == "·" for i in quiet)
@@ -117,8 +115,8 @@ async def test_a_then_a_advances_or_stays(
     cb = project[1]["codebook_id"]
     index, codes = _passage_with_two_codes(store, cb)
     pid = project[1]["passages"][1][index]
-    app = make_app(store, "alice", cursor_blink=False, advance=advance)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice", advance=advance) as pilot:
+        app = pilot.app
         await open_document(pilot)
         for _ in range(index):
             await pilot.press("j")
@@ -138,8 +136,8 @@ async def test_t_toggles_advance(store: Store, project: tuple[Path, dict[str, An
     cb = project[1]["codebook_id"]
     index, codes = _passage_with_two_codes(store, cb)
     pid = project[1]["passages"][1][index]
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await open_document(pilot)
         for _ in range(index):
             await pilot.press("j")
@@ -180,10 +178,9 @@ async def test_blind_walk_shows_nothing_another_coder_decided(
     store.codings.set(p1, "global.value_chain", "erin", "rejected", codebook_id=cb)
     store.memos.add("passage", str(p1), "bob", "bob's memo: collective learning here")
     store.memos.add("code", "regionalism.collective_learning", "bob", "bob's memo on the code")
-    app = make_app(store, "erin", blind=True, cursor_blink=False)
     texts: dict[str, str] = {}
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "erin", blind=True) as pilot:
+        app = pilot.app
         assert isinstance(app.screen, DocumentsScreen)
         texts["documents"] = app.export_screenshot()
         await pilot.press("enter")
@@ -266,9 +263,8 @@ async def test_blind_code_filter_ignores_other_coders_codes(
     code = next(c for c in leaves if (1, c) not in suggested)  # not suggested on document 1
     store.codings.set(project[1]["passages"][1][0], code, "bob", "accepted", codebook_id=cb)
     for blind, expected in ((False, True), (True, False)):
-        app = make_app(store, "erin", blind=blind, cursor_blink=False)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
+        async with running(store, "erin", blind=blind) as pilot:
+            app = pilot.app
             table = app.screen.query_one(DocumentTable)
             app.screen.query_one("#filters").set(code=code)  # type: ignore[attr-defined]
             await settle(pilot)
@@ -277,8 +273,8 @@ async def test_blind_code_filter_ignores_other_coders_codes(
 
 
 async def test_command_palette_toggles_advance(store: Store) -> None:
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await open_document(pilot)
         await pilot.press("ctrl+p")
         await settle(pilot)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from _review_fixtures import settle
+from _tui import running
 from click.testing import CliRunner
 
 from reviewkit.cli import cli
@@ -16,13 +17,10 @@ from reviewkit.project import review as svc
 from reviewkit.project import screening as scr
 from reviewkit.project.trends import trends
 from reviewkit.store import Store
-from reviewkit.tui.app import make_app
 from reviewkit.tui.screens.queue import QueueScreen
 from reviewkit.tui.screens.screening import ScreeningScreen
 from reviewkit.tui.screens.trends import TrendsScreen
 from reviewkit.tui.widgets.document_table import DocumentTable
-
-SIZE = (120, 40)
 
 
 @pytest.fixture
@@ -47,9 +45,8 @@ def _shown(app: Any) -> set[int]:
 async def test_documents_queue_trends_show_the_included_and_say_so(project: tuple[Store, list[int]]) -> None:
     store, docs = project
     included = set(docs[:2])
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         assert f"the 2 included of {len(docs)} documents" in (app.sub_title or "")
         assert _shown(app) == included
         await pilot.press("2")
@@ -71,12 +68,10 @@ async def test_documents_queue_trends_show_the_included_and_say_so(project: tupl
 
 async def test_all_documents_and_a_decision_in_the_app_change_the_scope(project: tuple[Store, list[int]]) -> None:
     store, docs = project
-    async with make_app(store, "alice", all_documents=True, cursor_blink=False).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice", all_documents=True) as pilot:
         assert _shown(pilot.app) == set(docs) and f"all {len(docs)} documents" in (pilot.app.sub_title or "")
-    app = make_app(store, "alice", cursor_blink=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice") as pilot:
+        app = pilot.app
         await pilot.press("6")
         await settle(pilot)
         assert isinstance(app.screen, ScreeningScreen) and app.screen.current is not None

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from _review_fixtures import settle
+from _tui import project_with, running
 
 from reviewkit.project import screening as scr
 from reviewkit.project import screening_rank as rank
@@ -15,8 +16,9 @@ from reviewkit.project.screening_protocol import load_protocol
 from reviewkit.records import Record
 from reviewkit.store import Store
 from reviewkit.tui.app import make_app
-from reviewkit.tui.screening_dialogs import NoteInput, ReasonPicker
+from reviewkit.tui.screening_dialogs import ReasonPicker
 from reviewkit.tui.screens.screening import RANKING, ScreeningScreen
+from reviewkit.tui.text_prompt import TextPrompt
 from reviewkit.tui.widgets.screening_record import criteria_terms, highlighted, term_pattern
 
 PROTOCOL = """criteria: |
@@ -39,9 +41,7 @@ SIZE = (120, 36)
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "project.db")
-    with s.transaction():
-        _add_records(s)
+    s = project_with(tmp_path / "project.db", _records())
     proto = tmp_path / "protocol.yaml"
     proto.write_text(PROTOCOL, encoding="utf-8")
     load_protocol(s, proto)
@@ -49,14 +49,15 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
-def _add_records(s: Store) -> None:
-    for n, (title, title_alt, abstract, abstract_alt, year) in enumerate(RECORDS, 1):
-        record = Record(
+def _records() -> list[Record]:
+    return [
+        Record(
             title=title, title_alt=title_alt, abstract=abstract, abstract_alt=abstract_alt, year=year,
             authors=(f"Author{n}, A.",), journal="Journal of Tests", keywords=("clusters",) if n % 2 else (),
             language="en", language_alt="zh" if title_alt else "",
         )  # fmt: skip
-        s.documents.add(record, f"rec{n}")
+        for n, (title, title_alt, abstract, abstract_alt, year) in enumerate(RECORDS, 1)
+    ]
 
 
 def _screen(pilot: Any) -> ScreeningScreen:
@@ -83,8 +84,7 @@ def test_terms_and_highlight() -> None:
 
 
 async def test_include_maybe_and_audit(store: Store) -> None:
-    async with _app(store).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, start="screening", size=SIZE) as pilot:
         first = _screen(pilot).current
         assert first is not None
         await pilot.press("i")
@@ -102,8 +102,7 @@ async def test_include_maybe_and_audit(store: Store) -> None:
 
 
 async def test_exclude_reason_by_number_arrows_and_escape(store: Store) -> None:
-    async with _app(store).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, start="screening", size=SIZE) as pilot:
         doc = _screen(pilot).current.document.id
         await pilot.press("x")
         await pilot.pause()
@@ -123,12 +122,11 @@ async def test_exclude_reason_by_number_arrows_and_escape(store: Store) -> None:
 
 
 async def test_note_is_stored_with_the_decision(store: Store) -> None:
-    async with _app(store).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, start="screening", size=SIZE) as pilot:
         doc = _screen(pilot).current.document.id
         await pilot.press("n")
         await pilot.pause()
-        assert isinstance(pilot.app.screen, NoteInput)
+        assert isinstance(pilot.app.screen, TextPrompt) and pilot.app.screen.title_text == "Note for this record's decision"
         await pilot.press(*"check the full text", "enter")
         await pilot.pause()
         assert "note: check the full text" in str(pilot.app.screen.query_one("#screening-note").render())
@@ -139,8 +137,7 @@ async def test_note_is_stored_with_the_decision(store: Store) -> None:
 
 
 async def test_undo_takes_back_and_shows_the_record_again(store: Store) -> None:
-    async with _app(store).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, start="screening", size=SIZE) as pilot:
         doc = _screen(pilot).current.document.id
         await pilot.press("i")
         await settle(pilot)
@@ -153,8 +150,7 @@ async def test_undo_takes_back_and_shows_the_record_again(store: Store) -> None:
 
 
 async def test_skip_moves_on_without_deciding(store: Store) -> None:
-    async with _app(store).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, start="screening", size=SIZE) as pilot:
         seen = [_screen(pilot).current.document.id]
         for _ in range(len(RECORDS) - 1):
             await pilot.press("s")
@@ -167,8 +163,7 @@ async def test_skip_moves_on_without_deciding(store: Store) -> None:
 async def test_blind_only_own_decisions_and_all_screened(store: Store) -> None:
     for doc in store.documents.iter():
         store.screening.set(doc.id, "bob", "include")  # bob's decisions never show for alice
-    async with _app(store).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, start="screening", size=SIZE) as pilot:
         progress = str(pilot.app.screen.query_one("#screening-progress").render())
         assert "screened 0/5 · included 0" in progress
         for _ in RECORDS:
@@ -178,8 +173,7 @@ async def test_blind_only_own_decisions_and_all_screened(store: Store) -> None:
 
 
 async def test_ranking_hint_and_key_6(store: Store) -> None:
-    async with make_app(store, "alice", cursor_blink=False).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice", size=SIZE) as pilot:
         await pilot.press("6")
         await pilot.pause()
         screen = _screen(pilot)
@@ -209,8 +203,7 @@ def test_next_record_skip_and_prefer(store: Store) -> None:
 
 
 async def test_command_palette_opens_screening(store: Store) -> None:
-    async with make_app(store, "alice", cursor_blink=False).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, "alice", size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Screening")
@@ -262,8 +255,7 @@ async def test_full_text_stage_key_r_and_prisma(imported: tuple[str, Store]) -> 
 
     db, store = imported
     ids = sorted(d.id for d in store.documents.iter())
-    async with _app(store).run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(store, start="screening", size=SIZE) as pilot:
         screen = _screen(pilot)
         assert "screening: title/abstract" in (screen.sub_title or "")
         assert "not retrieved" not in _footer(pilot)  # r belongs to the full-text stage

@@ -18,6 +18,7 @@ from reviewkit.cli import demo as _demo  # noqa: F401,E402  isort: skip
 from reviewkit.cli import serve as _serve  # noqa: F401,E402  isort: skip
 from reviewkit.cli import screen as _screen  # noqa: F401,E402  isort: skip
 from reviewkit.cli import screen_stop as _screen_stop  # noqa: F401,E402  isort: skip
+from reviewkit.cli import screen_io as _screen_io  # noqa: F401,E402  isort: skip
 from reviewkit.cli import prisma as _prisma  # noqa: F401,E402  isort: skip
 from reviewkit.cli import memo as _memo  # noqa: F401,E402  isort: skip
 from reviewkit.cli import analysis as _analysis  # noqa: F401,E402  isort: skip

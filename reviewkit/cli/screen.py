@@ -104,7 +104,7 @@ def simulate(
     )
 
 
-_STAGE = click.option("--stage", type=click.Choice(["title_abstract", "full_text"]), default="title_abstract",
+stage_option = click.option("--stage", type=click.Choice(["title_abstract", "full_text"]), default="title_abstract",
                       show_default=True, help="Screening stage.")  # fmt: skip
 _CODER = click.option("--coder", default=default_coder, show_default="$REVIEWKIT_CODER or login name",
                       help="The reviewer.")  # fmt: skip
@@ -133,7 +133,7 @@ def protocol_cmd(file: str, db_path: str) -> None:
 
 @screen.command()
 @_CODER
-@_STAGE
+@stage_option
 @lead_option
 @json_option
 @db_option
@@ -193,7 +193,7 @@ def screening_status_lines(st: object) -> list[str]:
 
 @screen.command(name="next")
 @_CODER
-@_STAGE
+@stage_option
 @json_option
 @db_option
 def next_cmd(coder: str, stage: str, as_json: bool, db_path: str) -> None:
@@ -240,7 +240,7 @@ def next_cmd(coder: str, stage: str, as_json: bool, db_path: str) -> None:
 @click.option("--reason", default="", help="Exclusion reason (one of the protocol's; required with exclude).")
 @click.option("--note", default="", help="A note on the decision.")
 @_CODER
-@_STAGE
+@stage_option
 @db_option
 def decide(
     document: str, decision: str, reason: str, note: str, coder: str, stage: str, db_path: str
@@ -289,7 +289,7 @@ def undo(coder: str, db_path: str) -> None:
 
 
 @screen.command()
-@_STAGE
+@stage_option
 @lead_option
 @json_option
 @db_option
@@ -321,7 +321,7 @@ def conflicts(stage: str, lead: str | None, as_json: bool, db_path: str) -> None
 @click.option("--lead", required=True, help="The lead reviewer who resolves.")
 @click.option("--reason", default="", help="Exclusion reason (required with exclude).")
 @click.option("--note", default="", help="A note on the resolution.")
-@_STAGE
+@stage_option
 @db_option
 def resolve(
     document: str, decision: str, lead: str, reason: str, note: str, stage: str, db_path: str
@@ -342,60 +342,3 @@ def resolve(
         store, _ident(document), decision, lead, reason=reason, note=note, stage=stage
     )
     click.echo(f"document {d.document_id}: {d.decision} ({d.note})")
-
-
-@screen.command(name="export")
-@click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--coder", default=None, help="One reviewer's decisions (default: the final decisions).")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@_STAGE
-@lead_option
-@db_option
-def export_cmd(out: str, coder: str | None, force: bool, stage: str, lead: str | None, db_path: str) -> None:
-    """Export every record with its screening decision: OUT.csv (ASReview's label_included) or OUT.ris.
-
-    The RIS notes carry ASReview_relevant/irrelevant and Rayyan's RAYYAN-INCLUSION with the
-    exclusion reason, as ASReview and Rayyan users exchange them.
-
-    Example:
-
-    \b
-        reviewkit screen export screened.csv
-        reviewkit screen export screened.ris --coder alice
-    """
-    from reviewkit.project.screening_io import export_decisions
-
-    store = project_store(db_path)
-    if coder != default_coder():
-        gate(store, "other reviewers' screening decisions", lead)
-    n = export_decisions(store, out, coder=coder, stage=stage, force=force)
-    click.echo(f"Wrote {n} records to {out}")
-
-
-@screen.command(name="import")
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--reviewer", required=True, help="Whose decisions the file holds.")
-@click.option("--format", "fmt", default=None, help="Force the file format (csv, ris, ...); default: detect.")
-@_STAGE
-@db_option
-def import_cmd(file: str, reviewer: str, fmt: str | None, stage: str, db_path: str) -> None:
-    """Import screening decisions from ASReview (label_included CSV/RIS) or Rayyan (RIS inclusion notes).
-
-    Records are matched to documents by DOI, then by normalised title and year; unmatched and
-    unlabelled records are listed, never guessed.
-
-    Example:
-
-    \b
-        reviewkit screen import asreview-export.csv --reviewer alice
-        reviewkit screen import rayyan.ris --reviewer bob
-    """
-    from reviewkit.project.screening_io import import_decisions
-
-    r = import_decisions(project_store(db_path), file, reviewer, fmt=fmt, stage=stage)
-    click.echo(f"{r.path} [{r.format}]: {r.records} records; {reviewer}: {r.included} included, {r.excluded} excluded, {r.maybe} maybe; "
-               f"{len(r.unmatched)} unmatched, {len(r.unlabelled)} unlabelled")  # fmt: skip
-    for where in r.unmatched:
-        warn(f"unmatched: {where}")
-    for where in r.unlabelled:
-        warn(f"unlabelled: {where}")

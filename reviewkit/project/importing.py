@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from reviewkit import dedupe
 from reviewkit.dedupe import AUTO_MERGE_SIMILARITY
 from reviewkit.errors import ImportFormatError
+from reviewkit.importers.databases import detect_database
 from reviewkit.records import Record, SkippedRecord
 from reviewkit.store.documents import normalize_title
 
@@ -391,7 +392,8 @@ def _import_stream(store: Store, stream: RecordStream, counter: list[int], progr
     report = ImportReport(path=stream.path, format=stream.format, encoding=stream.encoding)
     seen = _Seen(store, stream.estimate, filtered=stream.estimate >= BIG_IMPORT)
     with store.transaction():
-        import_id = store.imports.start(stream.path, stream.format, stream.sha256)
+        database = detect_database(stream.path, stream.format, stream.encoding)
+        import_id = store.imports.start(stream.path, stream.format, stream.sha256, database=database)
         writer = store.documents.writer(import_id, background=seen.filtered)
         try:
             for chunk in stream:

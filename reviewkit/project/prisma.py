@@ -2,7 +2,8 @@
 
 Which project count fills which box is the table of docs/report.md; in short:
 
-- records identified: one entry per import run (its file name), n = records read from the file,
+- records identified: one entry per import run (the database its content names, and its file
+  name: "Scopus (export.csv)"), n = records read from the file,
   skipped ones included (`reviewkit stats`: records imported + records skipped);
 - duplicates removed automatically: sources merged at import; by a person: sources merged with
   ``reviewkit dedupe --merge`` (together `reviewkit stats`' duplicates merged);
@@ -36,13 +37,24 @@ if TYPE_CHECKING:
 
 FORMATS = ("svg", "png", "pdf", "json")
 DATABASES = {"wos": "Web of Science", "pubmed": "PubMed"}
-"""Import formats that name their database; other sources are labelled by their file name."""
+"""Import formats that name their database (for import runs recorded before the database was detected)."""
 
 
-def source_label(path: str, fmt: str) -> str:
-    """The label of an imported file in the flow and the report: "Web of Science (savedrecs.txt)" or the file name."""
+def source_label(path: str, fmt: str, database: str = "") -> str:
+    """The label of an imported file in the flow and the report.
+
+    Args:
+        path: the imported file.
+        fmt: its format.
+        database: the database its content named at import (`reviewkit.importers.databases`; "" unknown).
+
+    Returns:
+        "Scopus (export.csv)" when the database is known (from the content, else from a format only one
+        database writes: Web of Science, PubMed), otherwise the file name.
+    """
     name = Path(path).name
-    return f"{DATABASES[fmt]} ({name})" if fmt in DATABASES else name
+    database = database or DATABASES.get(fmt, "")
+    return f"{database} ({name})" if database else name
 
 
 def prisma_counts(store: Store) -> PrismaCounts:
@@ -61,7 +73,7 @@ def prisma_counts(store: Store) -> PrismaCounts:
     else:
         sought, not_retrieved, assessed, reasons, included = ta.included, 0, ta.included, (), ta.included
     return PrismaCounts(
-        databases=tuple((source_label(r.path, r.format), r.records) for r in runs),
+        databases=tuple((source_label(r.path, r.format, r.database), r.records) for r in runs),
         duplicates_automatic=automatic,
         duplicates_manual=manual,
         removed_other=sum(r.skipped for r in runs),

@@ -58,7 +58,7 @@ def _sources(store: Store) -> tuple[SourceFacts, ...]:
 
     return tuple(
         SourceFacts(
-            source_label(r.path, r.format), Path(r.path).name, r.format, date.fromisoformat(r.started_at[:10]),
+            source_label(r.path, r.format, r.database), Path(r.path).name, r.format, date.fromisoformat(r.started_at[:10]),
             r.records, r.skipped,
         )  # fmt: skip
         for r in store.imports.list()

@@ -144,6 +144,8 @@ class ImportRun:
     merged: int
     skipped: int
     skipped_detail: tuple[str, ...] = ()
+    database: str = ""
+    """The database the file came from, as its content says ("Scopus"; "" when it does not say)."""
 
 
 @dataclass(frozen=True)

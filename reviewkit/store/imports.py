@@ -11,10 +11,18 @@ from reviewkit.store.base import Part, dumps, json_list, now
 class Imports(Part):
     """One row per `reviewkit import` of one file."""
 
-    def start(self, path: str, fmt: str, sha256: str = "") -> int:
-        """Record the start of an import run (inside the caller's transaction) and return its id."""
+    def start(self, path: str, fmt: str, sha256: str = "", *, database: str = "") -> int:
+        """Record the start of an import run (inside the caller's transaction) and return its id.
+
+        Args:
+            path: the imported file.
+            fmt: its format's short name.
+            sha256: the file's SHA-256.
+            database: the database the file came from, as its content says ("": unknown).
+        """
         cur = self.db.execute(
-            "INSERT INTO imports (path, format, sha256, started_at) VALUES (?, ?, ?, ?)", [path, fmt, sha256, now()]
+            "INSERT INTO imports (path, format, sha256, started_at, database) VALUES (?, ?, ?, ?, ?)",
+            [path, fmt, sha256, now(), database],
         )
         return int(cur.lastrowid or 0)
 
@@ -30,11 +38,11 @@ class Imports(Part):
         """All import runs, oldest first."""
         cur = self.db.execute(
             "SELECT id, path, format, sha256, started_at, finished_at, records, added, merged, skipped, "
-            "skipped_detail FROM imports ORDER BY id"
+            "skipped_detail, database FROM imports ORDER BY id"
         )
         return [
             ImportRun(int(r[0]), r[1], r[2], r[3] or "", r[4], r[5], int(r[6]), int(r[7]), int(r[8]), int(r[9]),
-                      tuple(str(x) for x in json_list(r[10])))  # fmt: skip
+                      tuple(str(x) for x in json_list(r[10])), r[11] or "")  # fmt: skip
             for r in cur
         ]
 

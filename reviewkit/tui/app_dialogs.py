@@ -1,4 +1,4 @@
-"""Provides the app-level dialogs: `ConfirmDialog` (yes/no, e.g. quit while work runs) and `PromptDialog` (one line)."""
+"""Provides the app-level dialog `ConfirmDialog` (yes/no, e.g. quit while work runs); text is asked by `TextPrompt`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Label
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -45,34 +45,3 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
-
-
-class PromptDialog(ModalScreen[str | None]):
-    """One line of text (a coder's name, a file path): Enter gives it (stripped), Escape gives None."""
-
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
-
-    def __init__(self, title: str, value: str = "", placeholder: str = "", **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.title_text = title
-        self.value = value
-        self.placeholder = placeholder
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="prompt", classes="dialog"):
-            yield Label(self.title_text, id="prompt-title")
-            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Label("Enter confirms · Escape cancels", id="prompt-hint")
-
-    def on_mount(self) -> None:
-        inp = self.query_one(Input)
-        inp.cursor_blink = getattr(self.app, "cursor_blink_enabled", True)
-        inp.focus()
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

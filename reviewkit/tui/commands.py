@@ -14,7 +14,7 @@ from textual.app import SystemCommand
 from textual.worker import get_current_worker
 
 from reviewkit.errors import ReviewkitError
-from reviewkit.tui.app_dialogs import PromptDialog
+from reviewkit.tui.text_prompt import TextPrompt
 
 if TYPE_CHECKING:
     from reviewkit.tui.app import ReviewApp
@@ -70,7 +70,7 @@ def switch_coder(app: ReviewApp) -> None:
         if name:
             app.run_worker(set_coder(app, name), group="switch-coder", exclusive=True)
 
-    app.push_screen(PromptDialog("Switch to coder", value=app.session.coder, placeholder="a coder's name"), chosen)
+    app.push_screen(TextPrompt("Switch to coder", app.session.coder, placeholder="a coder's name"), chosen)
 
 
 async def set_coder(app: ReviewApp, name: str) -> None:
@@ -139,7 +139,7 @@ def ask_export(app: ReviewApp, fmt: str) -> None:
             app.notify(f"Exporting {fmt} to {path}…", title="Export")
             app.run_worker(lambda: run_export(app, fmt, path), thread=True, group="export", name=f"export {fmt}")
 
-    app.push_screen(PromptDialog(f"Export {fmt} to the file", value=default_export_path(app, fmt)), chosen)
+    app.push_screen(TextPrompt(f"Export {fmt} to the file", default_export_path(app, fmt)), chosen)
 
 
 def run_export(app: ReviewApp, fmt: str, path: str) -> None:

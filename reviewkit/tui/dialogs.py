@@ -1,4 +1,4 @@
-"""Provides the modal dialogs of the review app: `CodePicker` (fuzzy code search), `MemoDialog` (a memo)."""
+"""Provides the code picker of the review app: `CodePicker` (fuzzy code search; memos use `TextPrompt`)."""
 
 from __future__ import annotations
 
@@ -89,34 +89,6 @@ class CodePicker(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         if options.option_count:
             options.highlighted = ((options.highlighted or 0) + delta) % options.option_count
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class MemoDialog(ModalScreen[str | None]):
-    """Type a memo; Enter saves it (empty text saves nothing), Escape cancels."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str = "Memo", **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.title_text = title
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
-            yield Label(self.title_text, id="picker-title")
-            yield Input(placeholder="a note on this passage (English or 中文); Enter saves", id="memo-input")
-
-    def on_mount(self) -> None:
-        inp = self.query_one(Input)
-        inp.cursor_blink = getattr(self.app, "cursor_blink_enabled", True)
-        inp.focus()
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip() or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

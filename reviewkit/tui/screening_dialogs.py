@@ -1,4 +1,4 @@
-"""Provides the Screening screen's modals: `ReasonPicker` (exclusion reason) and `NoteInput` (a decision's note)."""
+"""Provides the Screening screen's `ReasonPicker` (exclusion reason); a decision's note is asked by `note_prompt`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
+
+from reviewkit.tui.text_prompt import TextPrompt
 
 
 class ReasonPicker(ModalScreen[str | None]):
@@ -51,29 +53,6 @@ class ReasonPicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class NoteInput(ModalScreen[str | None]):
-    """Type a note for the current record's decision; Enter keeps it, Escape cancels."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, note: str = "", **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.note = note
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="note-input"):
-            yield Label("Note for this record's decision (Enter keeps it, Escape cancels)")
-            yield Input(value=self.note, placeholder="a note (English or 中文)", id="note-text")
-
-    def on_mount(self) -> None:
-        inp = self.query_one(Input)
-        inp.cursor_blink = getattr(self.app, "cursor_blink_enabled", True)
-        inp.focus()
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+def note_prompt(note: str = "") -> TextPrompt:
+    """The prompt for a screening decision's note (Screening and Conflicts screens): saving it empty clears it."""
+    return TextPrompt("Note for this record's decision", note, placeholder="a note (English or 中文)", allow_empty=True)

@@ -16,9 +16,9 @@ from reviewkit.errors import ReviewkitError
 from reviewkit.project.memos import add_memo, code_memos
 from reviewkit.project.retrieval import CodedPage, coded_passages, retrieval_sources
 from reviewkit.records import CodeRecord, Memo, PassageContext
-from reviewkit.tui.dialogs import MemoDialog
 from reviewkit.tui.screens.review import ReviewScreen
 from reviewkit.tui.session import PAGE, ReviewSession
+from reviewkit.tui.text_prompt import TextPrompt
 from reviewkit.tui.widgets.memo_list import MemoList
 
 TEXT_WIDTH = 84
@@ -206,7 +206,7 @@ class CodeViewScreen(Screen[None]):
                 [(f"code {self.code.code_id}", self.memos)], "No memos on this code."
             )
 
-        self.app.push_screen(MemoDialog(title=f"Memo on code {self.code.code_id}"), done)
+        self.app.push_screen(TextPrompt(f"Memo on code {self.code.code_id}", placeholder="a memo (English or 中文)"), done)
 
     def action_filter(self) -> None:
         self.query_one(Input).focus()

@@ -23,7 +23,7 @@ from reviewkit.errors import ReviewkitError
 from reviewkit.project import screening as scr
 from reviewkit.project.screening_protocol import protocol
 from reviewkit.records import ScreeningDecision
-from reviewkit.tui.screening_dialogs import NoteInput, ReasonPicker
+from reviewkit.tui.screening_dialogs import ReasonPicker, note_prompt
 from reviewkit.tui.session import ReviewSession
 
 STAGE_NAMES = {scr.TA: "title/abstract", scr.FT: "full text"}
@@ -199,7 +199,7 @@ class ConflictsScreen(Screen[None]):
                 self._detail()
 
         if self.current is not None:
-            self.app.push_screen(NoteInput(self.note), typed)
+            self.app.push_screen(note_prompt(self.note), typed)
 
     def action_undo(self) -> None:
         """Undo the latest resolution (the conflict comes back)."""

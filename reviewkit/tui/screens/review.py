@@ -15,8 +15,9 @@ from reviewkit.errors import ReviewkitError
 from reviewkit.project import review as svc
 from reviewkit.project import state
 from reviewkit.project.memos import ContextMemos, add_memo, memos_in_context
-from reviewkit.tui.dialogs import CodePicker, MemoDialog
+from reviewkit.tui.dialogs import CodePicker
 from reviewkit.tui.session import DocFilters
+from reviewkit.tui.text_prompt import TextPrompt
 from reviewkit.tui.widgets.evidence_panel import EvidencePanel
 from reviewkit.tui.widgets.memo_list import MemoList
 from reviewkit.tui.widgets.passage_text import PassageText
@@ -311,7 +312,7 @@ class ReviewScreen(Screen[None]):
             self._read_memos()
             self._render_side()
 
-        self.app.push_screen(MemoDialog(title=f"Memo on passage {pv.seq + 1}"), done)
+        self.app.push_screen(TextPrompt(f"Memo on passage {pv.seq + 1}", placeholder="a memo (English or 中文)"), done)
 
     def action_document(self, delta: int) -> None:
         if self.index is None:

@@ -22,7 +22,7 @@ from reviewkit.errors import ReviewkitError
 from reviewkit.project import screening as scr
 from reviewkit.project import screening_rank as rank
 from reviewkit.project.screening_protocol import protocol
-from reviewkit.tui.screening_dialogs import NoteInput, ReasonPicker
+from reviewkit.tui.screening_dialogs import ReasonPicker, note_prompt
 from reviewkit.tui.session import ReviewSession
 from reviewkit.tui.widgets.screening_record import RecordView, criteria_terms, term_pattern
 
@@ -248,7 +248,7 @@ class ScreeningScreen(Screen[None]):
                 self._show_note()
 
         if self.current is not None:
-            self.app.push_screen(NoteInput(self.note), typed)
+            self.app.push_screen(note_prompt(self.note), typed)
 
     def action_undo(self) -> None:
         """Undo your latest step; a screening decision undone comes back on screen."""
