@@ -172,3 +172,13 @@ def test_a_list_of_identifiers_is_refused_with_what_to_export(tmp_path: Path, te
     with pytest.raises(ImportFormatError) as err:
         read_records(path)
     assert says in str(err.value) and "pmid.txt" in str(err.value)
+
+
+def test_the_flow_names_the_database_an_ovid_export_names(tmp_path: Path) -> None:
+    from reviewkit.importers.databases import detect_database
+
+    assert detect_database(write(tmp_path, "e.ovd", TAGGED), "ovid") == "Embase via Ovid"
+    # the labelled layout names no database: the file name labels it
+    assert detect_database(write(tmp_path, "o.txt", LABELLED), "ovid") == ""
+    mixed = TAGGED.replace("DB  - Embase\nUI  - 700000002", "DB  - Ovid MEDLINE(R)\nUI  - 700000002")
+    assert detect_database(write(tmp_path, "m.cgi", mixed), "ovid") == ""

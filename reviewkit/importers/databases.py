@@ -313,8 +313,23 @@ def _refworks(text: str) -> str:
     return _agree(_tag_value(r, tag) for r in _records(text, start=re.compile(r"^RT\s")) if r.startswith("RT"))
 
 
+def _ovid_record(record: str) -> str:
+    """An Ovid record names its database (``DB  - Embase``; the labelled layout: ``Database``)."""
+    m = re.search(r"^DB  - (.+)$", record, re.M) or re.search(r"^Database\s*\n\s+(\S.*)$", record, re.M)
+    return _via(canonical(m.group(1).strip()), "Ovid") if m else ""
+
+
+_OVID_START = re.compile(r"^<\s*\d+\s*\.?\s*>\s*$")
+
+
+def _ovid(text: str) -> str:
+    records = [r for r in _records(text, start=_OVID_START) if _OVID_START.match(r.lstrip("\n").split("\n", 1)[0])]
+    return _agree(_ovid_record(r) for r in records)
+
+
 _READERS: dict[str, Callable[[str], str]] = {
     "ris": _ris,
+    "ovid": _ovid,
     "bibtex": _bibtex,
     "csv": _csv,
     "endnote": _endnote,
