@@ -44,14 +44,15 @@ def passages(n: int) -> list[str]:
 
 def run_one(model: str, n: int, threads: int) -> None:
     """Encode `n` passages with `model` in this process and print one line of figures."""
-    import torch
-
-    torch.set_num_threads(threads)
     from reviewkit.lang import detect_language
     from reviewkit.project.encoding import make_embedder
     from reviewkit.tagger.embed_e5 import is_e5_name, load_engine
 
     texts = passages(n)
+    if not is_e5_name(model):  # torch only for the bundled model: e5's footprint stays its own
+        import torch
+
+        torch.set_num_threads(threads)
     started = time.perf_counter()
     emb = make_embedder(None if model == "bundled" else model, load_engine(threads) if is_e5_name(model) else None)
     emb.encode(texts[:4])

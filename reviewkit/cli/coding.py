@@ -66,6 +66,7 @@ def code(
         reviewkit codebook load codebooks/cluster-upgrading.yaml
         reviewkit code
         reviewkit code --method rules
+        reviewkit code --model multilingual-e5-small
         reviewkit code --engine ray --address auto --workers 8
     """
     from reviewkit.project.coding import run_tagger
