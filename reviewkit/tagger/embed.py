@@ -109,8 +109,12 @@ def _quiet_transformers() -> None:
 
 def model_name(model: str | None) -> str:
     """Cache identity of a model name or folder (folders get a short hash of their absolute path)."""
+    from reviewkit.tagger.embed_e5 import E5_MODEL, is_e5_name
+
     if model in (None, "", "bundled", BUNDLED_MODEL):
         return BUNDLED_MODEL
+    if is_e5_name(model):
+        return E5_MODEL
     text = str(model).rstrip("/\\")
     if os.path.isdir(text):
         base = os.path.basename(text)

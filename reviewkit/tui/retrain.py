@@ -49,7 +49,7 @@ def run_project_tagger(session: ReviewSession, progress: Progress) -> TagRunSumm
     """
     from reviewkit.project import open_project
     from reviewkit.project.coding import run_tagger
-    from reviewkit.project.encoding import make_embedder
+    from reviewkit.project.encoding import make_embedder, project_model
 
     worker = get_current_worker()
 
@@ -65,7 +65,7 @@ def run_project_tagger(session: ReviewSession, progress: Progress) -> TagRunSumm
         try:
             if session.embedder is None:
                 checked(0, 1, "loading model")
-                session.embedder = make_embedder()
+                session.embedder = make_embedder(project_model(store))
             return run_tagger(store, session.codebook_id, embedder=session.embedder, progress=checked)
         finally:
             store.close()
