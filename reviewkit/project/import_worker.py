@@ -1,0 +1,145 @@
+"""Provides `prepared_chunks`: the prepared records of a file, parsed in a worker process when the file is streamed.
+
+Parsing a big RIS file and working out each record's keys and rows (`import_keys.prepare`) takes
+about as long as writing it; in one process they take turns on one core. For a streamed file
+(`RecordStream.streamed`), a worker process (``python -m reviewkit.project.import_worker``) parses
+and prepares the records and sends them, a chunk at a time, through a pipe while this process
+looks up duplicates and writes: two cores. The pipe holds a chunk or two, so memory stays bounded.
+
+Nothing changes for the user: the worker reports a bad record as the same `ImportFormatError`
+(file, line, record) and skipped records (``--skip-bad``) as the same `SkippedRecord` list; the
+import still writes everything in the caller's transaction, so an error, Ctrl-C or a kill writes
+nothing. A worker that cannot be started (no Python executable, say) leaves the parsing to this
+process, as before.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from reviewkit.errors import ImportFormatError, ReviewkitError
+from reviewkit.importers.stream import RecordStream
+from reviewkit.project.import_keys import Prepared, prepare
+
+WORKER = True
+"""Parse streamed files in a worker process (False: in this process, as before)."""
+
+
+def prepared_chunks(stream: RecordStream) -> Iterator[list[Prepared]]:
+    """The records of `stream`, prepared, chunk by chunk (from a worker process when the file is streamed).
+
+    `stream.skipped` and `stream.warnings` grow as the chunks arrive, as when the stream is iterated here.
+
+    Raises:
+        ImportFormatError: a bad record (without skip_bad), with the file, line and record number.
+    """
+    proc = _start(stream) if stream.streamed and WORKER else None
+    if proc is None:
+        for chunk in stream:
+            yield [prepare(r) for r in chunk]
+        return
+    assert proc.stdout is not None
+    try:
+        yield from _receive(stream, proc.stdout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()  # we stopped early (an error, Ctrl-C): the rest is not wanted
+        proc.stdout.close()
+        proc.wait()
+
+
+def _start(stream: RecordStream) -> subprocess.Popen[bytes] | None:
+    from reviewkit.importers import stream as stream_mod
+
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding the reviewkit package
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    args = [stream.path, stream.encoding, str(int(stream._skip_bad)), str(stream_mod.BLOCK_CHARS),
+            stream.sha256, str(stream.estimate)]  # fmt: skip
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "reviewkit.project.import_worker", *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=env,
+            start_new_session=True,  # Ctrl-C reaches only this process, which then stops the worker
+        )  # fmt: skip
+    except OSError:
+        return None
+
+
+def _load(pipe: IO[bytes]) -> Any:
+    """One message from the pipe, without collecting garbage meanwhile (a chunk is many small tuples, none garbage)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(pipe)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _receive(stream: RecordStream, pipe: IO[bytes]) -> Iterator[list[Prepared]]:
+    make = Prepared._make
+    while True:
+        try:
+            message: tuple[Any, ...] = _load(pipe)
+        except EOFError:
+            raise ReviewkitError(f"{stream.path}: the import worker process ended unexpectedly") from None
+        kind = message[0]
+        if kind == "chunk":
+            _, rows, skipped, warnings = message
+            stream.skipped.extend(skipped)
+            stream.warnings.extend(warnings)
+            yield [make(row) for row in rows]
+        elif kind == "end":
+            return
+        elif kind == "error":
+            _, path, line, reason, record = message
+            raise ImportFormatError(path, line, reason, record)
+        else:
+            raise ReviewkitError(f"{stream.path}: the import worker process failed:\n{message[1]}")
+
+
+def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
+    pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
+
+
+def main(argv: list[str]) -> int:
+    """The worker: parse and prepare one streamed file, writing pickled messages to standard output."""
+    import traceback
+
+    from reviewkit.importers import stream as stream_mod
+
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything else printed goes to stderr, never into the pipe
+    path, encoding, skip_bad, block_chars, sha256, estimate = argv
+    stream_mod.BLOCK_CHARS = int(block_chars)
+    stream = RecordStream(path, "ris", encoding, sha256, int(estimate), streamed=True)
+    stream._skip_bad = skip_bad == "1"
+    sent = [0, 0]
+    try:
+        for chunk in stream:
+            rows = [tuple(prepare(r, keep=False)) for r in chunk]  # plain tuples pickle faster
+            _send(out, ("chunk", rows, stream.skipped[sent[0] :], stream.warnings[sent[1] :]))
+            sent = [len(stream.skipped), len(stream.warnings)]
+        if len(stream.skipped) > sent[0] or len(stream.warnings) > sent[1]:
+            _send(out, ("chunk", [], stream.skipped[sent[0] :], stream.warnings[sent[1] :]))
+        _send(out, ("end",))
+    except ImportFormatError as exc:
+        _send(out, ("error", exc.path, exc.line, exc.reason, exc.record))
+    except BrokenPipeError:  # the importing process stopped reading: it is gone or no longer wants the rest
+        os._exit(1)  # (no flush of the broken pipe at exit, no message)
+    except Exception:  # noqa: BLE001 - handed to the importing process, which reports it
+        _send(out, ("failed", traceback.format_exc()))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - run as the worker process
+    sys.exit(main(sys.argv[1:]))
