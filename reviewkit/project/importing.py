@@ -21,7 +21,7 @@ from reviewkit.errors import ImportFormatError
 from reviewkit.project.import_filter import SeenKeys
 from reviewkit.project.import_keys import PREFIX, Prepared, make_key
 from reviewkit.project.import_match import find_duplicate, keep_coded_text, merge_records
-from reviewkit.project.import_worker import prepared_chunks
+from reviewkit.project.import_worker import fewer_collections, prepared_chunks
 from reviewkit.records import SkippedRecord
 from reviewkit.store.text import normalize_title
 
@@ -137,7 +137,7 @@ def import_files(
     outer = store.transaction() if any(s.streamed for s in streams) else contextlib.nullcontext()
     counter = [0, total]
     reports = []
-    with outer:
+    with outer, fewer_collections():
         for stream in streams:
             reports.append(_import_stream(store, stream, counter, progress))
     return reports
