@@ -26,8 +26,8 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes] | N
     procs: list[subprocess.Popen[bytes] | None] = []
     real = worker_mod._start
 
-    def start(stream: Any) -> subprocess.Popen[bytes] | None:
-        procs.append(real(stream))
+    def start(path: str, encoding: str, skip_bad: bool) -> subprocess.Popen[bytes] | None:
+        procs.append(real(path, encoding, skip_bad))
         return procs[-1]
 
     monkeypatch.setattr(worker_mod, "_start", start)
@@ -106,7 +106,7 @@ def test_without_a_worker_the_file_is_parsed_here(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
     store = Store.open(tmp_path / "p.db")
     (report,) = import_files(store, [f], stream_bytes=0)
-    assert started == [None] and report.records == 300 and store.documents.count() == report.added
+    assert started and all(p is None for p in started) and report.records == 300 and store.documents.count() == report.added
     store.close()
 
 
@@ -117,3 +117,17 @@ def test_a_failing_worker_is_reported(tmp_path: Path, started: list[Any]) -> Non
     with pytest.raises(ReviewkitError, match="import worker process failed") as err:
         list(worker_mod.prepared_chunks(stream))
     assert str(f) in str(err.value) and "FileNotFoundError" in str(err.value)
+
+
+def test_early_worker_is_stopped_when_the_whole_file_fails_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Any]
+) -> None:
+    f = _corpus(tmp_path / "a.ris", 300, seed=7)
+    f.write_bytes(f.read_bytes() + b"TY  - JOUR\nTI  - Caf\xe9 late in the file\nPY  - 2001\nER  - \n")  # Latin-1 byte
+    monkeypatch.setattr(worker_mod, "WORKER", False)
+    here = _import_twice(tmp_path / "here.db", [f], stream_bytes=0)
+    monkeypatch.setattr(worker_mod, "WORKER", True)
+    there = _import_twice(tmp_path / "there.db", [f], stream_bytes=0)
+    assert len(started) == 1 and started[0] is not None and started[0].returncode is not None  # started, stopped
+    assert not open_stream(f, stream_bytes=0).streamed  # read whole: the file is not clean UTF-8
+    assert there == here

@@ -48,48 +48,99 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def prepared_chunks(stream: RecordStream) -> Iterator[list[Prepared]]:
+class Workers:
+    """The worker processes of one import.
+
+    `start_early` is `open_stream`'s ``on_streamable`` hook: the first file that can be streamed
+    gets its worker while this process still checks the whole file (the worker starts Python and
+    parses meanwhile; the pipe holds what it has parsed until the check has passed). `close` stops
+    a worker whose file was not streamed after all.
+    """
+
+    def __init__(self, skip_bad: bool) -> None:
+        self.skip_bad = skip_bad
+        self._early: dict[str, subprocess.Popen[bytes]] = {}
+        self._started = False
+
+    def start_early(self, path: str, encoding: str) -> None:
+        """Start the worker of the first streamable file."""
+        if WORKER and not self._started:
+            self._started = True
+            proc = _start(path, encoding, self.skip_bad)
+            if proc is not None:
+                self._early[path] = proc
+
+    def chunks(self, stream: RecordStream) -> Iterator[list[Prepared]]:
+        """`prepared_chunks` of `stream`, from the worker started early for it if there is one."""
+        proc = self._early.pop(stream.path, None)
+        if proc is not None and not stream.streamed:
+            _stop(proc)
+            proc = None
+        return prepared_chunks(stream, proc)
+
+    def close(self) -> None:
+        """Stop the workers not used."""
+        while self._early:
+            _stop(self._early.popitem()[1])
+
+
+def prepared_chunks(stream: RecordStream, proc: subprocess.Popen[bytes] | None = None) -> Iterator[list[Prepared]]:
     """The records of `stream`, prepared, chunk by chunk (from a worker process when the file is streamed).
 
     `stream.skipped` and `stream.warnings` grow as the chunks arrive, as when the stream is iterated here.
 
+    Args:
+        stream: the file.
+        proc: its worker, started already (`Workers.start_early`); else one is started here when
+            the file is streamed.
+
     Raises:
         ImportFormatError: a bad record (without skip_bad), with the file, line and record number.
     """
-    proc = _start(stream) if stream.streamed and WORKER else None
+    if proc is None and stream.streamed and WORKER:
+        proc = _start(stream.path, stream.encoding, stream._skip_bad)
     if proc is None:
         for chunk in stream:
             yield [prepare(r) for r in chunk]
         return
     assert proc.stdout is not None
-    _widen(proc.stdout)
     finished = False
     try:
         yield from _receive(stream, proc.stdout)
         finished = True
     finally:
-        if not finished and proc.poll() is None:
-            proc.kill()  # we stopped early (an error, Ctrl-C): the rest is not wanted
+        if not finished:
+            _stop(proc)  # we stopped early (an error, Ctrl-C): the rest is not wanted
         proc.stdout.close()
         proc.wait()  # (a finished worker exits right after its last message)
 
 
-def _start(stream: RecordStream) -> subprocess.Popen[bytes] | None:
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    if proc.stdout is not None:
+        proc.stdout.close()
+    proc.wait()
+
+
+def _start(path: str, encoding: str, skip_bad: bool) -> subprocess.Popen[bytes] | None:
     from reviewkit.importers import stream as stream_mod
 
     root = str(Path(__file__).resolve().parents[2])  # the folder holding the reviewkit package
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-    args = [stream.path, stream.encoding, str(int(stream._skip_bad)), str(stream_mod.BLOCK_CHARS),
-            stream.sha256, str(stream.estimate)]  # fmt: skip
+    args = [path, encoding, str(int(skip_bad)), str(stream_mod.BLOCK_CHARS)]
     try:
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "reviewkit.project.import_worker", *args],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=env,
             start_new_session=True,  # Ctrl-C reaches only this process, which then stops the worker
         )  # fmt: skip
     except OSError:
         return None
+    assert proc.stdout is not None
+    _widen(proc.stdout)
+    return proc
 
 
 def _widen(pipe: IO[bytes]) -> None:
@@ -146,9 +197,9 @@ def main(argv: list[str]) -> int:
 
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to stderr, never into the pipe
-    path, encoding, skip_bad, block_chars, sha256, estimate = argv
+    path, encoding, skip_bad, block_chars = argv
     stream_mod.BLOCK_CHARS = int(block_chars)
-    stream = RecordStream(path, "ris", encoding, sha256, int(estimate), streamed=True)
+    stream = RecordStream(path, "ris", encoding, "", 0, streamed=True)
     stream._skip_bad = skip_bad == "1"
     sent = [0, 0]
     try:

@@ -21,7 +21,7 @@ from reviewkit.errors import ImportFormatError
 from reviewkit.project.import_filter import SeenKeys
 from reviewkit.project.import_keys import PREFIX, Prepared, make_key
 from reviewkit.project.import_match import find_duplicate, keep_coded_text, merge_records
-from reviewkit.project.import_worker import fewer_collections, prepared_chunks
+from reviewkit.project.import_worker import Workers, fewer_collections
 from reviewkit.records import SkippedRecord
 from reviewkit.store.text import normalize_title
 
@@ -132,25 +132,32 @@ def import_files(
     from reviewkit.importers.stream import open_stream
 
     files, _ = expand_paths(paths)
-    streams = [open_stream(p, fmt, skip_bad=skip_bad, encoding=encoding, stream_bytes=stream_bytes) for p in files]
-    total = sum(s.estimate for s in streams)
-    outer = store.transaction() if any(s.streamed for s in streams) else contextlib.nullcontext()
-    counter = [0, total]
-    reports = []
-    with outer, fewer_collections():
-        for stream in streams:
-            reports.append(_import_stream(store, stream, counter, progress))
+    workers = Workers(skip_bad)
+    try:
+        streams = [open_stream(p, fmt, skip_bad=skip_bad, encoding=encoding, stream_bytes=stream_bytes,
+                               on_streamable=workers.start_early) for p in files]  # fmt: skip
+        total = sum(s.estimate for s in streams)
+        outer = store.transaction() if any(s.streamed for s in streams) else contextlib.nullcontext()
+        counter = [0, total]
+        reports = []
+        with outer, fewer_collections():
+            for stream in streams:
+                reports.append(_import_stream(store, stream, workers, counter, progress))
+    finally:
+        workers.close()
     return reports
 
 
-def _import_stream(store: Store, stream: RecordStream, counter: list[int], progress: Progress | None) -> ImportReport:
+def _import_stream(
+    store: Store, stream: RecordStream, workers: Workers, counter: list[int], progress: Progress | None
+) -> ImportReport:
     report = ImportReport(path=stream.path, format=stream.format, encoding=stream.encoding)
     seen = SeenKeys(store, stream.estimate, filtered=stream.estimate >= BIG_IMPORT)
     with store.transaction():
         import_id = store.imports.start(stream.path, stream.format, stream.sha256)
         writer = store.documents.writer(import_id, background=seen.filtered)
         try:
-            for chunk in prepared_chunks(stream):
+            for chunk in workers.chunks(stream):
                 for item in chunk:
                     _import_record(store, writer, seen, item, report, stream.path)
                     counter[0] += 1
