@@ -9,18 +9,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
+
 from reviewkit.records import Record
 
 _LIST_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
-_RAW_JSON = _RAW_ENCODER.encode
+_RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode
 _QUOTE = json.encoder.encode_basestring  # the C string quoter behind ensure_ascii=False
-# `JSONEncoder.encode` builds a new C encoder on every call (a third of its time for a small dict);
-# imports encode one raw record per row, so they keep one (same output: default separators, str()).
-_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
-_RAW_C = (
-    _C_ENCODER(None, str, _QUOTE, None, ": ", ", ", False, False, True) if _C_ENCODER is not None else None
-)
+_RAW_ENCODER = msgspec.json.Encoder(enc_hook=str)
+"""msgspec encodes a raw record about three times as fast as the json module (an import encodes one per record)."""
 
 
 def _jlist(values: tuple[str, ...] | list[str]) -> str:
@@ -34,14 +31,17 @@ def _jlist(values: tuple[str, ...] | list[str]) -> str:
 
 
 def raw_json(raw: dict[str, Any]) -> str:
-    """JSON of a raw source record, as ``json.dumps(raw, ensure_ascii=False, default=str)``."""
+    """JSON of a raw source record (UTF-8 kept readable; a value JSON has no type for becomes its ``str``).
+
+    Compact (no spaces after ``:`` and ``,``); `json.loads` reads it back to the same dict for any
+    JSON-typed record. What msgspec cannot encode (a key that is not a string, say) falls back to
+    ``json.dumps(raw, ensure_ascii=False, default=str)``.
+    """
     if not raw:
         return "{}"
-    if _RAW_C is None:  # pragma: no cover - Python without the C accelerator
-        return _RAW_JSON(raw)
     try:
-        return "".join(_RAW_C(raw, 0))
-    except (TypeError, ValueError, RecursionError):  # pragma: no cover - the plain encoder says what is wrong
+        return _RAW_ENCODER.encode(raw).decode()
+    except (TypeError, ValueError, msgspec.EncodeError):
         return _RAW_JSON(raw)
 
 
