@@ -19,8 +19,10 @@ import contextlib
 import gc
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -196,9 +198,35 @@ def _receive(stream: RecordStream, pipe: IO[bytes]) -> Iterator[list[Prepared]]:
             raise ReviewkitError(f"{stream.path}: the import worker process failed:\n{message[1]}")
 
 
-def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
-    pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-    out.flush()
+AHEAD = 4
+"""Chunks the worker may parse ahead of the importing process (about 10 MB each): it goes on while the
+whole file is still being checked there, or a batch is being written."""
+
+
+class _Sender:
+    """Sends messages from a helper thread, so that parsing goes on while the pipe is full (up to `AHEAD`)."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.queue: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=AHEAD)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (message := self.queue.get()) is not None:
+                pickle.dump(message, self.out, protocol=pickle.HIGHEST_PROTOCOL)
+                self.out.flush()
+        except (BrokenPipeError, OSError):  # the importing process stopped reading: gone, or wants no more
+            os._exit(1)  # (no flush of the broken pipe at exit, no message)
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        self.queue.put(message)
+
+    def close(self) -> None:
+        """Send what is queued, then stop."""
+        self.queue.put(None)
+        self.thread.join()
 
 
 def main(argv: list[str]) -> int:
@@ -213,21 +241,21 @@ def main(argv: list[str]) -> int:
     stream_mod.BLOCK_CHARS = int(block_chars)
     stream = RecordStream(path, "ris", encoding, "", 0, streamed=True)
     stream._skip_bad = skip_bad == "1"
+    sender = _Sender(out)
     sent = [0, 0]
     try:
         for chunk in stream:
             rows = _ENCODE([prepare(r, keep=False) for r in chunk])
-            _send(out, ("chunk", rows, stream.skipped[sent[0] :], stream.warnings[sent[1] :]))
+            sender.send(("chunk", rows, stream.skipped[sent[0] :], stream.warnings[sent[1] :]))
             sent = [len(stream.skipped), len(stream.warnings)]
         if len(stream.skipped) > sent[0] or len(stream.warnings) > sent[1]:
-            _send(out, ("chunk", _ENCODE([]), stream.skipped[sent[0] :], stream.warnings[sent[1] :]))
-        _send(out, ("end",))
+            sender.send(("chunk", _ENCODE([]), stream.skipped[sent[0] :], stream.warnings[sent[1] :]))
+        sender.send(("end",))
     except ImportFormatError as exc:
-        _send(out, ("error", exc.path, exc.line, exc.reason, exc.record))
-    except BrokenPipeError:  # the importing process stopped reading: it is gone or no longer wants the rest
-        os._exit(1)  # (no flush of the broken pipe at exit, no message)
+        sender.send(("error", exc.path, exc.line, exc.reason, exc.record))
     except Exception:  # noqa: BLE001 - handed to the importing process, which reports it
-        _send(out, ("failed", traceback.format_exc()))
+        sender.send(("failed", traceback.format_exc()))
+    sender.close()
     return 0
 
 
