@@ -159,6 +159,8 @@ def test_key_filter_never_misses_a_key(keys: set[str], years: list[int]) -> None
         f.add(k)
         f.add((years[0] if years else None, k))
     assert all(k in f and (years[0] if years else None, k) in f for k in keys)
+    assert all(f.any_in([("never", "added"), k]) for k in keys)
+    assert not KeyFilter(10).any_in([]) and f.any_in([k for k in keys if k in f][:1]) == bool(keys)
 
 
 def test_key_filter_false_positives_are_rare() -> None:
@@ -167,6 +169,9 @@ def test_key_filter_false_positives_are_rare() -> None:
         f.add(f"10.1/{i}")
     wrong = sum(f"10.2/{i}" in f for i in range(20_000))
     assert wrong < 200  # about 0.4 % expected
+    assert sum(f.any_in([f"10.2/{i}", f"10.3/{i}"]) for i in range(20_000)) == sum(
+        f"10.2/{i}" in f or f"10.3/{i}" in f for i in range(20_000)
+    )
 
 
 @pytest.mark.parametrize(

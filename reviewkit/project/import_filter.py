@@ -79,8 +79,7 @@ class SeenKeys:
         """False only when no stored document can share `item`'s DOI or title key (see `find_duplicate`)."""
         if not self.filtered or item.short or (item.doi and item.doi in self.dois):
             return True
-        titles = self.titles
-        return any(k in titles for k in item.keys)
+        return self.titles.any_in(item.keys)
 
     def unique_key(self, store: Store, writer: DocumentWriter, item: Prepared) -> str:
         """`make_key`, with a suffix (a, b, ... or -1, -2 for DOIs) when the key is already used."""
