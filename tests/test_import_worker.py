@@ -131,3 +131,18 @@ def test_early_worker_is_stopped_when_the_whole_file_fails_the_check(
     assert len(started) == 1 and started[0] is not None and started[0].returncode is not None  # started, stopped
     assert not open_stream(f, stream_bytes=0).streamed  # read whole: the file is not clean UTF-8
     assert there == here
+
+
+def test_a_worker_that_cannot_run_leaves_the_parsing_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Any]
+) -> None:
+    f = _corpus(tmp_path / "a.ris", 300, seed=8)
+    fake = tmp_path / "python"  # an executable that is not Python (as in a frozen build): exits at once
+    fake.write_text("#!/bin/sh\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+    store = Store.open(tmp_path / "p.db")
+    (report,) = import_files(store, [f], stream_bytes=0)
+    assert started and all(p is not None and p.returncode == 3 for p in started)
+    assert report.records == 300 and store.documents.count() == report.added
+    store.close()

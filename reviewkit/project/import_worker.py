@@ -110,20 +110,26 @@ def prepared_chunks(stream: RecordStream, proc: subprocess.Popen[bytes] | None =
     """
     if proc is None and stream.streamed and WORKER:
         proc = _start(stream.path, stream.encoding, stream._skip_bad)
-    if proc is None:
-        for chunk in stream:
-            yield [prepare(r) for r in chunk]
-        return
-    assert proc.stdout is not None
-    finished = False
-    try:
-        yield from _receive(stream, proc.stdout)
-        finished = True
-    finally:
-        if not finished:
-            _stop(proc)  # we stopped early (an error, Ctrl-C): the rest is not wanted
-        proc.stdout.close()
-        proc.wait()  # (a finished worker exits right after its last message)
+    if proc is not None:
+        assert proc.stdout is not None
+        finished = False
+        try:
+            yield from _receive(stream, proc.stdout)
+            finished = True
+            return
+        except _NoWorker:
+            pass  # it never sent anything (e.g. this Python cannot run it): parse here instead
+        finally:
+            if not finished:
+                _stop(proc)  # we stopped early (an error, Ctrl-C): the rest is not wanted
+            proc.stdout.close()
+            proc.wait()  # (a finished worker exits right after its last message)
+    for chunk in stream:
+        yield [prepare(r) for r in chunk]
+
+
+class _NoWorker(Exception):
+    """The worker ended before its first message."""
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -178,11 +184,15 @@ def _load(pipe: IO[bytes]) -> Any:
 
 def _receive(stream: RecordStream, pipe: IO[bytes]) -> Iterator[list[Prepared]]:
     make = Prepared._make
+    first = True
     while True:
         try:
             message: tuple[Any, ...] = _load(pipe)
         except EOFError:
+            if first:
+                raise _NoWorker from None
             raise ReviewkitError(f"{stream.path}: the import worker process ended unexpectedly") from None
+        first = False
         kind = message[0]
         if kind == "chunk":
             _, rows, skipped, warnings = message
