@@ -208,7 +208,7 @@ def _receive(stream: RecordStream, pipe: IO[bytes]) -> Iterator[list[Prepared]]:
             raise ReviewkitError(f"{stream.path}: the import worker process failed:\n{message[1]}")
 
 
-AHEAD = 4
+AHEAD = 2
 """Chunks the worker may parse ahead of the importing process (about 10 MB each): it goes on while the
 whole file is still being checked there, or a batch is being written."""
 
