@@ -1,16 +1,17 @@
-"""Provides `prepared_chunks`: the prepared records of a file, parsed in a worker process when the file is streamed.
+"""Provides `Workers` and `prepared_chunks`: the prepared records of a file, parsed in a worker process when it is streamed.
 
 Parsing a big RIS file and working out each record's keys and rows (`import_keys.prepare`) takes
 about as long as writing it; in one process they take turns on one core. For a streamed file
 (`RecordStream.streamed`), a worker process (``python -m reviewkit.project.import_worker``) parses
-and prepares the records and sends them, a chunk at a time, through a pipe while this process
-looks up duplicates and writes: two cores. The pipe holds a chunk or two, so memory stays bounded.
+and prepares the records and sends them, a chunk at a time (MessagePack rows in a pickled message),
+through a pipe while this process looks up duplicates and writes: two cores. The worker runs at
+most `AHEAD` chunks ahead, so memory stays bounded.
 
 Nothing changes for the user: the worker reports a bad record as the same `ImportFormatError`
 (file, line, record) and skipped records (``--skip-bad``) as the same `SkippedRecord` list; the
 import still writes everything in the caller's transaction, so an error, Ctrl-C or a kill writes
-nothing. A worker that cannot be started (no Python executable, say) leaves the parsing to this
-process, as before.
+nothing. A worker that cannot be started, or ends before its first message (a Python that cannot
+run it), leaves the parsing to this process, as before.
 """
 
 from __future__ import annotations
