@@ -112,8 +112,9 @@ def import_files(
 
     Files are read and checked first and each is then written in one transaction; a file of at
     least `stream_bytes` in a format that can be streamed (RIS) is parsed and written in chunks
-    instead, so memory stays bounded, and then all files go in one transaction: an error,
-    Ctrl-C or a kill never leaves a half-imported file behind.
+    instead, so memory stays bounded (parsed in a worker process meanwhile, see `import_worker`),
+    and then all files go in one transaction: an error, Ctrl-C or a kill never leaves a
+    half-imported file behind.
 
     Args:
         store: the open project.
