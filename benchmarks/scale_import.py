@@ -142,6 +142,10 @@ def _step(name: str, db: Path, ris: Path, out: Path) -> dict[str, float]:
     facts["s"] = time.perf_counter() - wall
     facts["cpu_s"] = time.process_time() - cpu
     facts["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the import's worker process (parsing)
+    if children.ru_maxrss:
+        facts["worker_cpu_s"] = children.ru_utime + children.ru_stime
+        facts["worker_peak_mb"] = children.ru_maxrss / 1024
     return facts
 
 
@@ -192,6 +196,8 @@ def _table(results: list[dict[str, float]]) -> str:
                 f"{k[len(step) + 1 :]} {int(v)}" for k, v in res.items()
                 if k.startswith(step + "_") and not k.endswith(("_s", "_cpu_s", "_peak_mb"))
             )  # fmt: skip
+            if step + "_worker_cpu_s" in res:  # the import's parsing process, beside this step's own figures
+                facts += f", worker process {res[step + '_worker_cpu_s']:.1f} s CPU, {res[step + '_worker_peak_mb']:.0f} MB peak"
             lines.append(
                 f"{step:8} {n:9d} {res[step + '_s']:8.1f} {res[step + '_cpu_s']:8.1f} "
                 f"{1e6 * res[step + '_cpu_s'] / n:10.1f} {res[step + '_peak_mb']:8.0f}  {facts}"

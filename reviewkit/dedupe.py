@@ -349,6 +349,16 @@ class KeyFilter:
         a, b = (h & 0xFFFFFFFF) % m, ((h >> 32) & 0xFFFFFFFF) % m
         return bool(bits[a >> 3] & (1 << (a & 7))) and bool(bits[b >> 3] & (1 << (b & 7)))
 
+    def any_in(self, keys: Iterable[object]) -> bool:
+        """True when any of `keys` may be in the filter (``any(k in f for k in keys)``, without a call per key)."""
+        m, bits = self._m, self._bits
+        for key in keys:
+            h = hash(key)
+            a, b = (h & 0xFFFFFFFF) % m, ((h >> 32) & 0xFFFFFFFF) % m
+            if bits[a >> 3] & (1 << (a & 7)) and bits[b >> 3] & (1 << (b & 7)):
+                return True
+        return False
+
 
 __all__ = [
     "AUTO_MERGE_SIMILARITY",

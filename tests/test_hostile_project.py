@@ -134,6 +134,9 @@ def test_damaged_pages(project: Path, tmp_path: Path, first_page: int) -> None:
         res = run(*command, "--db", str(bad))
         if res.exit_code == 0:  # the damage missed what this command reads
             continue
+        if "has no codebook" in res.output:  # (the export read no damaged page before it needed the codebook)
+            one_clear_line(res, "no codebook")
+            continue
         one_clear_line(res, "SQLite said")
         failed += 1
     assert failed >= 1

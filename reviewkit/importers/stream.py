@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reviewkit.errors import ImportFormatError
@@ -115,6 +115,7 @@ def open_stream(
     skip_bad: bool = False,
     encoding: str | None = None,
     stream_bytes: int | None = None,
+    on_streamable: Callable[[str, str], None] | None = None,
 ) -> RecordStream:
     """The records of one export file: streamed when it is big RIS in UTF-8, else read whole now.
 
@@ -124,6 +125,9 @@ def open_stream(
         skip_bad: keep going past bad records (listed in `RecordStream.skipped`).
         encoding: force a text encoding; None to detect.
         stream_bytes: the size from which to stream (default `STREAM_BYTES`).
+        on_streamable: called as on_streamable(path, encoding) when the file's start says it can be
+            streamed, before the whole file is checked (which may still refuse it): the import
+            starts its parsing process meanwhile.
 
     Raises:
         ImportFormatError: as `read_records` (a streamed file may also raise while it is iterated).
@@ -133,7 +137,7 @@ def open_stream(
     limit = STREAM_BYTES if stream_bytes is None else stream_bytes
     size = p.stat().st_size if p.is_file() else 0
     if size >= limit and size > 0:
-        stream = _try_stream(spath, fmt, encoding)
+        stream = _try_stream(spath, fmt, encoding, on_streamable)
         if stream is not None:
             stream._skip_bad = skip_bad
             return stream
@@ -145,7 +149,9 @@ def open_stream(
     return stream
 
 
-def _try_stream(path: str, fmt: str | None, encoding: str | None) -> RecordStream | None:
+def _try_stream(
+    path: str, fmt: str | None, encoding: str | None, on_streamable: Callable[[str, str], None] | None = None
+) -> RecordStream | None:
     """A streamed RecordStream when the file can be streamed, else None (it is then read whole)."""
     from reviewkit.importers import _detect, _short
 
@@ -166,6 +172,8 @@ def _try_stream(path: str, fmt: str | None, encoding: str | None) -> RecordStrea
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     except LookupError:
         return None  # read_records names the unknown encoding
+    if on_streamable is not None:
+        on_streamable(path, encoding)
     sha = hashlib.sha256()
     records = 0
     tail = b""

@@ -17,7 +17,8 @@ def normalize_title(title: str) -> str:
     """Lower-case, NFKC, punctuation removed, spaces collapsed: the key for duplicate detection."""
     if not title:
         return ""
-    text = unicodedata.normalize("NFKC", title or "").casefold()
+    # (NFKC leaves ASCII as it is, and casefold is lower there: the common case skips both)
+    text = title.lower() if title.isascii() else unicodedata.normalize("NFKC", title).casefold()
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 

@@ -1,51 +1,22 @@
-"""Provides `DocumentWriter`: the batched writes of a bulk import (documents, their index rows, sources)."""
+"""Provides `DocumentWriter`: the batched writes of a bulk import (documents, their index rows, sources).
+
+The rows themselves are worked out by `reviewkit.store.rows` (re-exported here).
+"""
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.records import Record
 from reviewkit.store.base import now
+from reviewkit.store.rows import _jlist, document_values, raw_json, source_values
 from reviewkit.store.text import fts_text, normalize_title
+
+__all__ = ["BATCH", "DocumentWriter", "_jlist", "document_values", "fts_row", "raw_json", "source_values"]
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-
-_LIST_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
-_RAW_JSON = _RAW_ENCODER.encode
-_QUOTE = json.encoder.encode_basestring  # the C string quoter behind ensure_ascii=False
-# `JSONEncoder.encode` builds a new C encoder on every call (a third of its time for a small dict);
-# imports encode one raw record per row, so they keep one (same output: default separators, str()).
-_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
-_RAW_C = (
-    _C_ENCODER(None, str, _QUOTE, None, ": ", ", ", False, False, True) if _C_ENCODER is not None else None
-)
-
-
-def _jlist(values: tuple[str, ...] | list[str]) -> str:
-    """JSON of a list of names or keywords, as ``json.dumps(values, ensure_ascii=False, separators=(",", ":"))``."""
-    if not values:
-        return "[]"
-    try:
-        return "[" + ",".join(map(_QUOTE, values)) + "]"
-    except TypeError:  # not all strings
-        return _LIST_JSON(values)
-
-
-def raw_json(raw: dict[str, Any]) -> str:
-    """JSON of a raw source record, as ``json.dumps(raw, ensure_ascii=False, default=str)``."""
-    if not raw:
-        return "{}"
-    if _RAW_C is None:  # pragma: no cover - Python without the C accelerator
-        return _RAW_JSON(raw)
-    try:
-        return "".join(_RAW_C(raw, 0))
-    except (TypeError, ValueError, RecursionError):  # pragma: no cover - the plain encoder says what is wrong
-        return _RAW_JSON(raw)
 
 
 _INSERT_DOC = (
@@ -61,8 +32,8 @@ _UPDATE_DOC = (
 _INSERT_FTS = "INSERT INTO documents_fts (rowid, title, abstract, keywords, authors) VALUES (?, ?, ?, ?, ?)"
 _INSERT_PENDING = "INSERT OR IGNORE INTO fts_pending (document_id) VALUES (?)"
 _INSERT_SOURCE = (
-    "INSERT INTO document_sources (document_id, import_id, source_format, source_file, source_line, source_key, "
-    "duplicate_of_existing, match_reason, similarity, raw, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO document_sources (source_format, source_file, source_line, source_key, raw, document_id, import_id, "
+    "duplicate_of_existing, match_reason, similarity, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -114,15 +85,6 @@ class DocumentWriter:
         self.flushes = 0
         """Calls of `flush()`: after one, every document added before is in the database."""
 
-    @staticmethod
-    def _values(r: Record) -> tuple[Any, ...]:
-        return (
-            r.title, r.abstract, _jlist(r.authors), r.year, r.journal, r.volume, r.issue, r.pages, r.doi,
-            r.type, r.language, r.title_alt, r.abstract_alt, _jlist(r.authors_alt), r.journal_alt,
-            r.language_alt, _jlist(r.keywords), r.url,
-        )  # fmt: skip
-
-
     def add(self, r: Record, key: str, norm_title: str | None = None) -> int:
         """Add a new document (written at the next `flush`); returns its id.
 
@@ -131,12 +93,16 @@ class DocumentWriter:
             key: its unique document key.
             norm_title: ``normalize_title(r.title)`` when the caller has it already.
         """
+        norm = normalize_title(r.title) if norm_title is None else norm_title
+        return self.add_values(document_values(r), key, norm)
+
+    def add_values(self, values: tuple[Any, ...], key: str, norm_title: str) -> int:
+        """Add a new document from `document_values` of its record (written at the next `flush`); returns its id."""
         doc_id = self._next_id
         if doc_id is None:
             doc_id = int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
         self._next_id = doc_id + 1
-        norm = normalize_title(r.title) if norm_title is None else norm_title
-        self._docs.append((doc_id, key, *self._values(r), r.source_format, r.source_file, norm, self.stamp))
+        self._docs.append((doc_id, key, *values, norm_title, self.stamp))
         self._pending.append((doc_id,))
         if len(self._docs) >= self.batch:
             self._spill()
@@ -145,29 +111,20 @@ class DocumentWriter:
     def update(self, doc_id: int, r: Record) -> None:
         """Overwrite a document with a merged record and queue it for re-indexing."""
         self.flush()
-        self.conn.execute(_UPDATE_DOC, (*self._values(r), normalize_title(r.title), doc_id))
+        self.conn.execute(_UPDATE_DOC, (*document_values(r)[:-2], normalize_title(r.title), doc_id))
         self._pending.append((doc_id,))
 
     def add_source(
         self, doc_id: int, r: Record, *, duplicate: bool, reason: str = "", similarity: float | None = None
     ) -> None:
         """Remember where a document (or a duplicate merged into it) came from."""
-        raw = raw_json(r.raw)
-        self._sources.append(
-            (
-                doc_id,
-                self.import_id,
-                r.source_format,
-                r.source_file,
-                r.source_line,
-                r.key,
-                int(duplicate),
-                reason,
-                similarity,
-                raw,
-                self.stamp,
-            )  # fmt: skip
-        )
+        self.add_source_values(doc_id, source_values(r), duplicate=duplicate, reason=reason, similarity=similarity)
+
+    def add_source_values(
+        self, doc_id: int, source: tuple[Any, ...], *, duplicate: bool, reason: str = "", similarity: float | None = None
+    ) -> None:
+        """`add_source` with `source_values` of the record worked out already."""
+        self._sources.append((*source, doc_id, self.import_id, int(duplicate), reason, similarity, self.stamp))
         if len(self._sources) >= self.batch:
             self._spill()
 
