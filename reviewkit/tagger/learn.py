@@ -48,7 +48,8 @@ from reviewkit.tagger.training import fit_stack
 
 LEARNING_VERSION = "reviewkit.learn.v2"
 """Version of how decisions are learnt from; part of the decisions' fingerprint, so that a project
-with decisions is re-scored when it changes (v2: folds by document, weights 8 / 5, prior 20)."""
+with decisions is re-scored when it changes (v2: folds by document, document context in the
+threshold calibration, weights 8 / 5, prior 20)."""
 POSITIVE = frozenset({"accepted", "added"})
 """Decision statuses that say the code applies."""
 NEGATIVE = frozenset({"rejected", "absent"})
@@ -69,7 +70,8 @@ class Decision:
     """The passage's document context (title, neighbouring passages), kept with the decision."""
     doc: str = ""
     """The document the passage belongs to ("" = unknown: the passage is a document of its own).
-    Cross-validation folds keep a document's passages together (see `learn_from_decisions`)."""
+    Cross-validation folds keep a document's passages together, and its decided passages give each
+    other context when thresholds are recalibrated (see `learn_from_decisions`)."""
 
 
 @dataclass
