@@ -127,12 +127,15 @@ def bench_learning(
     t0 = time.perf_counter()
     tagger = Tagger(codebook, TaggerConfig(model=embedder.name), encoder).fit()
     print(f"codebook training: {time.perf_counter() - t0:.1f}s")
-    texts = list(dict.fromkeys(s.text for d in docs for s in segment_document(d)))
+    doc_of = {s.text: str(k) for k, d in enumerate(docs) for s in segment_document(d)}
+    texts = list(doc_of)
     rng.shuffle(texts)
     decided = texts[:n_decisions]
     undecided = texts[n_decisions : n_decisions + n_rescore]
     statuses = ("accepted", "rejected", "added", "absent")
-    decisions = [Decision(t, rng.choice(tagger.code_ids), rng.choice(statuses)) for t in decided]
+    decisions = [
+        Decision(t, rng.choice(tagger.code_ids), rng.choice(statuses), doc=doc_of[t]) for t in decided
+    ]
     t1 = time.perf_counter()
     encoder(decided + undecided)  # the project's cache holds these vectors already
     print(

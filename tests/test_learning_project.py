@@ -120,3 +120,7 @@ def test_decision_rules_done_passages_consensus_and_conflicts(store: Any, embedd
     assert got.is_decided(p1, "upgrading.process") and not got.is_decided(p1, "upgrading.product")
     assert got.is_decided(p3, "upgrading.process")  # a done passage: every code is decided
     assert got.counts["absent"] == len(codes) - 2 and got.fingerprint()
+    # Each decision names its passage's document (learning keeps a document's passages in one fold).
+    doc_of = {p.text: str(p.document_id) for p in store.passages.of_documents(range(1, 10))}
+    assert all(d.doc == doc_of[d.text] for d in got.decisions)
+    assert {d.doc for d in got.decisions if d.text == rain} == {doc_of[rain]} != {doc_of[DOCS[1]["abstract"]]}

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -19,6 +20,7 @@ from reviewkit.tagger.evaluate import read_gold
 from reviewkit.tagger.learn import (
     Decision,
     decision_labels,
+    fold_assignment,
     learn_from_decisions,
     passage_uncertainty_order,
     uncertainty_order,
@@ -53,6 +55,28 @@ def test_decision_labels_follow_the_rules() -> None:
     assert labels[1].tolist() == [0, 0, 0, 0] and known[1].tolist() == [False, True, False, False]
     with pytest.raises(ReviewkitError, match="status 'maybe'"):
         decision_labels([Decision("x", "upgrading.process", "maybe")], CODES)
+
+
+def test_folds_keep_a_documents_passages_together() -> None:
+    decisions = [
+        Decision(f"Passage {i} of abstract {i // 4}.", "upgrading.process", "absent", doc=str(i // 4))
+        for i in range(24)
+    ] + [Decision(f"Loose passage {i}.", "upgrading.process", "added") for i in range(6)]
+    texts, *_ = decision_labels(decisions, CODES)
+    folds = fold_assignment(decisions, texts, 3, seed=0)
+    by_doc: dict[str, set[int]] = {}
+    for d in decisions:
+        if d.doc:
+            by_doc.setdefault(d.doc, set()).add(int(folds[texts.index(d.text)]))
+    assert all(len(f) == 1 for f in by_doc.values())
+    assert set(folds.tolist()) == {0, 1, 2}
+    # Passages with no document are documents of their own: they spread over the folds.
+    loose = [int(folds[texts.index(f"Loose passage {i}.")]) for i in range(6)]
+    assert len(set(loose)) > 1
+    # Without documents the draw is the one passage by passage.
+    alone = [Decision(t, "upgrading.process", "absent") for t in texts]
+    expected = np.random.default_rng(0).permutation(len(texts)) % 3
+    assert fold_assignment(alone, texts, 3, seed=0).tolist() == expected.tolist()
 
 
 def test_uncertainty_order_puts_scores_nearest_the_threshold_first() -> None:

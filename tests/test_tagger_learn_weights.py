@@ -10,9 +10,9 @@ import pytest
 
 from reviewkit.codebook import load_codebook
 from reviewkit.project.coding import CachedEncoder, make_embedder
+from reviewkit.tagger.calibration import PRIOR_POSITIVES, recalibrate
 from reviewkit.tagger.learn import Decision, learn_from_decisions
 from reviewkit.tagger.pipeline import Tagger, TaggerConfig
-from reviewkit.tagger.training import PRIOR_POSITIVES, recalibrate
 
 MINI = Path(__file__).parent / "data" / "tagger-mini.yaml"
 PROCESS = "upgrading.process"
@@ -89,7 +89,8 @@ def test_recalibrate_moves_thresholds_with_the_decisions_and_shrinks_to_the_code
     many = recalibrate(many_scores, many_labels, np.ones_like(many_labels, dtype=bool), codes, base)
     assert many["a"] < few["a"]
     t_dec = 0.5 - (0.5 - few["a"]) / (2 / (2 + PRIOR_POSITIVES))
-    assert many["a"] == pytest.approx(22 / (22 + PRIOR_POSITIVES) * t_dec + 5 / 27 * 0.5, abs=0.01)
+    share = 22 / (22 + PRIOR_POSITIVES)
+    assert many["a"] == pytest.approx(share * t_dec + (1 - share) * 0.5, abs=0.01)
 
 
 def test_learnt_thresholds_move_only_with_decided_positives_and_negatives(mini_tagger: Tagger) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from reviewkit.tagger.learn import POSITIVE, Decision
+from reviewkit.tagger.learn import LEARNING_VERSION, POSITIVE, Decision
 
 if TYPE_CHECKING:
     from reviewkit.store import Store
@@ -49,10 +49,10 @@ class ProjectDecisions:
         return passage_id in self.done_passages or (passage_id, code_id) in self.decided
 
     def fingerprint(self) -> str:
-        """Hash of the decision set ("" when there are none, so projects without decisions keep theirs)."""
+        """Hash of the decision set and `LEARNING_VERSION` ("" without decisions: fingerprints stay)."""
         if not self.decisions:
             return ""
-        h = hashlib.sha1()
+        h = hashlib.sha1(LEARNING_VERSION.encode())
         for d in sorted(self.decisions, key=lambda d: (d.text, d.code_id, d.status)):
             h.update(f"{d.code_id}\x1f{d.status}\x1f{d.text}\x1e".encode())
         return h.hexdigest()[:16]
@@ -78,7 +78,8 @@ def project_decisions(store: Store, codebook_name: str, code_ids: Sequence[str])
         code_ids: the codebook's leaf codes (decisions on other codes are ignored).
 
     Returns:
-        The decisions (with passage text, language and document title as context) and the decided pairs.
+        The decisions (with passage text, language, document title as context and document id) and the
+        decided pairs.
     """
     out = ProjectDecisions()
     wanted = set(code_ids)
@@ -114,6 +115,8 @@ def project_decisions(store: Store, codebook_name: str, code_ids: Sequence[str])
         if pc is None:
             continue
         title = (pc.title,) if pc.title and pc.title != pc.passage.text else ()
-        out.decisions.append(Decision(pc.passage.text, code, status, pc.passage.lang, title))
+        out.decisions.append(
+            Decision(pc.passage.text, code, status, pc.passage.lang, title, doc=str(pc.passage.document_id))
+        )
         out.counts[status] += 1
     return out

@@ -12,15 +12,17 @@ reused, so the codebook is never re-embedded or re-cross-validated) and:
 
 1. adds the decided passages as training passages (their embeddings come from the caller's
    encoder, which caches them), labelled per code as above;
-2. computes out-of-fold features of the decided passages (`folds` folds; each fold's models are
-   fitted on the codebook plus the other folds), so they look to the combiner as unseen passages
-   (``folds=0``: features from the codebook-only models, which never saw them; faster);
+2. computes out-of-fold features of the decided passages (`folds` folds, a document's passages in
+   one fold, see `fold_assignment`; each fold's models are fitted on the codebook plus the other
+   folds), so they look to the combiner as passages of unseen documents (``folds=0``: features
+   from the codebook-only models, which never saw them; faster);
 3. refits the combiner on the codebook's and the decisions' out-of-fold features (decisions
-   weigh `weight` times a codebook example, and `decision_weight` times in the per-code models:
-   they are in the register of the project's own text);
-4. recalibrates each code's threshold (`reviewkit.tagger.training.recalibrate`): the best-F1
-   threshold on the decisions' out-of-fold scores, blended with the codebook threshold by the
-   code's number of decided positives (``n / (n + 5)``), so thresholds move with the data;
+   weigh `weight` (`COMBINER_WEIGHT`) times a codebook example, and `decision_weight`
+   (`DECISION_WEIGHT`) times in the per-code models: they are in the register of the project's text);
+4. recalibrates each code's threshold (`reviewkit.tagger.calibration.recalibrate`): the best-F1
+   threshold on the decisions' out-of-fold scores (with their document's decided passages as
+   context, as `Tagger.score` gives it), blended with the codebook threshold by the
+   code's number of decided positives (``n / (n + 20)``), so thresholds move with the data;
 5. fits the final per-code models on everything.
 
 The tagger it returns is a new object; the base tagger is untouched. `uncertainty_order` gives the
@@ -39,10 +41,15 @@ import numpy as np
 from reviewkit.errors import ReviewkitError
 from reviewkit.lang import detect_language
 from reviewkit.tagger.blas import one_blas_thread
+from reviewkit.tagger.calibration import COMBINER_WEIGHT, DECISION_WEIGHT, recalibrate
 from reviewkit.tagger.features import Example, compute_features, fit_models
 from reviewkit.tagger.pipeline import CodeScore, Progress, Tagger
-from reviewkit.tagger.training import DECISION_WEIGHT, fit_stack, recalibrate
+from reviewkit.tagger.training import fit_stack
 
+LEARNING_VERSION = "reviewkit.learn.v2"
+"""Version of how decisions are learnt from; part of the decisions' fingerprint, so that a project
+with decisions is re-scored when it changes (v2: folds by document, document context in the
+threshold calibration, weights 8 / 5, prior 20)."""
 POSITIVE = frozenset({"accepted", "added"})
 """Decision statuses that say the code applies."""
 NEGATIVE = frozenset({"rejected", "absent"})
@@ -61,6 +68,10 @@ class Decision:
     """The passage's language ("" = detect)."""
     context: tuple[str, ...] = ()
     """The passage's document context (title, neighbouring passages), kept with the decision."""
+    doc: str = ""
+    """The document the passage belongs to ("" = unknown: the passage is a document of its own).
+    Cross-validation folds keep a document's passages together, and its decided passages give each
+    other context when thresholds are recalibrated (see `learn_from_decisions`)."""
 
 
 @dataclass
@@ -114,12 +125,43 @@ def decision_labels(
     return list(rows), langs, labels, known, len(pairs)
 
 
+def _doc_keys(decisions: Sequence[Decision], texts: Sequence[str]) -> list[str]:
+    """Document of each decided passage (a passage with no document is one of its own)."""
+    doc_of: dict[str, str] = {}
+    for d in decisions:
+        doc_of.setdefault(d.text, d.doc)
+    return [doc_of.get(t, "") or f"\x00{i}" for i, t in enumerate(texts)]
+
+
+def fold_assignment(decisions: Sequence[Decision], texts: Sequence[str], folds: int, seed: int) -> np.ndarray:
+    """Cross-validation fold of each decided passage, a document's passages in one fold.
+
+    Passages of one abstract share its topic and wording: with a neighbour in the training folds, a
+    held-out passage looks easier than a passage of a new document, and the combiner and thresholds
+    fitted on such scores trust the per-code models too much.
+
+    Args:
+        decisions: the decisions (their ``doc``; "" = the passage is its own document).
+        texts: the decided passages, in row order (as `decision_labels` returns them).
+        folds: number of folds (>= 1).
+        seed: random seed of the draw.
+
+    Returns:
+        (len(texts),) fold index per passage.
+    """
+    keys = _doc_keys(decisions, texts)
+    groups = list(dict.fromkeys(keys))
+    rng = np.random.default_rng(seed)
+    fold_of_group = dict(zip(groups, rng.permutation(len(groups)) % max(folds, 1), strict=True))
+    return np.array([fold_of_group[k] for k in keys], dtype=np.int64)
+
+
 def learn_from_decisions(
     base: Tagger,
     decisions: Sequence[Decision],
     *,
     folds: int = 3,
-    weight: float = 2.0,
+    weight: float = COMBINER_WEIGHT,
     decision_weight: float = DECISION_WEIGHT,
     progress: Progress | None = None,
 ) -> LearnResult:
@@ -201,8 +243,7 @@ def _learn(
         )
 
     oof = np.zeros((len(texts), len(code_ids), fitted.oof.feats.shape[2]), dtype=np.float32)
-    rng = np.random.default_rng(base.config.seed)
-    fold_of = rng.permutation(len(texts)) % max(n_folds, 1)
+    fold_of = fold_assignment(decisions, texts, n_folds, base.config.seed)
     if folds == 0:
         # Fast path: the codebook-only models never saw the decided passages, so their features are
         # out-of-sample already (no fold refits; the final models are the only fit).
@@ -233,6 +274,9 @@ def _learn(
         np.concatenate([np.ones(n_cb, dtype=np.float32), np.full(len(texts), weight, dtype=np.float32)]),
     )
     scores = combiner.score(oof, langs)
+    # Passages are coded with their document around them (`Tagger.context_boost`): thresholds are
+    # recalibrated on the scores the decided passages get with their decided neighbours as context.
+    scores = scores + base.context_boost(scores, _doc_keys(decisions, texts))[0]
     thresholds = recalibrate(scores, labels, known, code_ids, fitted.thresholds)
     models = fit_on(np.arange(len(texts)))
     tick(total - 1)

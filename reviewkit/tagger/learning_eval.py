@@ -55,7 +55,7 @@ def passage_decisions(g: GoldPassage, suggested: set[str], code_ids: Sequence[st
             status = "accepted" if cid in suggested else "added"
         else:
             status = "rejected" if cid in suggested else "absent"
-        out.append(Decision(g.text, cid, status, g.lang))
+        out.append(Decision(g.text, cid, status, g.lang, doc="" if g.doc is None else g.doc))
     return out
 
 
