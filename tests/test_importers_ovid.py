@@ -157,7 +157,7 @@ def test_cli_imports_an_ovid_export(tmp_path: Path) -> None:
     project = tmp_path / "p.db"
     result = CliRunner().invoke(cli, ["import", "--db", str(project), str(path)])
     assert result.exit_code == 0, result.output
-    assert "[ovid, utf-8]: 2 records, 2 added" in result.output
+    assert "[ovid, utf-8, Embase via Ovid]: 2 records, 2 added" in result.output
 
 
 @pytest.mark.parametrize(

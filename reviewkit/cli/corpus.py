@@ -71,7 +71,8 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
             store.documents.finish_index(lambda done, total: update(done, total, "indexing"))
         for r in reports:
             click.echo(
-                f"{r.path} [{r.format}, {r.encoding}]: {r.records} records, {r.added} added, "
+                f"{r.path} [{r.format}, {r.encoding}{', ' + r.database if r.database else ''}]: "
+                f"{r.records} records, {r.added} added, "
                 f"{r.merged} merged duplicates, {len(r.skipped)} skipped"
             )
             for skipped in r.skipped:

@@ -47,6 +47,8 @@ class ImportReport:
     path: str
     format: str
     encoding: str
+    database: str = ""
+    """The database the file names (Scopus, "Embase via Ovid"), or "" (see `importers.databases`)."""
     records: int = 0
     added: int = 0
     merged: int = 0
@@ -157,6 +159,7 @@ def _import_stream(
     seen = SeenKeys(store, stream.estimate, filtered=stream.estimate >= BIG_IMPORT)
     with store.transaction():
         database = detect_database(stream.path, stream.format, stream.encoding)
+        report.database = database
         import_id = store.imports.start(stream.path, stream.format, stream.sha256, database=database)
         writer = store.documents.writer(import_id, background=seen.filtered)
         try:
