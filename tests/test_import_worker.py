@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_import_scale import _corpus, _import_twice
+from test_import_scale import _corpus, _import_twice, _snapshot
 
 import reviewkit.importers.stream as stream_mod
 import reviewkit.project.import_worker as worker_mod
@@ -119,18 +119,29 @@ def test_a_failing_worker_is_reported(tmp_path: Path, started: list[Any]) -> Non
     assert str(f) in str(err.value) and "FileNotFoundError" in str(err.value)
 
 
-def test_early_worker_is_stopped_when_the_whole_file_fails_the_check(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Any]
+@pytest.mark.parametrize("worker", [False, True])
+def test_a_streamed_file_that_does_not_decode_is_rolled_back_and_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Any], worker: bool
 ) -> None:
     f = _corpus(tmp_path / "a.ris", 300, seed=7)
     f.write_bytes(f.read_bytes() + b"TY  - JOUR\nTI  - Caf\xe9 late in the file\nPY  - 2001\nER  - \n")  # Latin-1 byte
+    whole = read_records(f)  # what reading the file whole makes of it: UTF-8, the bad byte replaced and reported
+    assert whole.warnings and "0xe9" in str(whole.warnings[0])
+    assert open_stream(f, stream_bytes=0).streamed  # decoded while parsed: the check cannot know yet
+    good = _corpus(tmp_path / "good.ris", 40, seed=3)  # imported in the same command: rolled back and redone too
     monkeypatch.setattr(worker_mod, "WORKER", False)
-    here = _import_twice(tmp_path / "here.db", [f], stream_bytes=0)
-    monkeypatch.setattr(worker_mod, "WORKER", True)
-    there = _import_twice(tmp_path / "there.db", [f], stream_bytes=0)
-    assert len(started) == 1 and started[0] is not None and started[0].returncode is not None  # started, stopped
-    assert not open_stream(f, stream_bytes=0).streamed  # read whole: the file is not clean UTF-8
-    assert there == here
+    expected = _import_twice(tmp_path / "whole.db", [good, f], stream_bytes=sys.maxsize)  # never streamed
+    started.clear()
+    monkeypatch.setattr(worker_mod, "WORKER", worker)
+    store = Store.open(tmp_path / "p.db")
+    reports = import_files(store, [good, f], stream_bytes=0)
+    assert reports[1].records == len(whole.records) == 301
+    assert "Caf\ufffd late in the file" in {d.title for d in store.documents.iter()}
+    assert len(store.imports.list()) == 2  # the first attempt left nothing behind
+    snapshot = _snapshot(store)
+    store.close()
+    assert snapshot == expected[0]
+    assert bool(started) == worker and all(p is not None and p.returncode is not None for p in started)
 
 
 def test_a_worker_that_cannot_run_leaves_the_parsing_here(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -79,6 +80,28 @@ def test_transaction_rolls_back_everything(store: Store) -> None:
             raise KeyboardInterrupt  # Ctrl-C in the middle of a write
     assert store.documents.count() == 0
     assert store.documents.search("value chain") == []
+
+
+def test_bulk_transaction_commits_and_checkpoints_in_the_background(tmp_db: Path) -> None:
+    store = Store.open(tmp_db)
+    conn = store.db.conn
+    before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    with pytest.raises(KeyboardInterrupt), store.bulk_transaction():
+        store.documents.add(SEED, "gone")
+        raise KeyboardInterrupt
+    assert store.documents.count() == 0 and store._checkpoints == []  # rolled back: nothing to copy
+    with store.bulk_transaction():
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0  # no copy inside the commit
+        for i in range(300):
+            store.documents.add(dataclasses.replace(SEED, title=f"{SEED.title} {i}", abstract=SEED.abstract * 40), f"k{i}")
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == before
+    other = sqlite3.connect(tmp_db)
+    assert other.execute("SELECT count(*) FROM documents").fetchone()[0] == 300  # committed: others see it
+    other.close()
+    store.wait_checkpoint()
+    pages, size = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size"))
+    assert tmp_db.stat().st_size == pages * size  # every page copied into the project file
+    store.close()
 
 
 def test_insert_and_read_document(store: Store) -> None:

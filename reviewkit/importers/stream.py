@@ -3,8 +3,10 @@
 A file of at least `STREAM_BYTES` that is RIS in UTF-8 (with or without BOM, or in the encoding
 the user names) is decoded and parsed a few thousand records at a time; the import writes each
 chunk before the next is read. Any other file is read whole by `read_records`, as before, and
-handed out as one chunk. A streamed file is checked before parsing (its bytes decode cleanly,
-no NUL bytes): a file that fails the check is read whole, so it gets the same messages.
+handed out as one chunk. A streamed file is checked for NUL bytes before parsing and decoded
+strictly while it is parsed: a file that fails either is read whole (`NotStreamable`: the import
+starts again), so it gets the same messages. (Decoding it a first time only to check it cost a
+tenth of a big import.)
 """
 
 from __future__ import annotations
@@ -27,6 +29,18 @@ STREAM_BYTES = 32 * 2**20
 BLOCK_CHARS = 4 * 2**20
 """Characters decoded at a time while streaming (each block is cut after the last whole record)."""
 _READ = 16 * 2**20
+
+
+class NotStreamable(Exception):
+    """A streamed file turned out not to decode cleanly: it must be read whole instead (`read_records`).
+
+    Raised while the stream is iterated; the import then rolls back what it wrote of it and starts
+    again with the file read whole, which finds the encoding or names the bad bytes.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
 
 
 class RecordStream:
@@ -70,9 +84,14 @@ class RecordStream:
         ctx = ParseContext(self.path, "ris", self._skip_bad)
         importer = RisImporter()
         line, number, carry = 1, 0, ""
+        size = max(1, BLOCK_CHARS // 16)  # a small first chunk: the import starts writing sooner
         with open(self.path, encoding=self.encoding, newline=None) as fh:
             while True:
-                block = fh.read(BLOCK_CHARS)
+                try:
+                    block = fh.read(size)
+                    size = BLOCK_CHARS
+                except UnicodeDecodeError as exc:  # decoded here, strictly, and nowhere before
+                    raise NotStreamable(self.path, f"not clean {self.encoding} ({exc.reason})") from None
                 text = carry + block
                 lines = text.split("\n")
                 if block:
@@ -169,7 +188,7 @@ def _try_stream(
             return None
         encoding = "utf-8-sig" if head_bytes.startswith(codecs.BOM_UTF8) else "utf-8"
     try:
-        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        codecs.lookup(encoding)
     except LookupError:
         return None  # read_records names the unknown encoding
     if on_streamable is not None:
@@ -182,14 +201,6 @@ def _try_stream(
             sha.update(data)
             if b"\x00" in data:
                 return None
-            try:
-                decoder.decode(data)
-            except UnicodeDecodeError:
-                return None
             records += (tail + data[:5]).count(b"\nER  -") + data.count(b"\nER  -")
             tail = data[-5:]
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return None
     return RecordStream(path, "ris", encoding, sha.hexdigest(), max(records, 1), streamed=True)

@@ -12,6 +12,7 @@ themselves are in `import_match`.
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewkit.errors import ImportFormatError
 from reviewkit.importers.databases import detect_database
+from reviewkit.importers.stream import NotStreamable
 from reviewkit.project.import_filter import SeenKeys
 from reviewkit.project.import_keys import PREFIX, Prepared, make_key
 from reviewkit.project.import_match import find_duplicate, keep_coded_text, merge_records
@@ -117,7 +119,10 @@ def import_files(
     least `stream_bytes` in a format that can be streamed (RIS) is parsed and written in chunks
     instead, so memory stays bounded (parsed in a worker process meanwhile, see `import_worker`),
     and then all files go in one transaction: an error, Ctrl-C or a kill never leaves a
-    half-imported file behind.
+    half-imported file behind. A streamed file is decoded as it is parsed: one that turns out not
+    to decode cleanly is rolled back and the import starts again with it read whole (which then
+    finds its encoding or names the bad bytes). After a streamed import commits, its pages are
+    copied into the project file in the background (`Store.bulk_transaction`).
 
     Args:
         store: the open project.
@@ -133,15 +138,36 @@ def import_files(
     Raises:
         ImportFormatError: a file cannot be read (nothing is written then).
     """
+    files, _ = expand_paths(paths)
+    whole: set[str] = set()
+    while True:
+        try:
+            return _import_all(store, files, fmt, skip_bad, encoding, progress, stream_bytes, whole)
+        except NotStreamable as exc:  # rolled back: start again with that file read whole
+            if exc.path in whole:  # pragma: no cover - a file read whole is never streamed
+                raise
+            whole.add(exc.path)
+
+
+def _import_all(
+    store: Store,
+    files: list[Path],
+    fmt: str | None,
+    skip_bad: bool,
+    encoding: str | None,
+    progress: Progress | None,
+    stream_bytes: int | None,
+    whole: set[str],
+) -> list[ImportReport]:
+    """`import_files` of the expanded `files` (those in `whole` are never streamed)."""
     from reviewkit.importers.stream import open_stream
 
-    files, _ = expand_paths(paths)
     workers = Workers(skip_bad)
     try:
-        streams = [open_stream(p, fmt, skip_bad=skip_bad, encoding=encoding, stream_bytes=stream_bytes,
-                               on_streamable=workers.start_early) for p in files]  # fmt: skip
+        streams = [open_stream(p, fmt, skip_bad=skip_bad, encoding=encoding, on_streamable=workers.start_early,
+                               stream_bytes=sys.maxsize if str(p) in whole else stream_bytes) for p in files]  # fmt: skip
         total = sum(s.estimate for s in streams)
-        outer = store.transaction() if any(s.streamed for s in streams) else contextlib.nullcontext()
+        outer = store.bulk_transaction() if any(s.streamed for s in streams) else contextlib.nullcontext()
         counter = [0, total]
         reports = []
         with outer, fewer_collections():
