@@ -24,6 +24,7 @@ PREFIX = 12
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _NAME_END = re.compile(r"[,\s]")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 
 def _slug(text: str) -> str:
@@ -32,13 +33,20 @@ def _slug(text: str) -> str:
     return _NOT_SLUG.sub("", text.lower())
 
 
+def _has_slug(text: str) -> bool:
+    """``bool(_slug(text))``, without building the slug in the common (ASCII) case."""
+    if text.isascii():
+        return _ASCII_ALNUM.search(text) is not None
+    return bool(_slug(text))
+
+
 def make_key(rec: Record) -> str:
     """A stable, readable document key: the DOI, else author-year-word (like a BibTeX key)."""
     if rec.doi:
         return rec.doi
-    authors = rec.authors if rec.authors and _slug(rec.authors[0]) else rec.authors_alt
+    authors = rec.authors if rec.authors and _has_slug(rec.authors[0]) else rec.authors_alt
     family = _slug(_NAME_END.split(authors[0].strip(), maxsplit=1)[0]) if authors else ""
-    title = rec.title if _slug(rec.title) else rec.title_alt
+    title = rec.title if _has_slug(rec.title) else rec.title_alt
     word = ""
     for w in title.lower().split():
         slug = w if w.isascii() and w.isalnum() else _slug(w)  # (the common case without a regex)

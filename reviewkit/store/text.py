@@ -13,12 +13,17 @@ _FTS_TOKEN = re.compile(r'"[^"]*"|\S+')
 _FTS_OPERATORS = {"AND", "OR", "NOT"}
 
 
+_ASCII_NON_WORD = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")})
+"""`_NON_WORD` for ASCII text, as a translation table (several times faster than the regex)."""
+
+
 def normalize_title(title: str) -> str:
     """Lower-case, NFKC, punctuation removed, spaces collapsed: the key for duplicate detection."""
     if not title:
         return ""
-    # (NFKC leaves ASCII as it is, and casefold is lower there: the common case skips both)
-    text = title.lower() if title.isascii() else unicodedata.normalize("NFKC", title).casefold()
+    if title.isascii():  # (NFKC leaves ASCII as it is, and casefold is lower there: the common case skips both)
+        return " ".join(title.lower().translate(_ASCII_NON_WORD).split())
+    text = unicodedata.normalize("NFKC", title).casefold()
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
