@@ -333,3 +333,20 @@ def test_forcing_a_legacy_encoding_on_a_utf8_file_is_refused(tmp_path: Path) -> 
     assert read_records(path, encoding="utf-8").records[0].title == "Gómez and Müller, café 0"
     ascii_only = write(tmp_path, "a.ris", "TY  - JOUR\nTI  - Plain\nER  - \n")
     assert read_records(ascii_only, encoding="cp1252").encoding == "cp1252"
+
+
+def test_cli_import_shows_each_note_with_its_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reviewkit.cli import cli
+
+    stray = write(tmp_path, "stray.ris", GOOD.encode() + "TY  - JOUR\nTI  - caf\xe9 bad\nER  - \n".encode("latin-1"))
+    junk = write(tmp_path, "junk.ris", "".join(
+        f"TY  - JOUR\nTI  - Cluster {i}\nPY  - 2001\nstray junk line {i}\nER  - \n" for i in range(25)))  # fmt: skip
+    result = CliRunner().invoke(cli, ["import", "--db", str(tmp_path / "p.db"), str(stray), str(junk)])
+    assert result.exit_code == 0, result.output
+    assert "stray.ris [ris, utf-8]: 6 records, 6 added, 0 merged duplicates, 0 skipped, 1 note" in result.output
+    assert f"note: {stray}, line 22: byte 0xe9 at column 10 is not valid UTF-8" in result.output
+    assert "junk.ris [ris, utf-8]: 25 records, 25 added, 0 merged duplicates, 0 skipped, 25 notes" in result.output
+    assert result.output.count("untagged line 'stray junk line") == 20  # the first 20, then a count
+    assert f"... and 5 more notes on {junk} (no record was lost)." in result.output

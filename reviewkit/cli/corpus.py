@@ -74,13 +74,22 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
                 f"{r.path} [{r.format}, {r.encoding}{', ' + r.database if r.database else ''}]: "
                 f"{r.records} records, {r.added} added, "
                 f"{r.merged} merged duplicates, {len(r.skipped)} skipped"
+                + (f", {len(r.warnings)} note{'s' if len(r.warnings) > 1 else ''}" if r.warnings else "")
             )
             for skipped in r.skipped:
                 warn(f"  skipped: {skipped}")
+            for note in r.warnings[:WARNINGS_SHOWN]:
+                warn(f"  note: {note}")
+            if len(r.warnings) > WARNINGS_SHOWN:
+                warn(f"  ... and {len(r.warnings) - WARNINGS_SHOWN} more notes on {r.path} (no record was lost).")
             for note in r.kept:
                 click.echo(f"  {note[0].upper()}{note[1:]}.")
         stats = store.imports.corpus_stats()
         click.echo(f"Project {db_path}: {stats.documents} documents.")
+
+
+WARNINGS_SHOWN = 20
+"""Notes shown per imported file (a replaced byte, a junk line left out of its record); the rest are counted."""
 
 
 @cli.group()

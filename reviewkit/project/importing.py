@@ -55,6 +55,8 @@ class ImportReport:
     added: int = 0
     merged: int = 0
     skipped: list[SkippedRecord] = field(default_factory=list)
+    warnings: list[SkippedRecord] = field(default_factory=list)
+    """Problems that cost no record: a bad byte replaced, a junk line left out of its record (with its line)."""
     merges: list[tuple[int, str]] = field(default_factory=list)
     """(document id, reason) for each record merged into an existing document."""
     kept: list[str] = field(default_factory=list)
@@ -200,6 +202,7 @@ def _import_stream(
         finally:
             writer.close()  # before any rollback: the helper thread must be done with the connection
         report.skipped = list(stream.skipped)
+        report.warnings = list(stream.warnings)
         if progress is not None:  # inside the transaction: Ctrl-C here still leaves nothing behind
             counter[1] = max(counter[1] - stream.estimate + report.records, counter[0])
             progress(counter[0], counter[1], stream.path)
