@@ -78,8 +78,8 @@ def import_(files: tuple[str, ...], fmt: str | None, encoding: str | None, skip_
             )
             for skipped in r.skipped:
                 warn(f"  skipped: {skipped}")
-            for note in r.warnings[:WARNINGS_SHOWN]:
-                warn(f"  note: {note}")
+            for problem in r.warnings[:WARNINGS_SHOWN]:
+                warn(f"  note: {problem}")
             if len(r.warnings) > WARNINGS_SHOWN:
                 warn(f"  ... and {len(r.warnings) - WARNINGS_SHOWN} more notes on {r.path} (no record was lost).")
             for note in r.kept:
