@@ -192,7 +192,8 @@ class StoreBase:
             with self.transaction() as db:
                 yield db
         finally:
-            conn.execute(f"PRAGMA wal_autocheckpoint = {previous}")
+            with contextlib.suppress(sqlite3.Error):  # (never hides the error that ended the transaction)
+                conn.execute(f"PRAGMA wal_autocheckpoint = {previous}")
         thread = threading.Thread(target=_checkpoint, args=(self.path,), name="reviewkit-checkpoint")
         thread.start()
         self._checkpoints.append(thread)
