@@ -350,3 +350,34 @@ def test_cli_import_shows_each_note_with_its_line(tmp_path: Path) -> None:
     assert "junk.ris [ris, utf-8]: 25 records, 25 added, 0 merged duplicates, 0 skipped, 25 notes" in result.output
     assert result.output.count("untagged line 'stray junk line") == 20  # the first 20, then a count
     assert f"... and 5 more notes on {junk} (no record was lost)." in result.output
+
+
+MARKED = (
+    "TY  - JOUR\nTI  - <b>Cluster upgrading in PM</b><sub>2.5</sub><b> monitoring firms</b>\nPY  - 2021\n"
+    'AB  - <AbstractText Label="BACKGROUND" NlmCategory="BACKGROUND">Firms learn.</AbstractText>'
+    '<AbstractText Label="RESULTS">Effects at p < 0.05 &amp; more.</AbstractText>'
+    "<CopyrightInformation>© 2021 The Authors.</CopyrightInformation>\nER  - \n"
+    "TY  - JOUR\nTI  - Decoding <scp>NLP</scp> in <i>value chains</i>\nPY  - 2022\n"
+    'AB  - <jats:p>&lt;p dir="ltr"&gt;Objective&lt;/p&gt;&lt;p&gt;We code, a &lt;-&gt; b.&lt;/p&gt;</jats:p>\nER  - \n'
+)
+
+
+def test_html_and_xml_markup_leaves_titles_and_abstracts(tmp_path: Path) -> None:
+    first, second = read_records(write(tmp_path, "lens.ris", MARKED)).records
+    assert first.title == "Cluster upgrading in PM2.5 monitoring firms"
+    assert first.abstract == "BACKGROUND: Firms learn. RESULTS: Effects at p < 0.05 & more. © 2021 The Authors."
+    assert second.title == "Decoding NLP in value chains"
+    assert second.abstract == "Objective We code, a <-> b."
+    assert "<AbstractText" in first.raw["abstract"]  # the raw record keeps the file's text
+
+
+def test_a_marked_up_title_merges_with_the_clean_one(tmp_path: Path) -> None:
+    from reviewkit.project.importing import import_files
+    from reviewkit.store import Store
+
+    clean = write(tmp_path, "scopus.ris", "TY  - JOUR\nTI  - Cluster upgrading in PM2.5 monitoring firms\nPY  - 2021\nER  - \n")
+    store = Store.open(tmp_path / "p.db")
+    import_files(store, [clean])
+    (report,) = import_files(store, [write(tmp_path, "lens.ris", MARKED)])
+    assert (report.added, report.merged) == (1, 1)
+    store.close()

@@ -11,6 +11,7 @@ import pytest
 from test_importers import REAL_FILES
 
 from reviewkit.importers import ReadResult, read_records
+from reviewkit.importers.markup import _TAG, strip_markup
 
 # (path under realworld/, expected records (SOURCES.md), format)
 REALWORLD = [
@@ -182,7 +183,8 @@ def test_ris_agrees_with_rispy(rel: str, shared_fixtures: Path) -> None:
     assert len(ours) == len(peer)
     for mine, theirs in zip(ours, peer, strict=True):
         title = (theirs.get("title") or theirs.get("primary_title") or "").strip()
-        assert title in (mine.title, mine.title_alt)  # EBSCO: T1 original, T2 English -> title_alt
+        # (EBSCO: T1 original, T2 English -> title_alt; HTML/XML tags are ours to remove, rispy keeps them)
+        assert strip_markup(title) in (mine.title, mine.title_alt)
         assert list(mine.authors) == [a.strip() for a in theirs.get("authors", theirs.get("first_authors", []))]
         if theirs.get("doi"):
             assert mine.doi in theirs["doi"].lower()
@@ -221,3 +223,19 @@ def test_pubmed_agrees_with_nbib(rel: str, shared_fixtures: Path) -> None:
         assert mine.title == " ".join(str(theirs.get("title", "")).split())
         if theirs.get("doi"):
             assert mine.doi == theirs["doi"].lower()
+
+
+@pytest.mark.parametrize(("rel", "fmt"), ALL)
+def test_no_markup_reaches_titles_or_abstracts(rel: str, fmt: str, shared_fixtures: Path) -> None:
+    for rec in read(shared_fixtures / rel).records:
+        for text in (rec.title, rec.abstract, rec.title_alt, rec.abstract_alt):
+            assert _TAG.search(text) is None, (rec.source_line, text[:200])
+
+
+def test_lens_structured_abstracts_keep_their_labels(shared_fixtures: Path) -> None:
+    records = read(shared_fixtures / "realworld/ris/citesource_lens_343.ris").records
+    raw_tagged = [r for r in records if "<AbstractText" in str(r.raw)]
+    assert len(raw_tagged) == 19  # the file as Lens wrote it (kept in the raw record)
+    assert all(re.search(r"\b[A-Z][A-Za-z ]+: ", r.abstract) for r in raw_tagged)  # "BACKGROUND: ..."
+    (pm,) = [r for r in records if r.title.startswith("Short-term exposure to wildfire-specific PM2.5") and r.doi][:1]
+    assert pm.title.endswith("a study in multiple countries/territories")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import MISSING
@@ -11,6 +9,7 @@ from dataclasses import fields as dc_fields
 from typing import Any, ClassVar
 
 from reviewkit.errors import ImportFormatError
+from reviewkit.importers.markup import strip_markup
 from reviewkit.importers.normalise import lang_of
 from reviewkit.records import Record, SkippedRecord
 
@@ -126,24 +125,24 @@ class ParseContext:
             self.fail(line, why, None)
 
 
-_SPACES = re.compile(r"[ \t\r\f\v]+")
 _TEXT = ("title", "abstract", "journal", "title_alt", "abstract_alt", "journal_alt")
 _NAMES_FIELDS = ("authors", "authors_alt", "keywords")
 
 
-_JATS = re.compile(r"</?jats:[^<>]*>")
+_MARKED = ("title", "abstract", "title_alt", "abstract_alt")
 
 
 def nfc(fields: dict[str, Any]) -> None:
     """NFC-normalise the text fields in place (decomposed accents from Mac/LaTeX tools), so search finds them.
 
-    JATS markup that Crossref-fed databases (Lens, Dimensions) leave in abstracts (``<jats:p>``,
-    ``&#x0D;``) is removed and its entities decoded.
+    The markup databases leave in titles and abstracts (JATS from Crossref-fed Lens and Dimensions,
+    PubMed's structured-abstract XML, publishers' HTML: see `markup.strip_markup`) is removed and
+    its entities decoded.
     """
-    for key in ("abstract", "abstract_alt", "title"):
+    for key in _MARKED:
         value = fields.get(key)
-        if value and "<jats:" in value:
-            fields[key] = _SPACES.sub(" ", html.unescape(_JATS.sub(" ", value)).replace("\r", " ")).strip()
+        if value and ("<" in value or "&" in value):
+            fields[key] = strip_markup(value)
     for key in _TEXT:
         value = fields.get(key)
         if value and not value.isascii() and not unicodedata.is_normalized("NFC", value):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from typing import Any
 
 from reviewkit.importers.base import Importer, ParseContext
 from reviewkit.importers.jsonl import json_fields
+from reviewkit.importers.markup import strip_markup
 from reviewkit.importers.normalise import (
     clean,
     norm_doi,
@@ -41,15 +41,9 @@ def _csl_year(issued: Any) -> int | None:
     return norm_year(issued)
 
 
-# CSL rich text: <i>, <b>, <sup>, <sub>, <span style="font-variant:small-caps;">, <span class="nocase">.
-_HTML_TAG = re.compile(r"</?(?:i|b|em|strong|sup|sub|sc|span|p|br)\b[^<>]*>", re.I)
-
-
 def _no_html(text: str) -> str:
-    """Drop CSL's HTML-like markup from a title and unescape entities ("&amp;" -> "&")."""
-    if "<" not in text and "&" not in text:
-        return text
-    return html.unescape(_HTML_TAG.sub("", text))
+    """Drop CSL's HTML-like rich text (``<i>``, ``<sup>``, ``<span class="nocase">``) and unescape entities."""
+    return strip_markup(text)
 
 
 def csl_fields(obj: dict[str, Any]) -> dict[str, Any]:
