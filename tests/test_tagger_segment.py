@@ -82,3 +82,33 @@ def test_document_fields_title_first_with_languages() -> None:
     ]
     for s in segs:
         assert doc[s.field][s.start : s.end] == s.text
+
+
+ABSTRACT_WITH_NOTICES = (
+    "We find that suppliers moved into design. The method is robust. (C) 2019 Elsevier B.V. All rights reserved. "
+    "© 2021 The Authors. Published by Informa UK Limited, trading as Taylor & Francis Group. "
+    "Regional Studies published by John Wiley & Sons Ltd on behalf of the Regional Studies Association."
+)
+
+
+def test_publisher_notices_are_not_passages() -> None:
+    segs = segment_field("abstract", ABSTRACT_WITH_NOTICES)
+    assert [s.text for s in segs] == ["We find that suppliers moved into design.", "The method is robust."]
+    assert all(ABSTRACT_WITH_NOTICES[s.start : s.end] == s.text for s in segs)  # offsets still into the field
+    psycinfo = "Clusters upgraded. Firms learned from buyers. (PsycINFO Database Record (c) 2019 APA, all rights reserved)"
+    assert [s.text for s in segment_field("abstract", psycinfo)] == ["Clusters upgraded.", "Firms learned from buyers."]
+
+
+def test_ebsco_notice_and_content_that_mentions_publishing_stay_apart() -> None:
+    text = (
+        "We reviewed 100 reviews published by the Cochrane Library between 2010 and 2020. Most were weak. "
+        "[ABSTRACT FROM AUTHOR]\nCopyright of Regional Studies is the property of Routledge and its content may "
+        "not be copied without the copyright holder's express written permission. However, users may print, "
+        "download, or email articles for individual use. This abstract may be abridged."
+    )
+    assert [s.text for s in segment_field("abstract", text)] == [
+        "We reviewed 100 reviews published by the Cochrane Library between 2010 and 2020.",
+        "Most were weak.",
+    ]
+    title = "Copyright and the cluster: © law in Chinese industrial districts"
+    assert [s.text for s in segment_field("title", title)] == [title]  # titles are never dropped

@@ -8,7 +8,10 @@ then every Latin chunk goes through the English sentencizer. Passages never exce
 `MAX_PASSAGE_CHARS`: longer runs are cut at the last space or comma before the limit.
 
 Every span satisfies ``text == field_text[start:end]`` with surrounding whitespace (and control
-characters) stripped, so passages can be highlighted in the original field.
+characters) stripped, so passages can be highlighted in the original field. Publishers' copyright
+and licence notices at the end of real abstracts ("© 2020 The Authors.", "Published by Elsevier
+Ltd. All rights reserved.", PsycINFO's "(PsycINFO Database Record (c) 2019 APA, all rights
+reserved)") are left out of the passages: they stay in the abstract, but nobody codes them.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ MAX_PASSAGE_CHARS = 1000
 FIELDS = ("title", "abstract", "title_alt", "abstract_alt")
 """Document fields that are segmented, in passage order (titles are one passage each)."""
 
-SEGMENTER_VERSION = "reviewkit.segmenter.v1"
+SEGMENTER_VERSION = "reviewkit.segmenter.v2"
+"""v2: publishers' copyright and licence notices are not passages (`_notice`)."""
 
 # Chinese sentence ends (full width) plus closing quotes/brackets that belong to the sentence.
 _ZH_END = re.compile(r"[。！？；]+[”’」』）)\]】\"']*|(?<=[\u4e00-\u9fff])[!?;]+[”’」』）)\"']*")
@@ -174,6 +178,45 @@ def segment_text(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A passage that is only a publisher's notice: "© 2020 The Authors.", "Copyright © 2021 ...",
+# "All rights reserved.", "Published by Elsevier Ltd.", "X published by John Wiley & Sons Ltd.".
+_NOTICE = re.compile(
+    r"(?:©|copyright\b|\(c\)\s*(?:19|20)\d\d|all rights reserved|this article is protected by copyright|版权所有"
+    # EBSCO's notice after "Copyright of <journal> is the property of <publisher> ...":
+    r"|however, users may print, download, or email|this abstract may be abridged|no warranty is given about the accuracy"
+    r"|users should refer to the original published version|\(copyright applies to all abstracts)"
+    r"|[^.]{0,160}\bpublished by\b[^.]{0,120}?\b(?:ltd|inc|llc|gmbh|b\.\s?v|elsevier|wiley|springer|taylor\s*&\s*francis"
+    r"|informa|periodicals|on behalf of|limited|editora|sage|emerald|mdpi|frontiers|oxford university press"
+    r"|cambridge university press)\b",
+    re.IGNORECASE,
+)
+_NOTICE_MAX = 400
+"""Longer passages are never taken for a notice, whatever they start with."""
+# A database's notice at the end of a content sentence: "... care. (PsycINFO Database Record (c) 2019 APA, all rights reserved)".
+# ... or a copyright line glued to the sentence before: "... robustness of the algorithm. (C) 2019 Elsevier B.V.",
+# "... a bonding agent © 2018 The Academy of Dental Materials".
+_TRAILING_NOTICE = re.compile(
+    r"\s*\(\s*psycinfo database record\b[^()]*(?:\([^()]*\)[^()]*)*\)?\s*$"
+    r"|\s(?:\(c\)|©|copyright\b)\s*©?\s*(?:(?:19|20)\d\d|the author)[^©]{0,250}$"
+    r"|\s©\s*[A-Z][^©]{0,120}\b(?:19|20)\d\d\.?$"
+    # EBSCO: "... outbreaks. [ABSTRACT FROM AUTHOR]\nCopyright of <journal> is the property of <publisher> and ..."
+    r"|\s*\[abstract from (?:author|publisher)\](?:\s*copyright of\b.{0,300})?$|\scopyright of\b.{0,200}\bis the property of\b.{0,300}$",
+    re.IGNORECASE,
+)
+
+
+def _notice(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span without a trailing database notice; None when the whole span is a publisher's notice."""
+    if end - start <= _NOTICE_MAX and _NOTICE.match(text, start, end):
+        return None
+    m = _TRAILING_NOTICE.search(text, start, end)
+    if m is not None:
+        start, end = _strip(text, start, m.start())
+        if start >= end:
+            return None
+    return start, end
+
+
 def _has_latin_end(text: str, start: int, end: int) -> bool:
     return _LATIN_END.search(text, start, end) is not None and end - start > 0
 
@@ -196,8 +239,8 @@ def segment_field(field: str, text: str) -> list[Segment]:
             s, e = _strip(text, s, e)
             if s < e and any(ch.isalnum() for ch in text[s:e]):
                 spans.append((s, e))
-    else:
-        spans = segment_text(text)
+    else:  # (an abstract's copyright and licence notices are not content: never passages)
+        spans = [kept for s, e in segment_text(text) if (kept := _notice(text, s, e)) is not None]
     return [Segment(field, s, e, text[s:e], detect_language(text[s:e])) for s, e in spans]
 
 
