@@ -18,7 +18,7 @@ import re
 
 _LABEL = re.compile(r"""<AbstractText\b[^<>]*?\bLabel\s*=\s*["']([^"'<>]*)["'][^<>]*>""", re.I)
 _TAG = re.compile(
-    r"</?(?:jats:[a-z-]+|mml:[a-z]+|AbstractText|CopyrightInformation|i|b|u|em|strong|sup|sub|sc|scp|small|"
+    r"</?(?P<name>jats:[a-z-]+|mml:[a-z]+|AbstractText|CopyrightInformation|i|b|u|em|strong|sup|sub|sc|scp|small|"
     r"span|p|br|div|h[1-6]|italic|bold|inline-formula)\b[^<>]*/?>",
     re.I,
 )
@@ -60,5 +60,4 @@ _INLINE = frozenset({"i", "b", "u", "em", "strong", "sup", "sub", "sc", "scp", "
 
 def _space_or_nothing(match: re.Match[str]) -> str:
     """Inline tags (``<sub>``, ``<i>``) vanish so that ``PM<sub>2.5</sub>`` stays one word; block tags leave a space."""
-    name = match.group(0).lstrip("</").split(None, 1)[0].rstrip("/>").lower()
-    return "" if name in _INLINE else " "
+    return "" if match.group("name").lower() in _INLINE else " "
