@@ -328,9 +328,13 @@ class KeyFilter:
     prefix and key no stored document has, in a few bytes per key instead of a set of strings.
     Python's `hash` is only stable within one process: a filter is never stored.
 
+    Each key sets four bits (double hashing from the two halves of its hash): with 32 bits per key,
+    about 0.015 % of absent keys are wrongly reported (with two bits it was 0.4 %, and every false
+    report costs the import a database look-up, about a thousand times the price of a probe).
+
     Args:
         expected: about how many keys will be added (more only raises the false-positive rate).
-        bits_per_key: filter bits per expected key (32 with two hash positions: about 0.4 % false positives).
+        bits_per_key: filter bits per expected key.
     """
 
     def __init__(self, expected: int, bits_per_key: int = 32) -> None:
@@ -340,24 +344,37 @@ class KeyFilter:
     def add(self, key: object) -> None:
         """Remember `key`."""
         h, m, bits = hash(key), self._m, self._bits
-        a, b = (h & 0xFFFFFFFF) % m, ((h >> 32) & 0xFFFFFFFF) % m
+        a, b = (h & 0xFFFFFFFF) % m, ((h >> 32) & 0xFFFFFFFF) % m | 1
         bits[a >> 3] |= 1 << (a & 7)
-        bits[b >> 3] |= 1 << (b & 7)
+        a = (a + b) % m
+        bits[a >> 3] |= 1 << (a & 7)
+        a = (a + b) % m
+        bits[a >> 3] |= 1 << (a & 7)
+        a = (a + b) % m
+        bits[a >> 3] |= 1 << (a & 7)
 
     def __contains__(self, key: object) -> bool:
-        h, m, bits = hash(key), self._m, self._bits
-        a, b = (h & 0xFFFFFFFF) % m, ((h >> 32) & 0xFFFFFFFF) % m
-        return bool(bits[a >> 3] & (1 << (a & 7))) and bool(bits[b >> 3] & (1 << (b & 7)))
+        return _probe(self._bits, self._m, hash(key))
 
     def any_in(self, keys: Iterable[object]) -> bool:
-        """True when any of `keys` may be in the filter (``any(k in f for k in keys)``, without a call per key)."""
-        m, bits = self._m, self._bits
-        for key in keys:
-            h = hash(key)
-            a, b = (h & 0xFFFFFFFF) % m, ((h >> 32) & 0xFFFFFFFF) % m
-            if bits[a >> 3] & (1 << (a & 7)) and bits[b >> 3] & (1 << (b & 7)):
-                return True
+        """True when any of `keys` may be in the filter (``any(k in f for k in keys)``)."""
+        bits, m = self._bits, self._m
+        return any(_probe(bits, m, hash(key)) for key in keys)
+
+
+def _probe(bits: bytearray, m: int, h: int) -> bool:
+    """Whether all four bits of hash `h` are set (`KeyFilter`); most absent keys fail at the first."""
+    a, b = (h & 0xFFFFFFFF) % m, ((h >> 32) & 0xFFFFFFFF) % m | 1
+    if not bits[a >> 3] & (1 << (a & 7)):
         return False
+    a = (a + b) % m
+    if not bits[a >> 3] & (1 << (a & 7)):
+        return False
+    a = (a + b) % m
+    if not bits[a >> 3] & (1 << (a & 7)):
+        return False
+    a = (a + b) % m
+    return bool(bits[a >> 3] & (1 << (a & 7)))
 
 
 __all__ = [

@@ -70,10 +70,10 @@ class SeenKeys:
     def is_fresh(self, writer: DocumentWriter, item: Prepared) -> bool:
         """True when a document the writer has not written yet may be `item`'s duplicate (flush first then)."""
         self._sync(writer)
-        fresh = self._fresh[0] | self._fresh[1] if self._fresh[1] else self._fresh[0]
-        if item.short or (item.doi and ("doi", item.doi) in fresh):
+        if item.short:
             return True
-        return any(k in fresh for k in item.keys)
+        wanted = (("doi", item.doi), *item.keys) if item.doi else item.keys
+        return any(k in fresh for fresh in self._fresh for k in wanted)  # (no union of the two sets)
 
     def may_duplicate(self, item: Prepared) -> bool:
         """False only when no stored document can share `item`'s DOI or title key (see `find_duplicate`)."""
@@ -89,10 +89,10 @@ class SeenKeys:
         if not self.filtered:
             writer.flush()
         self._sync(writer)
-        fresh = self._fresh[0] | self._fresh[1]
+        newer, older = self._fresh
         used = store.documents.keys_starting_with(base)
         key, n = base, 0
-        while key in used or ("key", key) in fresh:
+        while key in used or ("key", key) in newer or ("key", key) in older:
             n += 1
             key = f"{base}-{n}" if item.doi else f"{base}{key_suffix(n)}"
         return key
