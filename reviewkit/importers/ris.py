@@ -76,6 +76,11 @@ def _make_parser() -> Any:
             mapping = self.mapping
             list_tags = frozenset(self.list_tags)
             special = frozenset(self.delimiter_map) | frozenset(self.ignore)
+            # The tags of most lines, looked up once: single-valued (first value kept) and list-valued.
+            # TY, ER, delimited, ignored, repeatable (AB) and unknown tags take the general path below.
+            plain = {t: n for t, n in mapping.items() if t not in special and t not in _REPEATED and t not in ("TY", "ER")}
+            single = {t: n for t, n in plain.items() if t not in list_tags}
+            listed = {t: n for t, n in plain.items() if t in list_tags}
 
             def end_stray() -> None:
                 if stray and out:
@@ -111,6 +116,23 @@ def _make_parser() -> Any:
                     last_tag = None
                     line = stripped
                 # rispy's RisParser.parse_line, inlined: this loop runs once per line of the file.
+                if line[2:5] == "  -":  # the common lines first, with one look-up each
+                    tag = line[:2]
+                    name = single.get(tag)
+                    if name is not None:
+                        last_tag = tag
+                        if name not in record:
+                            record[name] = line[6:].strip()
+                        continue
+                    name = listed.get(tag)
+                    if name is not None:
+                        last_tag = tag
+                        values = record.get(name)
+                        if values is None:
+                            record[name] = [line[6:].strip()]
+                        else:
+                            values.append(line[6:].strip())
+                        continue
                 if line[2:5] == "  -" and line[:2] in _TAGS:
                     tag = line[:2]
                     content = line[6:].strip()
