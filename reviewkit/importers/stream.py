@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import gc
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -86,10 +87,13 @@ class RecordStream:
         line, number, carry = 1, 0, ""
         size = max(1, BLOCK_CHARS // 16)  # a small first chunk: the import starts writing sooner
         with open(self.path, encoding=self.encoding, newline=None) as fh:
+            left = os.fstat(fh.fileno()).st_size  # (in bytes: at least the characters still to read)
             while True:
                 try:
                     block = fh.read(size)
-                    size = BLOCK_CHARS
+                    left -= len(block)
+                    # Small last chunks too: the import finishes writing the last one after parsing ends.
+                    size = BLOCK_CHARS if left > BLOCK_CHARS * 3 // 2 else max(1, BLOCK_CHARS // 4)
                 except UnicodeDecodeError as exc:  # decoded here, strictly, and nowhere before
                     raise NotStreamable(self.path, f"not clean {self.encoding} ({exc.reason})") from None
                 text = carry + block
