@@ -14,20 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewkit.errors import ImportFormatError, UnknownComponentError
-from reviewkit.importers import (  # noqa: F401  (each module registers its importer)
-    bibtex,
-    citation,
-    csljson,
-    csvfile,
-    endnote,
-    jsonl,
-    noteexpress,
-    ovid,
-    pubmed,
-    refworks,
-    ris,
-    wos,
-)
 from reviewkit.importers.base import Importer, ParseContext
 from reviewkit.importers.textio import decode_head, read_text_report
 from reviewkit.records import Record, SkippedRecord
