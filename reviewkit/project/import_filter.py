@@ -38,7 +38,7 @@ class SeenKeys:
             for key, doi, year, norm in store.documents.dedupe_keys():  # streamed, never all at once
                 self.add(key, doi, year, norm)
 
-    def add(self, key: str, doi: str, year: int | None, norm: str, own: Any = None) -> None:
+    def add(self, key: str, doi: str, year: int | None, norm: str, own: str | None = None) -> None:
         """Remember a stored document's key, DOI and normalised title ("" for what it lacks; `own`: its title key)."""
         if key:
             self.keys.add(key)

@@ -74,22 +74,38 @@ _STEP = math.log(1 / 0.9)
 """Title lengths within 10 % share or neighbour a length class (see `title_key`)."""
 
 
-def title_key(year: int | None, norm: str) -> tuple[tuple[Any, ...], int]:
+_CLASSES = [0, *(int(math.log(n) / _STEP) for n in range(1, 1024))]
+"""`_length_class` of the common lengths, worked out once."""
+
+
+def _length_class(n: int) -> int:
+    return _CLASSES[n] if n < 1024 else int(math.log(n) / _STEP)
+
+
+def _key_base(year: int | None, norm: str) -> str:
+    """The part of a title's filter key all its length classes share (see `title_key`)."""
+    return f"{year}\x1f{norm[:PREFIX]}\x1f{' '.join(_NUMBERS.findall(norm))}\x1f"
+
+
+def title_key(year: int | None, norm: str) -> tuple[str, int]:
     """(filter key, length class) of a normalised title: what any title `find_duplicate` merges with shares.
 
     `find_duplicate` merges by title only titles of the same year whose first `PREFIX` characters
     are equal (`Documents.title_candidates`) and that `dedupe.could_match`: equal, or the same
     numbers and a rapidfuzz ratio of at least 95, which needs lengths within about 10 % of each other,
     hence of the same or a neighbouring length class.
+
+    The key is one string, year, prefix, numbers and length class joined by U+001F (which no
+    normalised title holds): cheap to send from the worker process and to hash.
     """
-    length_class = int(math.log(len(norm)) / _STEP)
-    return (year, norm[:PREFIX], tuple(_NUMBERS.findall(norm)), length_class), length_class
+    c = _length_class(len(norm))
+    return f"{_key_base(year, norm)}{c}", c
 
 
-def _title_keys(year: int | None, norm: str) -> tuple[tuple[Any, ...], ...]:
+def _title_keys(year: int | None, norm: str) -> tuple[str, ...]:
     """The filter keys a stored title that `find_duplicate` could merge with `norm` has (one per length class)."""
-    (y, prefix, numbers, _), c = title_key(year, norm)
-    return tuple((y, prefix, numbers, k) for k in (c - 1, c, c + 1))
+    base, c = _key_base(year, norm), _length_class(len(norm))
+    return (f"{base}{c - 1}", f"{base}{c}", f"{base}{c + 1}")
 
 
 class Prepared(NamedTuple):
@@ -101,9 +117,9 @@ class Prepared(NamedTuple):
     """The normalised main title ("" when the record has none)."""
     short: bool
     """A title shorter than the prefix: always looked up (short-title rule, `title_candidates`)."""
-    keys: tuple[tuple[Any, ...], ...]
+    keys: tuple[str, ...]
     """The filter keys of stored titles that could match (see `title_key`)."""
-    own: tuple[Any, ...] | None
+    own: str | None
     """The filter key of the record's own main title."""
     key: str
     """`make_key` of the record (before a suffix makes it unique)."""
@@ -134,15 +150,16 @@ def prepare(rec: Record, *, keep: bool = True) -> Prepared:
     """`rec` with its keys and rows worked out (`keep` False drops the record itself, for sending it elsewhere)."""
     norm = normalize_title(rec.title)
     short = False
-    keys: tuple[tuple[Any, ...], ...] = ()
-    own: tuple[Any, ...] | None = None
+    keys: tuple[str, ...] = ()
+    own: str | None = None
     if norm:
-        own, c = title_key(rec.year, norm)
+        c = _length_class(len(norm))
+        base = _key_base(rec.year, norm)
+        own = f"{base}{c}"
         if len(norm) < PREFIX:
             short = True
         else:
-            y, prefix, numbers, _ = own
-            keys = ((y, prefix, numbers, c - 1), own, (y, prefix, numbers, c + 1))
+            keys = (f"{base}{c - 1}", own, f"{base}{c + 1}")
     if rec.title_alt:
         alt = normalize_title(rec.title_alt)
         if 0 < len(alt) < PREFIX:

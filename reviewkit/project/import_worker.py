@@ -38,9 +38,8 @@ from reviewkit.project.import_keys import Prepared, prepare
 WORKER = True
 """Parse streamed files in a worker process (False: in this process, as before)."""
 
-_Key = tuple[int | None, str, tuple[str, ...], int]
 _Value = str | int | float | bool | None
-_Row = tuple[str, int | None, str, bool, tuple[_Key, ...], _Key | None, str, tuple[_Value, ...], tuple[_Value, ...], None]
+_Row = tuple[str, int | None, str, bool, tuple[str, ...], str | None, str, tuple[_Value, ...], tuple[_Value, ...], None]
 """A `Prepared` record without its `record`, as MessagePack (msgspec writes and reads it several times faster than pickle)."""
 _ENCODE = msgspec.msgpack.Encoder().encode
 _DECODE = msgspec.msgpack.Decoder(list[_Row]).decode
