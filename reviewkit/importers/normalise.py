@@ -163,6 +163,20 @@ def norm_pages(start: object, end: object = "") -> str:
 
 def norm_type(value: object) -> str:
     """Map a source's item type (RIS code, BibTeX entry type, "Journal Article", "期刊"...) to ours."""
+    if value.__class__ is str:  # (a file has few distinct types: each is worked out once)
+        known = _TYPE_SEEN.get(value)
+        if known is None:
+            known = _norm_type(value)
+            if len(_TYPE_SEEN) < 4096:  # (bounded: a hostile file cannot grow it without end)
+                _TYPE_SEEN[value] = known
+        return known
+    return _norm_type(value)
+
+
+_TYPE_SEEN: dict[str, str] = {}
+
+
+def _norm_type(value: object) -> str:
     text = clean(value).lower()
     if not text:
         return ""
