@@ -26,8 +26,8 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes] | N
     procs: list[subprocess.Popen[bytes] | None] = []
     real = worker_mod._start
 
-    def start(path: str, encoding: str, skip_bad: bool) -> subprocess.Popen[bytes] | None:
-        procs.append(real(path, encoding, skip_bad))
+    def start(path: str, encoding: str, skip_bad: bool, part: int = 0, parts: int = 1) -> subprocess.Popen[bytes] | None:
+        procs.append(real(path, encoding, skip_bad, part, parts))
         return procs[-1]
 
     monkeypatch.setattr(worker_mod, "_start", start)
@@ -35,9 +35,9 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes] | N
     return procs
 
 
-@pytest.mark.parametrize("skip_bad", [False, True])
+@pytest.mark.parametrize(("skip_bad", "workers"), [(False, 1), (True, 1), (False, 2), (True, 2), (True, 3)])
 def test_worker_import_equals_in_process_import(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Any], skip_bad: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Any], skip_bad: bool, workers: int
 ) -> None:
     a = _corpus(tmp_path / "a.ris", 700, seed=11, bad_at=500 if skip_bad else None)
     b = _corpus(tmp_path / "b.ris", 300, seed=11)  # duplicates of a's first records
@@ -45,8 +45,9 @@ def test_worker_import_equals_in_process_import(
     here = _import_twice(tmp_path / "here.db", [a, b], skip_bad=skip_bad, stream_bytes=0)
     assert started == []
     monkeypatch.setattr(worker_mod, "WORKER", True)
+    monkeypatch.setattr(worker_mod, "WORKERS", workers)  # (more than one: each parses every n-th block)
     there = _import_twice(tmp_path / "there.db", [a, b], skip_bad=skip_bad, stream_bytes=0)
-    assert len(started) == 2 and all(p is not None and p.returncode == 0 for p in started)
+    assert len(started) == 2 * workers and all(p is not None and p.returncode == 0 for p in started)
     assert there == here
     snapshot, reports = there
     assert reports[0][2] > 20 and reports[1][1] == 0  # merged duplicates; the second file added nothing
@@ -95,8 +96,8 @@ def test_interrupted_import_stops_the_worker(tmp_path: Path, started: list[Any])
     store = Store.open(tmp_path / "p.db")
     with pytest.raises(KeyboardInterrupt):
         import_files(store, [f], progress=interrupt, stream_bytes=0)
-    proc = started[0]
-    assert proc is not None and proc.returncode is not None  # stopped and waited for, not left running
+    assert len(started) == worker_mod.WORKERS > 1
+    assert all(p is not None and p.returncode is not None for p in started)  # stopped and waited for, not left running
     assert store.documents.count() == 0 and store.imports.list() == []
     store.close()
 
@@ -156,4 +157,23 @@ def test_a_worker_that_cannot_run_leaves_the_parsing_here(
     (report,) = import_files(store, [f], stream_bytes=0)
     assert started and all(p is not None and p.returncode == 3 for p in started)
     assert report.records == 300 and store.documents.count() == report.added
+    store.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_nul_byte_late_in_a_streamed_file_is_refused_as_when_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Any], workers: int
+) -> None:
+    f = _corpus(tmp_path / "a.ris", 300, seed=9)
+    f.write_bytes(f.read_bytes() + b"TY  - JOUR\nTI  - late\x00binary\nER  - \n")  # found only while parsing now
+    with pytest.raises(ImportFormatError) as whole:
+        read_records(f)
+    monkeypatch.setattr(worker_mod, "WORKERS", workers)
+    store = Store.open(tmp_path / "p.db")
+    with pytest.raises(ImportFormatError) as err:
+        import_files(store, [_corpus(tmp_path / "good.ris", 30, seed=3), f], stream_bytes=0)
+    assert str(err.value) == str(whole.value) and "NUL" in str(err.value)
+    assert store.documents.count() == 0 and store.imports.list() == []  # the good file was rolled back too
+    # both files streamed, then again the good one when the import starts over: every worker stopped
+    assert len(started) == 3 * workers and all(p is not None and p.returncode is not None for p in started)
     store.close()

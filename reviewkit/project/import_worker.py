@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
 import pickle
 import queue
@@ -34,9 +35,13 @@ import msgspec
 from reviewkit.errors import ImportFormatError, ReviewkitError
 from reviewkit.importers.stream import NotStreamable, RecordStream
 from reviewkit.project.import_keys import Prepared, prepare
+from reviewkit.records import Record, SkippedRecord
 
 WORKER = True
-"""Parse streamed files in a worker process (False: in this process, as before)."""
+"""Parse streamed files in worker processes (False: in this process, as before)."""
+WORKERS = 2
+"""Worker processes per streamed UTF-8 file, each parsing every WORKERS-th block of it (`importers.blocks`):
+on two cores, parsing then no longer waits for one process while the other has time to spare."""
 
 _Value = str | int | float | bool | None
 _Row = tuple[str, int | None, str, bool, tuple[str, ...], str | None, str, tuple[_Value, ...], tuple[_Value, ...], None]
@@ -71,60 +76,64 @@ class Workers:
 
     def __init__(self, skip_bad: bool) -> None:
         self.skip_bad = skip_bad
-        self._early: dict[str, subprocess.Popen[bytes]] = {}
+        self._early: dict[str, list[subprocess.Popen[bytes]]] = {}
         self._started = False
 
     def start_early(self, path: str, encoding: str) -> None:
-        """Start the worker of the first streamable file."""
+        """Start the workers of the first streamable file."""
         if WORKER and not self._started:
             self._started = True
-            proc = _start(path, encoding, self.skip_bad)
-            if proc is not None:
-                self._early[path] = proc
+            procs = _start_all(path, encoding, self.skip_bad)
+            if procs:
+                self._early[path] = procs
 
     def chunks(self, stream: RecordStream) -> Iterator[list[Prepared]]:
-        """`prepared_chunks` of `stream`, from the worker started early for it if there is one."""
-        proc = self._early.pop(stream.path, None)
-        if proc is not None and not stream.streamed:
-            _stop(proc)
-            proc = None
-        return prepared_chunks(stream, proc)
+        """`prepared_chunks` of `stream`, from the workers started early for it if there are any."""
+        procs = self._early.pop(stream.path, None)
+        if procs is not None and not stream.streamed:
+            _stop_all(procs)
+            procs = None
+        return prepared_chunks(stream, procs)
 
     def close(self) -> None:
         """Stop the workers not used."""
         while self._early:
-            _stop(self._early.popitem()[1])
+            _stop_all(self._early.popitem()[1])
 
 
-def prepared_chunks(stream: RecordStream, proc: subprocess.Popen[bytes] | None = None) -> Iterator[list[Prepared]]:
-    """The records of `stream`, prepared, chunk by chunk (from a worker process when the file is streamed).
+def prepared_chunks(
+    stream: RecordStream, procs: list[subprocess.Popen[bytes]] | None = None
+) -> Iterator[list[Prepared]]:
+    """The records of `stream`, prepared, chunk by chunk (from worker processes when the file is streamed).
 
     `stream.skipped` and `stream.warnings` grow as the chunks arrive, as when the stream is iterated here.
 
     Args:
         stream: the file.
-        proc: its worker, started already (`Workers.start_early`); else one is started here when
-            the file is streamed.
+        procs: its workers, started already (`Workers.start_early`); else they are started here
+            when the file is streamed.
 
     Raises:
         ImportFormatError: a bad record (without skip_bad), with the file, line and record number.
     """
-    if proc is None and stream.streamed and WORKER:
-        proc = _start(stream.path, stream.encoding, stream._skip_bad)
-    if proc is not None:
-        assert proc.stdout is not None
+    if procs is None and stream.streamed and WORKER:
+        procs = _start_all(stream.path, stream.encoding, stream._skip_bad)
+    if procs:
         finished = False
         try:
-            yield from _receive(stream, proc.stdout)
+            yield from _receive(stream, [p.stdout for p in procs if p.stdout is not None])
             finished = True
             return
         except _NoWorker:
-            pass  # it never sent anything (e.g. this Python cannot run it): parse here instead
+            pass  # none ever sent anything (e.g. this Python cannot run it): parse here instead
         finally:
-            if not finished:
-                _stop(proc)  # we stopped early (an error, Ctrl-C): the rest is not wanted
-            proc.stdout.close()
-            proc.wait()  # (a finished worker exits right after its last message)
+            if finished:  # (a finished worker exits right after its last message)
+                for proc in procs:
+                    if proc.stdout is not None:
+                        proc.stdout.close()
+                    proc.wait()
+            else:
+                _stop_all(procs)  # we stopped early (an error, Ctrl-C): the rest is not wanted
     for chunk in stream:
         yield [prepare(r) for r in chunk]
 
@@ -141,13 +150,30 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
-def _start(path: str, encoding: str, skip_bad: bool) -> subprocess.Popen[bytes] | None:
+def _stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        _stop(proc)
+
+
+def _start_all(path: str, encoding: str, skip_bad: bool) -> list[subprocess.Popen[bytes]]:
+    """The workers of one file (`WORKERS` for a UTF-8 file, else one), or none when one cannot be started."""
+    from reviewkit.importers.blocks import SPLITTABLE
+
+    parts = WORKERS if encoding.lower().replace("_", "-") in SPLITTABLE and WORKERS > 1 else 1
+    procs = [_start(path, encoding, skip_bad, part, parts) for part in range(parts)]
+    if any(p is None for p in procs):
+        _stop_all([p for p in procs if p is not None])
+        return []
+    return [p for p in procs if p is not None]
+
+
+def _start(path: str, encoding: str, skip_bad: bool, part: int = 0, parts: int = 1) -> subprocess.Popen[bytes] | None:
     from reviewkit.importers import stream as stream_mod
 
     root = str(Path(__file__).resolve().parents[2])  # the folder holding the reviewkit package
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-    args = [path, encoding, str(int(skip_bad)), str(stream_mod.BLOCK_CHARS)]
+    args = [path, encoding, str(int(skip_bad)), str(stream_mod.BLOCK_CHARS), str(part), str(parts)]
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", "reviewkit.project.import_worker", *args],
@@ -183,32 +209,45 @@ def _load(pipe: IO[bytes]) -> Any:
             gc.enable()
 
 
-def _receive(stream: RecordStream, pipe: IO[bytes]) -> Iterator[list[Prepared]]:
+def _receive(stream: RecordStream, pipes: list[IO[bytes]]) -> Iterator[list[Prepared]]:
+    """The chunks the workers send, in file order (worker k sends chunks k, k + n, ...; n workers).
+
+    Record numbers a worker counts from the start of its block are made the file's here: a chunk
+    says how many records its block held (0 when its worker parses the whole file and counts them itself).
+    """
     make = Prepared._make
-    first = True
-    while True:
+    before = 0  # records in the blocks received so far
+    for k in itertools.count():
         try:
-            message: tuple[Any, ...] = _load(pipe)
+            message: tuple[Any, ...] = _load(pipes[k % len(pipes)])
         except EOFError:
-            if first:
+            if k == 0:
                 raise _NoWorker from None
             raise ReviewkitError(f"{stream.path}: the import worker process ended unexpectedly") from None
-        first = False
         kind = message[0]
         if kind == "chunk":
-            _, rows, skipped, warnings = message
-            stream.skipped.extend(skipped)
-            stream.warnings.extend(warnings)
+            _, rows, skipped, warnings, count = message
+            stream.skipped.extend(_renumber(s, before) for s in skipped)
+            stream.warnings.extend(_renumber(s, before) for s in warnings)
+            before += count
             yield [make(row) for row in rows]
         elif kind == "end":
+            if message[1] and before == 0:  # (split: no block had a record)
+                raise ImportFormatError(stream.path, None, "no ris records found")
             return
         elif kind == "error":
             _, path, line, reason, record = message
-            raise ImportFormatError(path, line, reason, record)
+            raise ImportFormatError(path, line, reason, None if record is None else record + before)
         elif kind == "unstreamable":
             raise NotStreamable(message[1], message[2])
         else:
             raise ReviewkitError(f"{stream.path}: the import worker process failed:\n{message[1]}")
+
+
+def _renumber(skipped: SkippedRecord, before: int) -> SkippedRecord:
+    if not before or skipped.record is None:
+        return skipped
+    return SkippedRecord(skipped.path, skipped.line, skipped.reason, skipped.record + before)
 
 
 AHEAD = 2
@@ -243,27 +282,20 @@ class _Sender:
 
 
 def main(argv: list[str]) -> int:
-    """The worker: parse and prepare one streamed file, writing pickled messages to standard output."""
+    """The worker: parse and prepare one streamed file (or every n-th block of it), writing pickled messages to standard output."""
     import traceback
 
     from reviewkit.importers import stream as stream_mod
 
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to stderr, never into the pipe
-    path, encoding, skip_bad, block_chars = argv
+    path, encoding, skip_bad, block_chars, part, parts = argv
     stream_mod.BLOCK_CHARS = int(block_chars)
-    stream = RecordStream(path, "ris", encoding, "", 0, streamed=True)
-    stream._skip_bad = skip_bad == "1"
     sender = _Sender(out)
-    sent = [0, 0]
     try:
-        for chunk in stream:
-            rows = _ENCODE([prepare(r, keep=False) for r in chunk])
-            sender.send(("chunk", rows, stream.skipped[sent[0] :], stream.warnings[sent[1] :]))
-            sent = [len(stream.skipped), len(stream.warnings)]
-        if len(stream.skipped) > sent[0] or len(stream.warnings) > sent[1]:
-            sender.send(("chunk", _ENCODE([]), stream.skipped[sent[0] :], stream.warnings[sent[1] :]))
-        sender.send(("end",))
+        for records, skipped, warnings, count in _parsed(path, encoding, skip_bad == "1", int(part), int(parts)):
+            sender.send(("chunk", _ENCODE([prepare(r, keep=False) for r in records]), skipped, warnings, count))
+        sender.send(("end", int(parts) > 1))
     except ImportFormatError as exc:
         sender.send(("error", exc.path, exc.line, exc.reason, exc.record))
     except NotStreamable as exc:
@@ -272,6 +304,28 @@ def main(argv: list[str]) -> int:
         sender.send(("failed", traceback.format_exc()))
     sender.close()
     return 0
+
+
+def _parsed(
+    path: str, encoding: str, skip_bad: bool, part: int, parts: int
+) -> Iterator[tuple[list[Record], list[SkippedRecord], list[SkippedRecord], int]]:
+    """(records, skipped, warnings, records in the block) per chunk: blocks of the file when it is split, else the stream's chunks."""
+    from reviewkit.importers import stream as stream_mod
+
+    if parts > 1:
+        from reviewkit.importers.blocks import parse_blocks
+
+        with fewer_collections():
+            yield from parse_blocks(path, encoding, stream_mod.BLOCK_CHARS, part=part, parts=parts, skip_bad=skip_bad)
+        return
+    stream = RecordStream(path, "ris", encoding, "", 0, streamed=True)
+    stream._skip_bad = skip_bad
+    sent = [0, 0]
+    for chunk in stream:  # (record numbers are the file's already: 0 records to add)
+        yield chunk, stream.skipped[sent[0] :], stream.warnings[sent[1] :], 0
+        sent = [len(stream.skipped), len(stream.warnings)]
+    if len(stream.skipped) > sent[0] or len(stream.warnings) > sent[1]:
+        yield [], stream.skipped[sent[0] :], stream.warnings[sent[1] :], 0
 
 
 if __name__ == "__main__":  # pragma: no cover - run as the worker process
