@@ -3,10 +3,11 @@
 A file of at least `STREAM_BYTES` that is RIS in UTF-8 (with or without BOM, or in the encoding
 the user names) is decoded and parsed a few thousand records at a time; the import writes each
 chunk before the next is read. Any other file is read whole by `read_records`, as before, and
-handed out as one chunk. A streamed file is checked for NUL bytes before parsing and decoded
-strictly while it is parsed: a file that fails either is read whole (`NotStreamable`: the import
-starts again), so it gets the same messages. (Decoding it a first time only to check it cost a
-tenth of a big import.)
+handed out as one chunk. A streamed file is checked for NUL bytes and decoded strictly while it is
+parsed: a file that fails either is read whole (`NotStreamable`: the import starts again), so it
+gets the same messages. Nothing reads a streamed file whole before parsing starts: its SHA-256 is
+worked out meanwhile (`FileHash`) and its record count estimated from its start (checking and
+counting it first took a tenth of a big import).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import codecs
 import gc
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -52,19 +54,24 @@ class RecordStream:
         format: the short format name ("ris").
         encoding: the text encoding used.
         sha256: the hex SHA-256 of the file's bytes.
-        estimate: the number of records (exact for a file read whole; counted ``ER`` lines when streamed).
+        estimate: the number of records (exact for a file read whole; estimated from its start when streamed).
         streamed: True when the file is parsed chunk by chunk while it is imported.
         skipped: bad records skipped so far (skip_bad), each with its line and reason.
         warnings: problems that cost no record.
     """
 
-    def __init__(self, path: str, fmt: str, encoding: str, sha256: str, estimate: int, streamed: bool) -> None:
-        self.path, self.format, self.encoding, self.sha256 = path, fmt, encoding, sha256
+    def __init__(self, path: str, fmt: str, encoding: str, sha256: str | FileHash, estimate: int, streamed: bool) -> None:
+        self.path, self.format, self.encoding, self._sha256 = path, fmt, encoding, sha256
         self.estimate, self.streamed = estimate, streamed
         self.skipped: list[SkippedRecord] = []
         self.warnings: list[SkippedRecord] = []
         self._records: list[Record] = []
         self._skip_bad = False
+
+    @property
+    def sha256(self) -> str:
+        """The hex SHA-256 of the file's bytes (of a streamed file: worked out meanwhile, waited for here)."""
+        return self._sha256 if isinstance(self._sha256, str) else self._sha256.result()
 
     def __iter__(self) -> Iterator[list[Record]]:
         if not self.streamed:
@@ -96,6 +103,8 @@ class RecordStream:
                     size = BLOCK_CHARS if left > BLOCK_CHARS * 3 // 2 else max(1, BLOCK_CHARS // 4)
                 except UnicodeDecodeError as exc:  # decoded here, strictly, and nowhere before
                     raise NotStreamable(self.path, f"not clean {self.encoding} ({exc.reason})") from None
+                if "\x00" in block:  # (NUL bytes: binary, or UTF-16 read as UTF-8; read whole, it is named)
+                    raise NotStreamable(self.path, "NUL bytes")
                 text = carry + block
                 lines = text.split("\n")
                 if block:
@@ -197,14 +206,40 @@ def _try_stream(
         return None  # read_records names the unknown encoding
     if on_streamable is not None:
         on_streamable(path, encoding)
-    sha = hashlib.sha256()
-    records = 0
-    tail = b""
-    with open(path, "rb") as fh:
-        while data := fh.read(_READ):
-            sha.update(data)
-            if b"\x00" in data:
-                return None
-            records += (tail + data[:5]).count(b"\nER  -") + data.count(b"\nER  -")
-            tail = data[-5:]
-    return RecordStream(path, "ris", encoding, sha.hexdigest(), max(records, 1), streamed=True)
+    return RecordStream(path, "ris", encoding, FileHash(path), _estimate(head_bytes, Path(path).stat().st_size), streamed=True)
+
+
+def _estimate(head: bytes, size: int) -> int:
+    """About how many records a file of `size` bytes holds, from those in its first bytes (a fifth more, to be safe).
+
+    The whole file is not read for this: that took a tenth of a big import before parsing could start.
+    The estimate sizes the import's duplicate filters and the progress bar's total until the end.
+    """
+    seen = head.count(b"\nER  -") + head.startswith(b"ER  -")
+    if len(head) >= size or not seen:
+        return max(seen, 1)
+    return int(size / len(head) * seen * 1.2) + 1
+
+
+class FileHash:
+    """The SHA-256 of a file, worked out by a helper thread while the import goes on (hashing lets other threads run)."""
+
+    def __init__(self, path: str) -> None:
+        self._hex = ""
+        self._thread = threading.Thread(target=self._run, args=(path,), name="reviewkit-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: str) -> None:
+        sha = hashlib.sha256()
+        try:
+            with open(path, "rb") as fh:
+                while data := fh.read(_READ):
+                    sha.update(data)
+        except OSError:
+            return  # (the import itself then reports the file)
+        self._hex = sha.hexdigest()
+
+    def result(self) -> str:
+        """The hex digest ("" when the file could not be read)."""
+        self._thread.join()
+        return self._hex

@@ -188,7 +188,7 @@ def _import_stream(
     with store.transaction():
         database = detect_database(stream.path, stream.format, stream.encoding)
         report.database = database
-        import_id = store.imports.start(stream.path, stream.format, stream.sha256, database=database)
+        import_id = store.imports.start(stream.path, stream.format, database=database)  # (SHA-256 at the end)
         writer = store.documents.writer(import_id, background=seen.filtered)
         try:
             for chunk in workers.chunks(stream):
@@ -208,6 +208,7 @@ def _import_stream(
             progress(counter[0], counter[1], stream.path)
         store.imports.finish(
             import_id,
+            sha256=stream.sha256,
             records=report.records + len(report.skipped),
             added=report.added,
             merged=report.merged,

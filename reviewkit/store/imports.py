@@ -26,12 +26,14 @@ class Imports(Part):
         )
         return int(cur.lastrowid or 0)
 
-    def finish(self, import_id: int, *, records: int, added: int, merged: int, skipped: builtins.list[str]) -> None:
-        """Store the counts of an import run."""
+    def finish(
+        self, import_id: int, *, records: int, added: int, merged: int, skipped: builtins.list[str], sha256: str | None = None
+    ) -> None:
+        """Store the counts of an import run (and the file's SHA-256 when given: a big file's is worked out meanwhile)."""
         self.db.execute(
             "UPDATE imports SET finished_at = ?, records = ?, added = ?, merged = ?, skipped = ?, "
-            "skipped_detail = ? WHERE id = ?",
-            [now(), records, added, merged, len(skipped), dumps(skipped), import_id],
+            "skipped_detail = ?, sha256 = coalesce(?, sha256) WHERE id = ?",
+            [now(), records, added, merged, len(skipped), dumps(skipped), sha256, import_id],
         )
 
     def list(self) -> builtins.list[ImportRun]:
