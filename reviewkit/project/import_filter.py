@@ -31,6 +31,10 @@ class SeenKeys:
         self.dois = dedupe.KeyFilter(size)
         self.titles = dedupe.KeyFilter(size)
         self.keys = dedupe.KeyFilter(size)
+        """Stored keys and the DOI keys this import made (a key without DOI this import made is in `_made`)."""
+        self._made: set[int] = set()
+        """Hashes of the keys without DOI this import made: an exact answer, with no query while the
+        writer thread works (a query then waited ~2 ms for it; author-year-word keys clash often)."""
         self._fresh: list[set[Any]] = [set(), set()]
         """Keys, DOIs and title prefixes of documents in the writer's buffer / in the batch it is writing."""
         self._mark = (0, 0)
@@ -59,7 +63,11 @@ class SeenKeys:
     def added(self, writer: DocumentWriter, key: str, item: Prepared) -> None:
         """Remember a document just handed to `writer` (in the filters, and as fresh until it is written)."""
         self._sync(writer)
-        self.add(key, item.doi, item.year, item.norm, item.own)
+        if item.doi:
+            self.add(key, item.doi, item.year, item.norm, item.own)
+        else:
+            self._made.add(hash(key))
+            self.add("", "", item.year, item.norm, item.own)
         fresh = self._fresh[0]
         fresh.add(("key", key))
         if item.doi:
@@ -84,6 +92,12 @@ class SeenKeys:
     def unique_key(self, store: Store, writer: DocumentWriter, item: Prepared) -> str:
         """`make_key`, with a suffix (a, b, ... or -1, -2 for DOIs) when the key is already used."""
         base = item.key
+        if self.filtered and not item.doi:
+            key, n = base, 0
+            while hash(key) in self._made or (key in self.keys and store.documents.key_exists(key)):
+                n += 1
+                key = f"{base}{key_suffix(n)}"
+            return key
         if self.filtered and base not in self.keys:
             return base
         if not self.filtered:
