@@ -193,8 +193,7 @@ def _try_stream(
         head, used = decode_head(head_bytes, path, complete=False)
     except ImportFormatError:
         return None
-    name = _short(fmt).lower() if fmt else _detect(path, head)
-    if name != "ris" or not _TY.search(head):
+    if not _TY.search(head):
         return None
     if encoding is None:
         if used not in ("utf-8", "utf-8-sig", "ascii"):
@@ -204,7 +203,13 @@ def _try_stream(
         codecs.lookup(encoding)
     except LookupError:
         return None  # read_records names the unknown encoding
-    if on_streamable is not None:
+    early = on_streamable is not None and not fmt and RisImporter().sniff(head) >= 95
+    if early and on_streamable is not None:  # (sure it is RIS: its parsers start while every format is asked)
+        on_streamable(path, encoding)
+    name = _short(fmt).lower() if fmt else _detect(path, head)
+    if name != "ris":
+        return None  # (a parser started early is stopped: the file is not streamed)
+    if on_streamable is not None and not early:
         on_streamable(path, encoding)
     return RecordStream(path, "ris", encoding, FileHash(path), _estimate(head_bytes, Path(path).stat().st_size), streamed=True)
 
