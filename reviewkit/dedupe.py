@@ -354,12 +354,19 @@ class KeyFilter:
         bits[a >> 3] |= 1 << (a & 7)
 
     def __contains__(self, key: object) -> bool:
-        return _probe(self._bits, self._m, hash(key))
+        h, m, bits = hash(key), self._m, self._bits
+        a = (h & 0xFFFFFFFF) % m
+        return bool(bits[a >> 3] & (1 << (a & 7))) and _probe(bits, m, h)  # (most absent keys fail the first bit)
 
     def any_in(self, keys: Iterable[object]) -> bool:
-        """True when any of `keys` may be in the filter (``any(k in f for k in keys)``)."""
+        """True when any of `keys` may be in the filter (``any(k in f for k in keys)``, without a call per key)."""
         bits, m = self._bits, self._m
-        return any(_probe(bits, m, hash(key)) for key in keys)
+        for key in keys:
+            h = hash(key)
+            a = (h & 0xFFFFFFFF) % m
+            if bits[a >> 3] & (1 << (a & 7)) and _probe(bits, m, h):
+                return True
+        return False
 
 
 def _probe(bits: bytearray, m: int, h: int) -> bool:
