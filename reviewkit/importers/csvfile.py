@@ -60,6 +60,7 @@ def _listish(value: str) -> list[str] | None:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PUBMED_NAME = re.compile(r"^\S.* [A-Z]{1,4}\.$")
 
 
 def split_authors(value: str) -> tuple[str, ...]:
@@ -81,6 +82,8 @@ def split_authors(value: str) -> tuple[str, ...]:
     parts = [p.strip() for p in re.split(r"[,，、]", v) if p.strip()]
     if len(parts) == 2 and " " not in parts[0] and not _CJK.search(v):
         return (v,)  # "Smith, John" / "Porter, Michael E.": one author written family-first
+    if len(parts) > 1 and _PUBMED_NAME.match(parts[-1]) and all(_PUBMED_NAME.match(p + ".") for p in parts[:-1]):
+        parts[-1] = parts[-1][:-1]  # PubMed's CSV ends its list with a full stop: "Lim SM, Lau Y."
     return tuple(parts)
 
 

@@ -61,3 +61,20 @@ _INLINE = frozenset({"i", "b", "u", "em", "strong", "sup", "sub", "sc", "scp", "
 def _space_or_nothing(match: re.Match[str]) -> str:
     """Inline tags (``<sub>``, ``<i>``) vanish so that ``PM<sub>2.5</sub>`` stays one word; block tags leave a space."""
     return "" if match.group("name").lower() in _INLINE else " "
+
+
+_CNKI_LEAD = re.compile(r"^(?:Abstract|ABSTRACT|摘要)\s*\n")
+
+
+def cnki_breaks(text: str) -> str:
+    """CNKI's line-break marker ``(#br)`` as a line break, and the "Abstract" label it follows dropped.
+
+    CNKI writes it in every export format (EndNote, RefWorks, NoteExpress, RIS) where the source
+    had a paragraph break: ``Abstract(#br)We deal with ...``, ``BACKGROUND(#br)Recently ...``.
+
+    >>> cnki_breaks("Abstract(#br)We coded.(#br)RESULTS(#br)Fine.")
+    'We coded.\nRESULTS\nFine.'
+    """
+    if "(#br)" not in text:
+        return text
+    return _CNKI_LEAD.sub("", text.replace("(#br)", "\n").strip())

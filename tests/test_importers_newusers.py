@@ -1,0 +1,104 @@
+"""Import defects found by trying real exports of other projects as a new user would (issue 10):
+each case on a minimal file written here, shaped like the real export that showed it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewkit.importers import read_records
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- CNKI EndNote (refer) ------------------------------------------------------------------------
+
+
+def test_cnki_thesis_abstract_with_blank_lines_stays_one_record(tmp_path: Path) -> None:
+    """CNKI writes a thesis abstract as paragraphs with blank lines between them, then the last tags
+    after one more blank line: all of it is one record, not a record cut at the first blank line plus
+    title-less fragments."""
+    text = (
+        "%0 Thesis\n%A 张三\n%T 基于深度学习的语音识别研究\n%X 第一段摘要。\n\n    第二段摘要。\n\n"
+        "    第三段摘要。\n\n%P 1-80\n%W CNKI\n\n"
+        "%0 Journal Article\n%A 李四\n%T 第二篇\n%J 计算机应用\n%D 2019\n%W CNKI\n"
+    )
+    result = read_records(write(tmp_path, "cnki.txt", text))
+    assert [r.title for r in result.records] == ["基于深度学习的语音识别研究", "第二篇"]
+    assert result.skipped == []
+    first = result.records[0]
+    assert "第三段摘要" in first.abstract and first.abstract.startswith("第一段摘要")
+    assert first.pages == "1-80"
+
+
+def test_refer_without_percent_zero_still_splits_on_blank_lines(tmp_path: Path) -> None:
+    text = "%A Smith, J\n%T One\n%D 2001\n\n%A Doe, K\n%T Two\n%D 2002\n"
+    result = read_records(write(tmp_path, "plain.enw", text), format="endnote")
+    assert [(r.title, r.year) for r in result.records] == [("One", 2001), ("Two", 2002)]
+
+
+def test_a_record_without_percent_zero_after_one_with_it_is_not_swallowed(tmp_path: Path) -> None:
+    text = "%0 Journal Article\n%T One\n%A Smith, J\n\n%T Two\n%A Doe, K\n"
+    result = read_records(write(tmp_path, "mixed.enw", text), format="endnote")
+    assert [r.title for r in result.records] == ["One", "Two"]
+
+
+def test_cnki_br_marker_becomes_a_line_break(tmp_path: Path) -> None:
+    text = (
+        "%0 Journal Article\n%A Kim Judy\n%T A title\n"
+        "%X Abstract(#br)We deal with a task.(#br)RESULTS(#br)It works.\n%W CNKI\n"
+    )
+    rec = read_records(write(tmp_path, "cnki_en.txt", text)).records[0]
+    assert rec.abstract == "We deal with a task.\nRESULTS\nIt works."
+
+
+# --- PubMed Central MEDLINE format ---------------------------------------------------------------
+
+
+def test_pmc_medline_export_records_start_with_pmc(tmp_path: Path) -> None:
+    record = (
+        "PMC - PMC{pmc}\nPMID- {pmid}\nIS  - 2215-0161 (Electronic)\nDP  - 2018\n"
+        "TI  - Title number {pmid}.\nAB  - {ab}\nOAB - Publisher: Abstract available from the publisher.\n"
+        "FAU - Takeuchi, Yuichi\nAU  - Takeuchi Y\nSO  - J Test. 2018;5:1-2.\n"
+    )
+    text = "\n" + "\n".join(
+        record.format(pmc=n, pmid=900 + n, ab="" if n == 1 else f"Real abstract {n}.") for n in (1, 2, 3)
+    )
+    result = read_records(write(tmp_path, "pmc_medlars.txt", text))
+    assert result.format == "pubmed"
+    assert [r.key for r in result.records] == ["901", "902", "903"]
+    assert result.skipped == []
+    # PubMed's placeholder is no abstract: nothing to code in it.
+    assert [r.abstract for r in result.records] == ["", "Real abstract 2.", "Real abstract 3."]
+
+
+# --- PubMed and IEEE CSV -------------------------------------------------------------------------
+
+
+def test_pubmed_csv_journal_and_authors_without_the_final_full_stop(tmp_path: Path) -> None:
+    text = (
+        '"PMID","Title","Authors","Citation","First Author","Journal/Book","Publication Year",'
+        '"Create Date","PMCID","NIHMS ID","DOI"\n'
+        '"111","A chatbot review","Lim SM, Shiau CWC, Lau Y.","Behav Ther. 2022;53(2):334-347.",'
+        '"Lim SM","Behav Ther","2022","2022/03/01",,,"10.1016/j.beth.2021.09.007"\n'
+    )
+    rec = read_records(write(tmp_path, "csv-chatbot-set.csv", text)).records[0]
+    assert rec.authors == ("Lim SM", "Shiau CWC", "Lau Y")
+    assert rec.journal == "Behav Ther"
+    assert rec.key == "111"
+
+
+def test_initials_with_full_stops_are_left_alone(tmp_path: Path) -> None:
+    text = 'Title,Authors\n"A","Smith J.A., Doe K."\n"B","Porter, Michael E."\n'
+    records = read_records(write(tmp_path, "t.csv", text)).records
+    assert [r.authors for r in records] == [("Smith J.A.", "Doe K."), ("Porter, Michael E.",)]
+
+
+def test_csv_publication_column_is_the_journal(tmp_path: Path) -> None:
+    text = '"Title","Authors","Abstract","Publication","DOI"\n"T","A One, B Two","Abs.","Computer","10.1109/x.1"\n'
+    rec = read_records(write(tmp_path, "ieee.csv", text)).records[0]
+    assert rec.journal == "Computer"
+    assert rec.authors == ("A One", "B Two")
