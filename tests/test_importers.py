@@ -82,6 +82,7 @@ def test_available_formats() -> None:
         "citation",
         "csv",
         "endnote",
+        "endnotexml",
         "json",
         "jsonl",
         "noteexpress",

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from reviewkit.errors import ImportFormatError
 from reviewkit.importers import read_records
 
 
@@ -102,3 +105,75 @@ def test_csv_publication_column_is_the_journal(tmp_path: Path) -> None:
     rec = read_records(write(tmp_path, "ieee.csv", text)).records[0]
     assert rec.journal == "Computer"
     assert rec.authors == ("A One", "B Two")
+
+
+# --- EndNote XML ---------------------------------------------------------------------------------
+
+_ENDNOTE_XML = (
+    '<?xml version="1.0" encoding="UTF-8" ?><xml><records><record><database name="My.enl" path="C:\\My.enl">'
+    'My.enl</database><source-app name="EndNote" version="20.0">EndNote</source-app><rec-number>7</rec-number>'
+    '<ref-type name="Journal Article">17</ref-type><contributors><authors><author>'
+    '<style face="normal" font="default" size="100%">Gómez, José</style></author><author>'
+    '<style face="normal" font="default" size="100%">Wang, </style><style face="italic" font="default" '
+    'size="100%">Li</style></author></authors></contributors><titles><title><style face="normal" '
+    'font="default" size="100%">Heat and </style><style face="superscript" font="default" size="100%">2</style>'
+    '<style face="normal" font="default" size="100%"> health</style></title><secondary-title>'
+    '<style face="normal" font="default" size="100%">J Test</style></secondary-title>'
+    '<translated-title><style face="normal" font="default" size="100%">热与健康</style></translated-title>'
+    '</titles><pages><style face="normal" font="default" size="100%">11-19</style></pages>'
+    '<volume>3</volume><number>2</number><keywords><keyword><style face="normal" font="default" '
+    'size="100%">heat&#xD;health</style></keyword><keyword>climate</keyword></keywords><dates><year>'
+    '<style face="normal" font="default" size="100%">2019</style></year></dates>'
+    '<electronic-resource-num><style face="normal" font="default" size="100%">10.1000/xyz.1</style>'
+    '</electronic-resource-num><abstract><style face="normal" font="default" size="100%">First paragraph.'
+    '&#xD;Second paragraph.</style></abstract><urls><related-urls><url>https://example.org/a</url>'
+    "</related-urls></urls></record>"
+    '<record><rec-number>8</rec-number><ref-type name="Edited Book">28</ref-type><contributors>'
+    "<secondary-authors><author>Editor, Ann</author></secondary-authors></contributors>"
+    "<titles><title>A book</title></titles><dates><year>2001</year></dates></record></records></xml>"
+)
+
+
+def test_endnote_xml_export(tmp_path: Path) -> None:
+    result = read_records(write(tmp_path, "My EndNote Library.xml", _ENDNOTE_XML))
+    assert result.format == "endnotexml"
+    article, book = result.records
+    assert article.title == "Heat and 2 health"
+    assert article.authors == ("Gómez, José", "Wang, Li")
+    assert (article.journal, article.year, article.volume, article.issue) == ("J Test", 2019, "3", "2")
+    assert article.pages == "11-19" and article.doi == "10.1000/xyz.1"
+    assert article.keywords == ("heat", "health", "climate")
+    assert article.abstract == "First paragraph.\nSecond paragraph."
+    assert article.title_alt == "热与健康" and article.url == "https://example.org/a"
+    assert article.type == "journal-article" and article.key == "7"
+    assert (book.title, book.authors, book.type) == ("A book", ("Editor, Ann",), "book")
+
+
+def test_endnote_xml_not_well_formed_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "cut.xml", _ENDNOTE_XML[: len(_ENDNOTE_XML) // 2])
+    with pytest.raises(ImportFormatError, match=r"cut\.xml.*line 1.*not well-formed XML"):
+        read_records(path)
+
+
+def test_endnote_xml_entities_are_not_resolved(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET", encoding="utf-8")
+    text = (
+        f'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY x SYSTEM "file://{secret}">]>'
+        "<xml><records><record><titles><title>T &x;</title></titles></record></records></xml>"
+    )
+    result = read_records(write(tmp_path, "xxe.xml", text), format="endnotexml", skip_bad=True)
+    assert all("TOP SECRET" not in r.title for r in result.records)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('<?xml version="1.0"?>\n<PubmedArticleSet><PubmedArticle><MedlineCitation>', "PubMed XML"),
+        ('<?xml version="1.0"?>\n<modsCollection xmlns="http://www.loc.gov/mods/v3"><mods>', "MODS XML"),
+        ('<?xml version="1.0"?>\n<library><book/></library>', "not EndNote XML"),
+    ],
+)
+def test_xml_we_do_not_read_is_named_with_what_to_export(tmp_path: Path, text: str, named: str) -> None:
+    with pytest.raises(ImportFormatError, match=named):
+        read_records(write(tmp_path, "export.xml", text))

@@ -1,7 +1,7 @@
 """Provides `read_records`: turn a bibliographic export file into `Record`s, detecting format and encoding.
 
 Formats (short names): bibtex, citation (abstract + GB/T 7714 reference lines), csv (Scopus, Embase,
-ASReview, any CSV/TSV), endnote (refer/EndNote tagged, CNKI), json (CSL-JSON arrays, e.g. from
+ASReview, any CSV/TSV), endnote (refer/EndNote tagged, CNKI), endnotexml (EndNote XML), json (CSL-JSON arrays, e.g. from
 Zotero), jsonl, noteexpress (CNKI), ovid (MEDLINE, Embase, PsycINFO ... on Ovid), pubmed (MEDLINE/.nbib), refworks (CNKI), ris, wos (Web of
 Science plain text).
 """
@@ -20,6 +20,7 @@ from reviewkit.importers import (  # noqa: F401  (each module registers its impo
     csljson,
     csvfile,
     endnote,
+    endnotexml,
     jsonl,
     noteexpress,
     ovid,
@@ -42,6 +43,8 @@ _ALIASES = {
     "medline": "pubmed",
     "enw": "endnote",
     "refer": "endnote",
+    "endnote-xml": "endnotexml",
+    "enlxml": "endnotexml",
     "isi": "wos",
     "webofscience": "wos",
     "tsv": "csv",
@@ -61,6 +64,7 @@ _SUFFIX_FORMAT = {
     "medline": "pubmed",
     "net": "noteexpress",
     "enw": "endnote",
+    "xml": "endnotexml",
     "isi": "wos",
     "csv": "csv",
     "tsv": "csv",
@@ -132,7 +136,7 @@ def _detect(path: str, head: str) -> str:
             best, best_score = name, score
     if best:
         return best
-    hint = _id_list_hint(head) or (_table_hint(head) if by_suffix == "csv" or suffix in {"csv", "tsv", "txt"} else "")
+    hint = _id_list_hint(head) or _xml_hint(head) or (_table_hint(head) if by_suffix == "csv" or suffix in {"csv", "tsv", "txt"} else "")
     raise ImportFormatError(
         path,
         None,
@@ -157,6 +161,24 @@ def _id_list_hint(head: str) -> str:
     if all(_DOI.fullmatch(ln) for ln in lines):
         return " (it is a list of DOIs, without titles or abstracts; export the records themselves, e.g. as RIS)"
     return ""
+
+
+_XML_KINDS = (
+    (re.compile(r"<(?:PubmedArticleSet|PubmedArticle|MedlineCitation)\b"), "PubMed XML", "PubMed format (.nbib)"),
+    (re.compile(r"<(?:modsCollection|mods)\b"), "MODS XML", "RIS or BibTeX"),
+    (re.compile(r"<rdf:RDF\b"), "RDF (Zotero RDF?)", "RIS, BibTeX or CSL-JSON"),
+    (re.compile(r"<(?:b:Sources|Sources)\b[^>]*bibliography"), "Word/MSBib XML", "RIS or BibTeX"),
+)
+
+
+def _xml_hint(head: str) -> str:
+    """For an XML document of a kind we do not read: name it and say what to export instead."""
+    if not head.lstrip("\ufeff \t\r\n").startswith("<"):
+        return ""
+    for pattern, kind, instead in _XML_KINDS:
+        if pattern.search(head):
+            return f" (it is {kind}, which reviewkit does not read; export the records as {instead} instead)"
+    return " (it is XML but not EndNote XML, the one XML format reviewkit reads; export the records as RIS instead)"
 
 
 def _table_hint(head: str) -> str:
