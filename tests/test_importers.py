@@ -80,9 +80,11 @@ def test_available_formats() -> None:
     assert available_formats() == [
         "bibtex",
         "citation",
+        "cssci",
         "csv",
         "endnote",
         "endnotexml",
+        "estudy",
         "json",
         "jsonl",
         "noteexpress",

@@ -177,3 +177,50 @@ def test_endnote_xml_entities_are_not_resolved(tmp_path: Path) -> None:
 def test_xml_we_do_not_read_is_named_with_what_to_export(tmp_path: Path, text: str, named: str) -> None:
     with pytest.raises(ImportFormatError, match=named):
         read_records(write(tmp_path, "export.xml", text))
+
+
+# --- CNKI E-Study and CSSCI ----------------------------------------------------------------------
+
+_ESTUDY = (
+    "DataType: 1\nTitle-题名: 阿霉素的免疫调控机制\nAuthor-作者: 张楠;曹晓东;\nSource-刊名: 生物工程学报\n"
+    "Year-年: 2021\nPubTime-出版时间: 2021-01-15 10:52\nKeyword-关键词: 乳腺癌;蛋白质组学\n"
+    "Summary-摘要: <正>为了探讨阿霉素的作用。Results: 有效。\nPeriod-期: 01\nRoll-卷: 19\nPage-页码: 168-170\n"
+    "SrcDatabase-来源库: 期刊\nLink-链接: https://kns.cnki.net/kcms/detail/detail.aspx?FileName=SHWU2021&DbName=X\n"
+    "DataType: 1\nTitle-题名: 第二篇\nSource-刊名: 中华疾病控制杂志\nPubTime-出版时间: 2020-12-01\n"
+    "SrcDatabase-来源库: 硕士\n"
+)
+
+
+def test_cnki_estudy_export(tmp_path: Path) -> None:
+    result = read_records(write(tmp_path, "CNKI-20210120.txt", _ESTUDY))
+    assert result.format == "estudy"
+    first, second = result.records
+    assert first.title == "阿霉素的免疫调控机制" and first.authors == ("张楠", "曹晓东")
+    assert (first.journal, first.year, first.volume, first.issue, first.pages) == ("生物工程学报", 2021, "19", "01", "168-170")
+    assert first.keywords == ("乳腺癌", "蛋白质组学")
+    assert first.abstract == "为了探讨阿霉素的作用。Results: 有效。"  # CNKI's <正> mark removed
+    assert first.key == "SHWU2021" and first.type == "journal-article" and first.language == "zh"
+    assert (second.title, second.year, second.type) == ("第二篇", 2020, "thesis")
+
+
+_CSSCI = (
+    "南京大学中国社会科学研究评价中心\n数字文献处理系统 版本：2.1\n版权所有 (C) 2000 - 2001 CSSCI Corp.\n\n\n"
+    "【来源篇名】近十年智慧图书馆研究态势\n【英文篇名】Research on Smart Libraries\n【来源作者】谭春辉/周一夫\n"
+    "【期    刊】图书馆论坛\n【年代卷期】2022,42(1):69-79\n【关 键 词】智慧图书馆/演化分析\n【参考文献】\n"
+    "1.严栋.基于物联网的智慧图书馆.图书馆学刊.2010.32(7)\n2.狄亚飞.研究热点述评.图书馆学刊.2017.39(8)\n"
+    "-----------------------------------------------------------------------\n\n"
+    "【来源篇名】未来图书馆的新模式\n【来源作者】王世伟\n【期    刊】图书馆建设\n【年代卷期】2011,(12):1-5\n"
+    "-----------------------------------------------------------------------\n"
+)
+
+
+def test_cssci_export(tmp_path: Path) -> None:
+    result = read_records(write(tmp_path, "LY_20230630122752.txt", _CSSCI.replace("\n", "\r\n")))
+    assert result.format == "cssci"
+    first, second = result.records
+    assert first.title == "近十年智慧图书馆研究态势" and first.title_alt == "Research on Smart Libraries"
+    assert first.authors == ("谭春辉", "周一夫") and first.keywords == ("智慧图书馆", "演化分析")
+    assert (first.journal, first.year, first.volume, first.issue, first.pages) == ("图书馆论坛", 2022, "42", "1", "69-79")
+    assert "狄亚飞" in str(first.raw["参考文献"]) and "狄亚飞" not in first.title + first.abstract
+    assert (second.title, second.year, second.volume, second.issue) == ("未来图书馆的新模式", 2011, "", "12")
+    assert first.source_line == 6

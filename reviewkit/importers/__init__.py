@@ -1,9 +1,10 @@
 """Provides `read_records`: turn a bibliographic export file into `Record`s, detecting format and encoding.
 
 Formats (short names): bibtex, citation (abstract + GB/T 7714 reference lines), csv (Scopus, Embase,
-ASReview, any CSV/TSV), endnote (refer/EndNote tagged, CNKI), endnotexml (EndNote XML), json (CSL-JSON arrays, e.g. from
-Zotero), jsonl, noteexpress (CNKI), ovid (MEDLINE, Embase, PsycINFO ... on Ovid), pubmed (MEDLINE/.nbib), refworks (CNKI), ris, wos (Web of
-Science plain text).
+ASReview, any CSV/TSV), cssci (CSSCI text export), endnote (refer/EndNote tagged, CNKI), endnotexml
+(EndNote XML), estudy (CNKI E-Study), json (CSL-JSON arrays, e.g. from Zotero), jsonl, noteexpress
+(CNKI), ovid (MEDLINE, Embase, PsycINFO ... on Ovid), pubmed (MEDLINE/.nbib), refworks (CNKI), ris,
+wos (Web of Science plain text).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from reviewkit.errors import ImportFormatError, UnknownComponentError
 from reviewkit.importers import (  # noqa: F401  (each module registers its importer)
     bibtex,
+    chinese,
     citation,
     csljson,
     csvfile,

@@ -137,13 +137,13 @@ def nfc(fields: dict[str, Any]) -> None:
 
     The markup databases leave in titles and abstracts (JATS from Crossref-fed Lens and Dimensions,
     PubMed's structured-abstract XML, publishers' HTML: see `markup.strip_markup`) is removed and
-    its entities decoded; CNKI's ``(#br)`` line-break marker becomes a line break.
+    its entities decoded; CNKI's ``(#br)`` line-break marker becomes a line break and its ``<正>`` mark goes.
     """
     for key in _MARKED:
         value = fields.get(key)
         if value and ("<" in value or "&" in value):
             value = fields[key] = strip_markup(value)
-        if value and "(#br)" in value:
+        if value and ("(#br)" in value or value.startswith("<正>")):
             fields[key] = cnki_breaks(value)
     for key in _TEXT:
         value = fields.get(key)

@@ -67,14 +67,20 @@ _CNKI_LEAD = re.compile(r"^(?:Abstract|ABSTRACT|摘要)\s*\n")
 
 
 def cnki_breaks(text: str) -> str:
-    """CNKI's line-break marker ``(#br)`` as a line break, and the "Abstract" label it follows dropped.
+    r"""CNKI's line-break marker ``(#br)`` as a line break, the "Abstract" label it follows dropped,
+    and CNKI's ``<正>`` mark (the "abstract" is the article's first lines) removed.
 
-    CNKI writes it in every export format (EndNote, RefWorks, NoteExpress, RIS) where the source
-    had a paragraph break: ``Abstract(#br)We deal with ...``, ``BACKGROUND(#br)Recently ...``.
+    CNKI writes them in every export format (EndNote, RefWorks, NoteExpress, E-Study, RIS): ``(#br)``
+    where the source had a paragraph break (``Abstract(#br)We deal with ...``), ``<正>`` before text
+    taken from the article's body.
 
     >>> cnki_breaks("Abstract(#br)We coded.(#br)RESULTS(#br)Fine.")
     'We coded.\nRESULTS\nFine.'
+    >>> cnki_breaks("<正>苯妥英钠作为一种传统抗癫痫药物")
+    '苯妥英钠作为一种传统抗癫痫药物'
     """
+    if text.startswith("<正>"):
+        text = text[3:].lstrip()
     if "(#br)" not in text:
         return text
     return _CNKI_LEAD.sub("", text.replace("(#br)", "\n").strip())
