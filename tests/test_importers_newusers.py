@@ -224,3 +224,29 @@ def test_cssci_export(tmp_path: Path) -> None:
     assert "狄亚飞" in str(first.raw["参考文献"]) and "狄亚飞" not in first.title + first.abstract
     assert (second.title, second.year, second.volume, second.issue) == ("未来图书馆的新模式", 2011, "", "12")
     assert first.source_line == 6
+
+
+# --- Web of Science tab-delimited and Scopus CSV pages -------------------------------------------
+
+
+def test_wos_tab_delimited_pages_are_bp_ep_not_the_page_count(tmp_path: Path) -> None:
+    header = "PT\tAU\tTI\tSO\tPY\tVL\tIS\tBP\tEP\tAR\tDI\tPG\tUT"
+    rows = [
+        "J\tOwen-Smith, J; Powell, WW\tKnowledge networks\tORG SCI\t2004\t15\t1\t5\t21\t\t10.1287/x\t17\tWOS:1",
+        "J\tPrakash, KS\tA wearable system\tADV SENS RES\t2023\t2\t10\t\t\t2300058\t10.1002/y\t11\tWOS:2",
+    ]
+    path = tmp_path / "savedrecs.txt"
+    path.write_text("\ufeff" + "\n".join([header, *rows]) + "\n", encoding="utf-8")
+    first, second = read_records(path).records
+    assert (first.pages, second.pages) == ("5-21", "2300058")
+    assert first.authors == ("Owen-Smith, J", "Powell, WW")
+
+
+def test_scopus_csv_article_number_when_no_page_range(tmp_path: Path) -> None:
+    text = (
+        '"Authors","Title","Year","Source title","Volume","Issue","Art. No.","Page start","Page end","DOI"\n'
+        '"Yagai T.; Kimura Y.","Strain distribution","2016","IEEE T Appl Supercond","26","4","7433444","","",'
+        '"10.1109/x"\n"Doe J.","Other","2016","J","1","2","","3249","3253","10.1/y"\n'
+    )
+    first, second = read_records(write(tmp_path, "scopus.csv", text)).records
+    assert (first.pages, second.pages) == ("7433444", "3249-3253")

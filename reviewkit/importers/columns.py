@@ -78,6 +78,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "pages": ("pages", "page", "pagination", "pg", "页码"),
     "page_start": ("page start", "start page", "start_page", "biblio.first_page", "bp", "sp"),
     "page_end": ("page end", "end page", "end_page", "biblio.last_page", "ep"),
+    "article_number": ("art. no.", "article number", "ar"),
     "doi": ("doi", "item doi", "di", "do", "ids.doi"),
     "keywords": ("author keywords", "keywords", "de", "kw", "manual tags", "关键词", "中文关键词"),
     "keywords_extra": ("index keywords", "keywords plus", "automatic tags", "ieee terms", "mesh terms"),
@@ -167,6 +168,8 @@ def map_columns(header: list[str]) -> dict[str, int]:
             if n in index:
                 out[fieldname] = index[n]
                 break
+    if "bp" in index and out.get("pages") == index.get("pg"):
+        del out["pages"]  # Web of Science's tab-delimited PG is the page count; its pages are BP-EP
     return out
 
 

@@ -162,7 +162,7 @@ def row_fields(row: list[str], header: list[str], cols: dict[str, int]) -> dict[
         "journal": journal,
         "volume": volume,
         "issue": issue,
-        "pages": norm_pages(pages) or norm_pages(get("page_start"), get("page_end")),
+        "pages": norm_pages(pages) or norm_pages(get("page_start"), get("page_end")) or get("article_number"),
         "doi": norm_doi(get("doi")),
         "keywords": _keywords(get("keywords"), get("keywords_extra")),
         "language": norm_language(get("language")),
