@@ -250,3 +250,28 @@ def test_scopus_csv_article_number_when_no_page_range(tmp_path: Path) -> None:
     )
     first, second = read_records(write(tmp_path, "scopus.csv", text)).records
     assert (first.pages, second.pages) == ("7433444", "3249-3253")
+
+
+# --- markup and layout of other databases' CSV -----------------------------------------------------
+
+
+def test_springer_names_run_together_before_an_initial(tmp_path: Path) -> None:
+    text = (
+        "Item Title,Publication Title,Item DOI,Authors,Publication Year,Content Type\n"
+        '"Algorithmic Patterns for \n      $$\\mathcal {H}$$\n      H\n   -Matrices","J Sup","10.1007/x",'
+        '"R. Yam-UicabJ. L. Lopez-MartinezAndy SmithTom McDonald","2017","Article"\n'
+    )
+    rec = read_records(write(tmp_path, "SearchResults.csv", text)).records[0]
+    assert rec.authors == ("R. Yam-Uicab", "J. L. Lopez-Martinez", "Andy Smith", "Tom McDonald")
+    assert rec.title == "Algorithmic Patterns for $$\\mathcal {H}$$ H -Matrices"  # one line
+
+
+def test_scopus_inf_and_ieee_tex_math_markup_removed(tmp_path: Path) -> None:
+    text = (
+        '"Title","Abstract"\n'
+        '"Melting of YBa<inf>2</inf>Cu<inf>3</inf>O<inf>7</inf> tapes","Improved by <inline-formula> '
+        '<tex-math notation=""LaTeX"">$7.14\\times $ </tex-math></inline-formula> overall."\n'
+    )
+    rec = read_records(write(tmp_path, "scopus.csv", text)).records[0]
+    assert rec.title == "Melting of YBa2Cu3O7 tapes"
+    assert rec.abstract == "Improved by $7.14\\times $ overall."

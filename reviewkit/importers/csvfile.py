@@ -120,7 +120,11 @@ def _keywords(*values: str) -> tuple[str, ...]:
 
 
 # Springer Link's CSV runs the names together: "Araz R. AlievNigar T. Ismayilova".
-_SPRINGER_JOIN = re.compile(r"(?<=[a-z\u00df-\u00ff])(?<!\bMc)(?<!\bMac)(?<!\bDe)(?<!\bDi)(?<!\bLa)(?<!\bLe)(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff])")
+# The next name may start with an initial: "R. Yam-UicabJ. L. Lopez-Martinez".
+_SPRINGER_JOIN = re.compile(
+    r"(?<=[a-z\u00df-\u00ff])(?<!\bMc)(?<!\bMac)(?<!\bDe)(?<!\bDi)(?<!\bLa)(?<!\bLe)"
+    r"(?=[A-Z\u00c0-\u00de](?:[a-z\u00df-\u00ff]|\.))"
+)
 
 
 def cols_named(header: list[str]) -> frozenset[str]:
