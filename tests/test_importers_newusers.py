@@ -275,3 +275,23 @@ def test_scopus_inf_and_ieee_tex_math_markup_removed(tmp_path: Path) -> None:
     rec = read_records(write(tmp_path, "scopus.csv", text)).records[0]
     assert rec.title == "Melting of YBa2Cu3O7 tapes"
     assert rec.abstract == "Improved by $7.14\\times $ overall."
+
+
+# --- Cochrane Library BibTeX ---------------------------------------------------------------------
+
+
+def test_cochrane_bibtex_author_pairs_and_record_lines(tmp_path: Path) -> None:
+    text = (
+        "Record #1 of 2\n@article{Huey25,\nauthor = {Huey, SL, Mehta, NH, and Mehta, S},\n"
+        "title = {Precision nutrition for obesity},\njournal = {Cochrane Database of Systematic Reviews},\n"
+        "year = {2025},\nabstract = {Meta-analysis (RR 0.8, 95% CI 0.6 to 1.0) showed benefit.},\n"
+        "DOI = {10.1002/14651858.CD015877}\n}\n\n\nRecord #2 of 2\n@article{Alkhawaja15,\n"
+        "author = {Alkhawaja, S, and Martin, C},\ntitle = {Antenatal corticosteroids},\nyear = {2015}\n}\n"
+        "@article{Kept,\nauthor = {Pimentel, Jr., Joseph J. and von Neumann, J, M and {Barnes, Noble, and Co}},\n"
+        "title = {Names that stay as they are},\nyear = {2001}\n}\n"
+    )
+    first, second, third = read_records(write(tmp_path, "citation-export.bib", text)).records
+    assert first.authors == ("Huey, SL", "Mehta, NH", "Mehta, S")
+    assert first.abstract.endswith("showed benefit.")
+    assert second.authors == ("Alkhawaja, S", "Martin, C")
+    assert third.authors[0] == "Pimentel, Jr., Joseph J." and len(third.authors) == 3

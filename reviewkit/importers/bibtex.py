@@ -27,8 +27,26 @@ _MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
 _INHERIT_AS = {"title": "booktitle", "subtitle": "booksubtitle"}
 
 
+_INITIALS = re.compile(r"^[A-Z][A-Z.\-]{0,7}$")
+
+
+def _comma_list(name: str) -> list[str]:
+    """One BibTeX "name" that is really several: the Cochrane Library writes ``{Huey, SL, Mehta, NH, and
+    Mehta, S}`` (pairs of surname and initials, "and" only before the last), so the part before the
+    "and" holds two authors and ends with a comma. A trailing comma is dropped from any name."""
+    tokens = [t.strip() for t in name.split(",")]
+    if len(tokens) > 1 and not tokens[-1]:
+        tokens.pop()
+    if len(tokens) >= 4 and len(tokens) % 2 == 0 and "{" not in name:
+        surnames, initials = tokens[0::2], tokens[1::2]
+        if all(surnames) and all(_INITIALS.match(i) for i in initials):
+            return [f"{s}, {i}" for s, i in zip(surnames, initials, strict=True)]
+    return [", ".join(tokens)]
+
+
 def _authors(value: str) -> tuple[str, ...]:
-    return tuple(n for n in (latex_to_text(name) for name in split_names(value)) if n)
+    names = [part for name in split_names(value) for part in _comma_list(name)]
+    return tuple(n for n in (latex_to_text(name) for name in names) if n)
 
 
 def bibtex_fields(e: dict[str, str]) -> dict[str, Any]:
