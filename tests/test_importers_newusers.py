@@ -295,3 +295,27 @@ def test_cochrane_bibtex_author_pairs_and_record_lines(tmp_path: Path) -> None:
     assert first.abstract.endswith("showed benefit.")
     assert second.authors == ("Alkhawaja, S", "Martin, C")
     assert third.authors[0] == "Pimentel, Jr., Joseph J." and len(third.authors) == 3
+
+
+# --- RIS with one space before the dash ----------------------------------------------------------
+
+
+def test_ris_written_with_one_space_before_the_dash(tmp_path: Path) -> None:
+    text = (
+        "TY - JOUR\nAU - CASTOE, TODD A.\nAU - POOLE, ALEXANDER W.\nTI - Rapid identification of loci\n"
+        "JO - Molecular Ecology Resources\nPY - 2009\nAB - Optimal integration of sequencing.\nER - \n\n"
+        "TY - JOUR\nA1 - 吴继琴\nT1 - 话语分析\nJF - 九江职业技术学院学报\nY1 - 2019\nER - \n"
+    )
+    result = read_records(write(tmp_path, "demo.ris", text))
+    assert result.format == "ris" and result.warnings == [] and result.skipped == []
+    first, second = result.records
+    assert first.authors == ("CASTOE, TODD A.", "POOLE, ALEXANDER W.") and first.year == 2009
+    assert first.abstract == "Optimal integration of sequencing."
+    assert (second.title, second.authors, second.journal) == ("话语分析", ("吴继琴",), "九江职业技术学院学报")
+
+
+def test_a_one_space_dash_inside_a_normal_ris_file_is_still_reported(tmp_path: Path) -> None:
+    text = "TY  - JOUR\nTI  - Title\nKW - keyword2\nER  - \n"
+    result = read_records(write(tmp_path, "mixed.ris", text), skip_bad=True)
+    assert [r.title for r in result.records] == ["Title"]
+    assert any("malformed RIS tag" in w.reason for w in result.warnings)
