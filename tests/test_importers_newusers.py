@@ -319,3 +319,31 @@ def test_a_one_space_dash_inside_a_normal_ris_file_is_still_reported(tmp_path: P
     result = read_records(write(tmp_path, "mixed.ris", text), skip_bad=True)
     assert [r.title for r in result.records] == ["Title"]
     assert any("malformed RIS tag" in w.reason for w in result.warnings)
+
+
+# --- RefWorks header, EndNote double %0, what is not XML ------------------------------------------
+
+
+def test_refworks_export_header_and_tag_legend_are_no_records(tmp_path: Path) -> None:
+    legend = "\n".join(f"{tag}={name}" for tag, name in [("RT", "Reference Type"), ("A1", "Primary Authors")])
+    text = (
+        f"Refworks Export Tagged Format\n\nCharacter Set=utf-8\n\nTag legend\n*****\n{legend}\n*****\n\n"
+        "RT Journal Article\nSR Electronic(1)\nA1 Smith, Ann\nT1 A RefWorks record\nJF J Test\nYR 2016\n"
+    )
+    result = read_records(write(tmp_path, "refworks.txt", text))
+    assert result.format == "refworks" and result.skipped == []
+    (rec,) = result.records
+    assert (rec.title, rec.authors, rec.year) == ("A RefWorks record", ("Smith, Ann",), 2016)
+    assert rec.source_line == 11
+
+
+def test_refer_record_with_two_type_lines_is_one_record(tmp_path: Path) -> None:
+    text = "%0 Serial\n%0 Audio\n%D 2021\n%T Diesseits von Eden\n%U https://example.org\n"
+    result = read_records(write(tmp_path, "podcast.enw", text))
+    assert [r.title for r in result.records] == ["Diesseits von Eden"] and result.skipped == []
+
+
+def test_ovid_like_record_lines_are_not_called_xml(tmp_path: Path) -> None:
+    with pytest.raises(ImportFormatError) as err:
+        read_records(write(tmp_path, "ovid.txt", "<53. >\nfoo bar\nbaz\n"))
+    assert "XML" not in str(err.value)

@@ -173,10 +173,13 @@ _XML_KINDS = (
 )
 
 
+_XML_START = re.compile(r"<(?:\?xml|!DOCTYPE|[A-Za-z][\w:.-]*[\s>/])")
+
+
 def _xml_hint(head: str) -> str:
     """For an XML document of a kind we do not read: name it and say what to export instead."""
-    if not head.lstrip("\ufeff \t\r\n").startswith("<"):
-        return ""
+    if not _XML_START.match(head.lstrip("\ufeff \t\r\n")):
+        return ""  # (Ovid's "<1>" record lines are no XML)
     for pattern, kind, instead in _XML_KINDS:
         if pattern.search(head):
             return f" (it is {kind}, which reviewkit does not read; export the records as {instead} instead)"

@@ -88,7 +88,9 @@ def split_refer(lines: list[str]) -> tuple[list[_Refer], list[tuple[int, str]]]:
                 )
             continue
         tag = m.group("tag")
-        if current is None or (tag == "0" and "0" in current.fields) or (after_blank and _new_after_blank(tag, current)):
+        if tag == "0" and current is not None and list(current.fields) == ["0"]:
+            current.fields["0"] = []  # "%0 Serial" then "%0 Audio": the second type wins, one record
+        elif current is None or (tag == "0" and "0" in current.fields) or (after_blank and _new_after_blank(tag, current)):
             current = _Refer(no, len(records) + 1)
             records.append(current)
         after_blank = False
