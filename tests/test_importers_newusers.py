@@ -347,3 +347,20 @@ def test_ovid_like_record_lines_are_not_called_xml(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError) as err:
         read_records(write(tmp_path, "ovid.txt", "<53. >\nfoo bar\nbaz\n"))
     assert "XML" not in str(err.value)
+
+
+# --- PubMed/ERIC records that never have SO --------------------------------------------------------
+
+
+def test_pubmed_book_chapter_or_eric_report_last_is_not_called_cut(tmp_path: Path) -> None:
+    article = "PMID- 1\nOWN - NLM\nTI  - An article.\nPT  - Journal Article\nSO  - J Test. 1996;93:1-7.\n"
+    chapter = "PMID- 2\nOWN - NLM\nTI  - A chapter.\nPT  - Book Chapter\nAID - NBK1826 [bookaccession]\n"
+    cut = "PMID- 3\nOWN - NLM\nTI  - A cut article.\nPT  - Journal Article\n"
+    eric = "OWN - ERIC\nTI  - A report.\nPT  - Reports - Research\nSO  - v9 2019\n"
+    eric_last = "OWN - ERIC\nTI  - Another report.\nPT  - Reports - Research\n"
+    chapters = read_records(write(tmp_path, "a.nbib", article + "\n" + chapter))
+    assert len(chapters.records) == 2 and chapters.warnings == []
+    reports = read_records(write(tmp_path, "e.nbib", eric + "\n" + eric_last))
+    assert len(reports.records) == 2 and reports.warnings == []
+    cuts = read_records(write(tmp_path, "c.nbib", article + "\n" + cut))
+    assert [w.line for w in cuts.warnings] == [7] and "looks cut" in cuts.warnings[0].reason

@@ -100,6 +100,8 @@ def _check_last(records: list[TaggedRecord], text: str, ctx: ParseContext) -> No
     if not records:
         return
     last = records[-1]
+    if not _has_source_line(last):
+        return
     ends = [r for r in records[:-1] if r.fields]
     usual_end = ends and all("SO" in r.fields for r in ends)
     if usual_end and "SO" not in last.fields:
@@ -111,3 +113,11 @@ def _check_last(records: list[TaggedRecord], text: str, ctx: ParseContext) -> No
         )
     elif not ends and last.fields and "SO" not in last.fields and not text.endswith("\n"):
         ctx.warn(last.line, "the file ends inside a record without SO field: it looks cut", last.number)
+
+
+def _has_source_line(rec: TaggedRecord) -> bool:
+    """Whether a whole record of this kind ends with SO: PubMed's books and chapters (``PT  - Book
+    Chapter``, an NBK ``[bookaccession]``) and ERIC's records (reports, books, theses) have none."""
+    if any(owner.strip().upper() == "ERIC" for owner in rec.each("OWN")):
+        return False
+    return not any("book" in kind.lower() for kind in rec.each("PT"))
