@@ -364,3 +364,36 @@ def test_pubmed_book_chapter_or_eric_report_last_is_not_called_cut(tmp_path: Pat
     assert len(reports.records) == 2 and reports.warnings == []
     cuts = read_records(write(tmp_path, "c.nbib", article + "\n" + cut))
     assert [w.line for w in cuts.warnings] == [7] and "looks cut" in cuts.warnings[0].reason
+
+
+# --- a large GBK file ------------------------------------------------------------------------------
+
+
+def _common_hanzi() -> str:
+    out = []
+    for code in range(0x4E00, 0x9FA6):
+        try:
+            chr(code).encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        out.append(chr(code))
+    return "".join(out)
+
+
+def test_a_large_gb18030_export_is_not_read_as_utf8_with_replacements(tmp_path: Path) -> None:
+    """Only the first 1,000 bad bytes were listed, and 1,000 is "a few" against the UTF-8-looking byte
+    pairs of a megabyte of GBK text: a large CNKI export became U+FFFD mojibake."""
+    hanzi = _common_hanzi()
+    records = []
+    for n in range(1200):
+        start = (n * 37) % (len(hanzi) - 400)
+        title, abstract = hanzi[start : start + 30], hanzi[start : start + 400]
+        records.append(f"%0 Journal Article\n%A 作者{n}\n%T {title}\n%X {abstract}\n%W CNKI\n")
+    data = "\n".join(records).encode("gb18030")
+    assert len(data) > 1_000_000
+    path = tmp_path / "CNKI-large.txt"
+    path.write_bytes(data)
+    result = read_records(path)
+    assert result.encoding == "gb18030" and result.warnings == []
+    assert len(result.records) == 1200
+    assert "\ufffd" not in result.records[0].title and result.records[1199].title == records[1199].split("\n")[2][3:]
