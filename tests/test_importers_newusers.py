@@ -3,12 +3,14 @@ each case on a minimal file written here, shaped like the real export that showe
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from reviewkit.errors import ImportFormatError
 from reviewkit.importers import read_records
+from reviewkit.records import Record
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -397,3 +399,41 @@ def test_a_large_gb18030_export_is_not_read_as_utf8_with_replacements(tmp_path: 
     assert result.encoding == "gb18030" and result.warnings == []
     assert len(result.records) == 1200
     assert "\ufffd" not in result.records[0].title and result.records[1199].title == records[1199].split("\n")[2][3:]
+
+
+# --- OpenAlex JSON -------------------------------------------------------------------------------
+
+_WORK = {
+    "id": "https://openalex.org/W3123223998",
+    "doi": "https://doi.org/10.1257/0002828042002561",
+    "title": "Are Emily and Greg More Employable?",
+    "publication_year": 2004,
+    "language": "en",
+    "type": "article",
+    "primary_location": {"source": {"display_name": "American Economic Review"}, "landing_page_url": "https://x"},
+    "authorships": [{"author": {"display_name": "Marianne Bertrand"}}, {"author": {"display_name": "Sendhil M"}}],
+    "biblio": {"volume": "94", "issue": "4", "first_page": "991", "last_page": "1013"},
+    "abstract_inverted_index": {"We": [0], "study": [1], "race": [2, 5], "in": [3], "hiring;": [4]},
+    "keywords": [{"display_name": "Discrimination"}],
+}
+
+
+def _check_work(rec: Record) -> None:
+    assert rec.title == "Are Emily and Greg More Employable?"
+    assert rec.authors == ("Marianne Bertrand", "Sendhil M")
+    assert rec.abstract == "We study race in hiring; race"
+    assert (rec.journal, rec.year, rec.pages) == ("American Economic Review", 2004, "991-1013")
+    assert rec.doi == "10.1257/0002828042002561" and rec.key == "W3123223998"
+    assert rec.keywords == ("Discrimination",)
+
+
+def test_openalex_works_as_json_lines_api_page_and_single_document(tmp_path: Path) -> None:
+    lines = read_records(write(tmp_path, "works.jsonl", json.dumps(_WORK) + "\n" + json.dumps(_WORK) + "\n"))
+    assert len(lines.records) == 2
+    _check_work(lines.records[0])
+    page = {"meta": {"count": 2, "page": 1}, "results": [_WORK, dict(_WORK, id="https://openalex.org/W2")]}
+    paged = read_records(write(tmp_path, "page.json", json.dumps(page)))
+    assert [r.key for r in paged.records] == ["W3123223998", "W2"]
+    single = read_records(write(tmp_path, "W3123223998.json", json.dumps(_WORK, indent=2)))
+    assert single.format == "json"
+    _check_work(single.records[0])
