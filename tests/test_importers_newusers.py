@@ -437,3 +437,18 @@ def test_openalex_works_as_json_lines_api_page_and_single_document(tmp_path: Pat
     single = read_records(write(tmp_path, "W3123223998.json", json.dumps(_WORK, indent=2)))
     assert single.format == "json"
     _check_work(single.records[0])
+
+
+# --- BibTeX entries commented out with % -----------------------------------------------------------
+
+
+def test_bibtex_entries_commented_out_with_percent_are_not_imported(tmp_path: Path) -> None:
+    text = (
+        "% exported by hand\n%@inbook{test1,\n%  year = 1998,\n%  title = {A Test of Set},\n%}\n%\n"
+        "%@inbook{test2,\n%  year = 2008,\n%  booktitle = {A Test of Set},\n%}\n\n"
+        "@article{real,\n  title = {A real entry},\n  abstract = {Rose by 45\n% in a year.},\n  year = 2001\n}\n"
+    )
+    result = read_records(write(tmp_path, "refs.bib", text))
+    assert [r.key for r in result.records] == ["real"] and result.skipped == []
+    assert result.records[0].source_line == 12
+    assert "45" in result.records[0].abstract and "in a year" in result.records[0].abstract

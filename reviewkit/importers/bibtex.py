@@ -44,6 +44,29 @@ def _comma_list(name: str) -> list[str]:
     return [", ".join(tokens)]
 
 
+_COMMENT_LINE = re.compile(r"^[ \t]*%", re.M)
+
+
+def _without_comment_lines(text: str) -> str:
+    """`text` with its ``%`` comment lines outside entries blanked (line numbers kept).
+
+    Biber and JabRef read ``%`` lines between entries as comments, and people comment entries out
+    so (``%@inbook{test2,`` / ``%  year = 2008,`` / ``%}``); bibtexparser read such an entry as one
+    with fields named ``%  year`` or failed on it. Inside an entry a ``%`` line is left as it is.
+    """
+    if not _COMMENT_LINE.search(text):
+        return text
+    lines = text.split("\n")
+    depth = 0
+    for i, line in enumerate(lines):
+        if depth == 0 and line.lstrip(" \t").startswith("%"):
+            lines[i] = ""
+            continue
+        plain = line.replace("\\{", "").replace("\\}", "")
+        depth = max(0, depth + plain.count("{") - plain.count("}"))
+    return "\n".join(lines)
+
+
 def _authors(value: str) -> tuple[str, ...]:
     names = [part for name in split_names(value) for part in _comma_list(name)]
     return tuple(n for n in (latex_to_text(name) for name in names) if n)
@@ -156,7 +179,7 @@ class BibtexImporter(Importer):
         from bibtexparser.entrypoint import parse_string
 
         with _quiet_splitter():
-            library = parse_string(text)
+            library = parse_string(_without_comment_lines(text))
         number = 0
         found: list[tuple[int, int, dict[str, str] | str]] = []
         for block in library.blocks:
