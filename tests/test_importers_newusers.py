@@ -452,3 +452,17 @@ def test_bibtex_entries_commented_out_with_percent_are_not_imported(tmp_path: Pa
     assert [r.key for r in result.records] == ["real"] and result.skipped == []
     assert result.records[0].source_line == 12
     assert "45" in result.records[0].abstract and "in a year" in result.records[0].abstract
+
+
+def test_a_folder_import_shows_what_to_export_instead_of_xml(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reviewkit.cli import cli
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "pubmed.xml").write_text('<?xml version="1.0"?>\n<PubmedArticleSet><PubmedArticle/>', encoding="utf-8")
+    (folder / "ok.ris").write_text("TY  - JOUR\nTI  - Kept\nER  - \n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", "--db", str(tmp_path / "p.db"), str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "export the records as PubMed format (.nbib) instead" in result.output

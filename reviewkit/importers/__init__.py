@@ -157,11 +157,11 @@ def _id_list_hint(head: str) -> str:
         return ""
     if all(_PMID.fullmatch(ln) for ln in lines):
         return (
-            " (it is a list of PubMed IDs, without titles or abstracts; export the records in "
+            " (it is a list of PubMed IDs, without titles or abstracts: export the records in "
             "PubMed format, or as .nbib, instead)"
         )
     if all(_DOI.fullmatch(ln) for ln in lines):
-        return " (it is a list of DOIs, without titles or abstracts; export the records themselves, e.g. as RIS)"
+        return " (it is a list of DOIs, without titles or abstracts: export the records themselves, e.g. as RIS)"
     return ""
 
 
@@ -173,6 +173,7 @@ _XML_KINDS = (
 )
 
 
+# (Hints use no ';': a folder import shows a refused file's reason up to its first ';'.)
 _XML_START = re.compile(r"<(?:\?xml|!DOCTYPE|[A-Za-z][\w:.-]*[\s>/])")
 
 
@@ -182,8 +183,8 @@ def _xml_hint(head: str) -> str:
         return ""  # (Ovid's "<1>" record lines are no XML)
     for pattern, kind, instead in _XML_KINDS:
         if pattern.search(head):
-            return f" (it is {kind}, which reviewkit does not read; export the records as {instead} instead)"
-    return " (it is XML but not EndNote XML, the one XML format reviewkit reads; export the records as RIS instead)"
+            return f" (it is {kind}, which reviewkit does not read: export the records as {instead} instead)"
+    return " (it is XML but not EndNote XML, the one XML format reviewkit reads: export the records as RIS instead)"
 
 
 def _table_hint(head: str) -> str:
@@ -197,7 +198,7 @@ def _table_hint(head: str) -> str:
     columns = [c.strip() for c in next(csv.reader([first], delimiter=delimiter))]
     return (
         f" (it looks like a table, but none of its columns {', '.join(columns[:12])} is a title or "
-        "abstract; name the title column 'Title')"
+        "abstract: name the title column 'Title')"
     )
 
 
