@@ -466,3 +466,14 @@ def test_a_folder_import_shows_what_to_export_instead_of_xml(tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["import", "--db", str(tmp_path / "p.db"), str(folder)])
     assert result.exit_code == 0, result.output
     assert "export the records as PubMed format (.nbib) instead" in result.output
+
+
+def test_covidence_csv_year_and_key(tmp_path: Path) -> None:
+    text = (
+        "Title,Authors,Abstract,Published Year,Published Month,Journal,Volume,Issue,Pages,Accession Number,"
+        "DOI,Ref,Covidence #,Study,Notes,Tags\n"
+        '"A trial","Smith, J.; Doe, K.","We tested.",2019,Mar,"J Test",3,2,1-9,,10.1/x,,#1234,"Smith 2019",,\n'
+    )
+    rec = read_records(write(tmp_path, "review_283729_included_csv.csv", text)).records[0]
+    assert (rec.year, rec.key, rec.journal, rec.pages) == (2019, "#1234", "J Test", "1-9")
+    assert rec.authors == ("Smith, J.", "Doe, K.")
