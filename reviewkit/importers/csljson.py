@@ -91,7 +91,7 @@ class JsonArrayImporter(Importer):
         """Sure when the file starts with ``[`` followed by an object with CSL or Record keys."""
         start = head.lstrip("\ufeff \t\r\n")
         if start.startswith("{"):  # one object: an OpenAlex work or API page, pretty-printed
-            return 90 if re.search(r'"(https://openalex\.org/W|results|authorships)', start[:20000]) else 0
+            return 90 if '"https://openalex.org/W' in start[:20000] else 0
         if not start.startswith("["):
             return 0
         if re.search(r'"(title|container-title|issued|author|abstract|DOI)"\s*:', start[:20000]):
