@@ -90,6 +90,7 @@ def test_available_formats() -> None:
         "noteexpress",
         "ovid",
         "pubmed",
+        "pubmedxml",
         "refworks",
         "ris",
         "wos",

@@ -144,7 +144,7 @@ def test_unknown_format() -> None:
     assert "could not recognise the format of" in msg and "unknown_format.txt" in msg
     assert (
         "--format with one of: bibtex, citation, cssci, csv, endnote, endnotexml, estudy, json, jsonl, noteexpress, "
-        "ovid, pubmed, refworks, ris, wos"
+        "ovid, pubmed, pubmedxml, refworks, ris, wos"
         in msg
     )
 

@@ -171,9 +171,8 @@ def test_endnote_xml_entities_are_not_resolved(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "named"),
     [
-        ('<?xml version="1.0"?>\n<PubmedArticleSet><PubmedArticle><MedlineCitation>', "PubMed XML"),
         ('<?xml version="1.0"?>\n<modsCollection xmlns="http://www.loc.gov/mods/v3"><mods>', "MODS XML"),
-        ('<?xml version="1.0"?>\n<library><book/></library>', "not EndNote XML"),
+        ('<?xml version="1.0"?>\n<library><book/></library>', "neither EndNote XML nor PubMed XML"),
     ],
 )
 def test_xml_we_do_not_read_is_named_with_what_to_export(tmp_path: Path, text: str, named: str) -> None:
@@ -461,11 +460,12 @@ def test_a_folder_import_shows_what_to_export_instead_of_xml(tmp_path: Path) -> 
 
     folder = tmp_path / "exports"
     folder.mkdir()
-    (folder / "pubmed.xml").write_text('<?xml version="1.0"?>\n<PubmedArticleSet><PubmedArticle/>', encoding="utf-8")
+    mods = '<?xml version="1.0"?>\n<modsCollection xmlns="http://www.loc.gov/mods/v3"><mods/></modsCollection>'
+    (folder / "mods.xml").write_text(mods, encoding="utf-8")
     (folder / "ok.ris").write_text("TY  - JOUR\nTI  - Kept\nER  - \n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["import", "--db", str(tmp_path / "p.db"), str(folder)])
     assert result.exit_code == 0, result.output
-    assert "export the records as PubMed format (.nbib) instead" in result.output
+    assert "export the records as RIS or BibTeX instead)" in result.output
 
 
 def test_covidence_csv_year_and_key(tmp_path: Path) -> None:
@@ -477,3 +477,72 @@ def test_covidence_csv_year_and_key(tmp_path: Path) -> None:
     rec = read_records(write(tmp_path, "review_283729_included_csv.csv", text)).records[0]
     assert (rec.year, rec.key, rec.journal, rec.pages) == (2019, "#1234", "J Test", "1-9")
     assert rec.authors == ("Smith, J.", "Doe, K.")
+
+
+# --- PubMed XML ----------------------------------------------------------------------------------
+
+_PUBMED_XML = """<?xml version="1.0"?>
+<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2019//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd">
+<PubmedArticleSet>
+<PubmedArticle>
+  <MedlineCitation Status="MEDLINE" Owner="NLM">
+    <PMID Version="1">29768149</PMID>
+    <Article PubModel="Print">
+      <Journal>
+        <JournalIssue CitedMedium="Internet"><Volume>378</Volume><Issue>20</Issue>
+          <PubDate><Year>2018</Year><Month>05</Month></PubDate></JournalIssue>
+        <Title>The New England journal of medicine</Title>
+      </Journal>
+      <ArticleTitle>Inhaled budesonide-formoterol as needed in mild asthma.</ArticleTitle>
+      <Pagination><MedlinePgn>1865-1876</MedlinePgn></Pagination>
+      <ELocationID EIdType="doi" ValidYN="Y">10.1056/NEJMoa1715274</ELocationID>
+      <Abstract>
+        <AbstractText Label="BACKGROUND" NlmCategory="BACKGROUND">A fast-acting &#x3b2;<sub>2</sub>-agonist helps.</AbstractText>
+        <AbstractText Label="METHODS" NlmCategory="METHODS">We did a <i>double-blind</i> trial.</AbstractText>
+      </Abstract>
+      <AuthorList CompleteYN="Y">
+        <Author ValidYN="Y"><LastName>O'Byrne</LastName><ForeName>Paul M</ForeName><Initials>PM</Initials></Author>
+        <Author ValidYN="Y"><CollectiveName>SYGMA 1 Investigators</CollectiveName></Author>
+      </AuthorList>
+      <Language>eng</Language>
+      <PublicationTypeList><PublicationType UI="D016428">Journal Article</PublicationType></PublicationTypeList>
+    </Article>
+    <MeshHeadingList><MeshHeading><DescriptorName UI="D001249">Asthma</DescriptorName></MeshHeading></MeshHeadingList>
+  </MedlineCitation>
+  <PubmedData><ArticleIdList><ArticleId IdType="pubmed">29768149</ArticleId></ArticleIdList></PubmedData>
+</PubmedArticle>
+<PubmedBookArticle>
+  <BookDocument>
+    <PMID Version="1">20821847</PMID>
+    <Book><BookTitle book="endocrin">Endocrinology: An Integrated Approach</BookTitle>
+      <PubDate><Year>2001</Year></PubDate>
+      <AuthorList Type="authors"><Author><LastName>Nussey</LastName><ForeName>Stephen</ForeName></Author></AuthorList>
+    </Book>
+    <Abstract><AbstractText>Endocrinology for trainee doctors.</AbstractText></Abstract>
+  </BookDocument>
+</PubmedBookArticle>
+</PubmedArticleSet>
+"""
+
+
+def test_pubmed_xml_articles_and_books(tmp_path: Path) -> None:
+    result = read_records(write(tmp_path, "pubmed-asthma-set.xml", _PUBMED_XML))
+    assert result.format == "pubmedxml"
+    article, book = result.records
+    assert article.title == "Inhaled budesonide-formoterol as needed in mild asthma."
+    assert article.abstract == "BACKGROUND: A fast-acting \u03b22-agonist helps.\nMETHODS: We did a double-blind trial."
+    assert article.authors == ("O'Byrne, Paul M", "SYGMA 1 Investigators")
+    assert (article.year, article.journal, article.volume, article.issue, article.pages) == (
+        2018, "The New England journal of medicine", "378", "20", "1865-1876"
+    )
+    assert article.doi == "10.1056/nejmoa1715274" and article.key == "29768149" and article.keywords == ("Asthma",)
+    assert article.language == "en" and article.type == "journal-article"
+    assert (book.title, book.authors, book.year, book.type, book.key) == (
+        "Endocrinology: An Integrated Approach", ("Nussey, Stephen",), 2001, "book", "20821847"
+    )
+    assert book.source_line == 31
+
+
+def test_pubmed_xml_cut_short_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ImportFormatError, match="not well-formed XML"):
+        read_records(write(tmp_path, "cut.xml", _PUBMED_XML[:1500]))

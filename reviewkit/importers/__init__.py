@@ -2,9 +2,9 @@
 
 Formats (short names): bibtex, citation (abstract + GB/T 7714 reference lines), csv (Scopus, Embase,
 ASReview, any CSV/TSV), cssci (CSSCI text export), endnote (refer/EndNote tagged, CNKI), endnotexml
-(EndNote XML), estudy (CNKI E-Study), json (CSL-JSON arrays, e.g. from Zotero), jsonl, noteexpress
-(CNKI), ovid (MEDLINE, Embase, PsycINFO ... on Ovid), pubmed (MEDLINE/.nbib), refworks (CNKI), ris,
-wos (Web of Science plain text).
+(EndNote XML), estudy (CNKI E-Study), json (CSL-JSON arrays, e.g. from Zotero; OpenAlex works), jsonl,
+noteexpress (CNKI), ovid (MEDLINE, Embase, PsycINFO ... on Ovid), pubmed (MEDLINE/.nbib), pubmedxml
+(PubMed XML), refworks (CNKI), ris, wos (Web of Science plain text).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from reviewkit.importers import (  # noqa: F401  (each module registers its impo
     noteexpress,
     ovid,
     pubmed,
+    pubmedxml,
     refworks,
     ris,
     wos,
@@ -166,7 +167,6 @@ def _id_list_hint(head: str) -> str:
 
 
 _XML_KINDS = (
-    (re.compile(r"<(?:PubmedArticleSet|PubmedArticle|MedlineCitation)\b"), "PubMed XML", "PubMed format (.nbib)"),
     (re.compile(r"<(?:modsCollection|mods)\b"), "MODS XML", "RIS or BibTeX"),
     (re.compile(r"<rdf:RDF\b"), "RDF (Zotero RDF?)", "RIS, BibTeX or CSL-JSON"),
     (re.compile(r"<(?:b:Sources|Sources)\b[^>]*bibliography"), "Word/MSBib XML", "RIS or BibTeX"),
@@ -184,7 +184,10 @@ def _xml_hint(head: str) -> str:
     for pattern, kind, instead in _XML_KINDS:
         if pattern.search(head):
             return f" (it is {kind}, which reviewkit does not read: export the records as {instead} instead)"
-    return " (it is XML but not EndNote XML, the one XML format reviewkit reads: export the records as RIS instead)"
+    return (
+        " (it is XML but neither EndNote XML nor PubMed XML, the XML reviewkit reads: "
+        "export the records as RIS instead)"
+    )
 
 
 def _table_hint(head: str) -> str:
