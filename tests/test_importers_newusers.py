@@ -546,3 +546,11 @@ def test_pubmed_xml_articles_and_books(tmp_path: Path) -> None:
 def test_pubmed_xml_cut_short_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError, match="not well-formed XML"):
         read_records(write(tmp_path, "cut.xml", _PUBMED_XML[:1500]))
+
+
+def test_page_placeholders_are_no_pages(tmp_path: Path) -> None:
+    text = (
+        "TY  - JOUR\nTI  - Ovid via Zotero\nSP  - No-Specified\nER  - \n\n"
+        "TY  - JOUR\nTI  - From a pandas export\nSP  - 12\nEP  - nan\nER  - \n"
+    )
+    assert [r.pages for r in read_records(write(tmp_path, "p.ris", text)).records] == ["", "12"]
