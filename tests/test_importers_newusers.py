@@ -554,3 +554,24 @@ def test_page_placeholders_are_no_pages(tmp_path: Path) -> None:
         "TY  - JOUR\nTI  - From a pandas export\nSP  - 12\nEP  - nan\nER  - \n"
     )
     assert [r.pages for r in read_records(write(tmp_path, "p.ris", text)).records] == ["", "12"]
+
+
+# --- Ovid exports indented by one space or with one space before the dash ---------------------------
+
+
+def test_ovid_one_space_tags_and_indented_export(tmp_path: Path) -> None:
+    one_space = (
+        "<53. >\nVN - Ovid Technologies\nDB - PsycINFO\nAN - Dissertation Abstract: 2014-99150-257.\n"
+        "TI - Academic procrastination in college students.\nYR - 2014\nAU - Sudler, Eric L\n"
+        "AB - We studied procrastination.\n\n<54. >\nVN - Ovid Technologies\nDB - PsycINFO\n"
+        "TI - A second record.\nYR - 2015\nAU - Doe, Jane\n"
+    )
+    result = read_records(write(tmp_path, "ovid_one_space.txt", one_space))
+    assert result.format == "ovid" and [r.title for r in result.records] == [
+        "Academic procrastination in college students.",
+        "A second record.",
+    ]
+    assert result.records[0].authors == ("Sudler, Eric L",) and result.records[0].year == 2014
+    indented = "\n".join(" " + ln if ln else ln for ln in one_space.replace("VN - ", "VN  - ").split("\n"))
+    again = read_records(write(tmp_path, "ovid_indented.txt", indented))
+    assert [r.title for r in again.records] == [r.title for r in result.records]
