@@ -575,3 +575,14 @@ def test_ovid_one_space_tags_and_indented_export(tmp_path: Path) -> None:
     indented = "\n".join(" " + ln if ln else ln for ln in one_space.replace("VN - ", "VN  - ").split("\n"))
     again = read_records(write(tmp_path, "ovid_indented.txt", indented))
     assert [r.title for r in again.records] == [r.title for r in result.records]
+
+
+def test_wos_copy_whose_continuation_lines_lost_their_indent(tmp_path: Path) -> None:
+    text = (
+        "FN Thomson Reuters Web of Knowledge\nVR 1.0\nPT J\nUT BCI:BCI201300112663\n"
+        "TI Importance of methane-derived carbon as a basal resource for two benthic\nconsumers in arctic lakes\n"
+        "AU Medvedeff, Cassandra A.\nHershey, Anne E.\nSO Hydrobiologia\nPY 2013\nER\n\nEF\n"
+    )
+    (rec,) = read_records(write(tmp_path, "wok.txt", text)).records
+    assert rec.title.endswith("two benthic consumers in arctic lakes")
+    assert rec.authors == ("Medvedeff, Cassandra A.", "Hershey, Anne E.") and rec.year == 2013

@@ -24,6 +24,13 @@ def _continuation(line: str) -> str | None:
     return line[3:] if line.startswith("   ") else None
 
 
+_INDENTED = re.compile(r"^   \S", re.M)
+
+
+def _unindented(line: str) -> str | None:
+    return line.strip() or None
+
+
 def _type(rec: TaggedRecord) -> str:
     dt = rec.joined("DT").lower()
     if "proceedings" in dt or "meeting" in dt:
@@ -82,12 +89,15 @@ class WosImporter(Importer):
 
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse all PT ... ER records."""
+        # A copy whose continuation lines lost their three-space indent (one of Zotero's test inputs,
+        # pasted from a browser): when no line of the file is indented, an untagged line continues.
+        indented = _INDENTED.search(text) is not None
         records = split_tagged(
             text.split("\n"),
             _TAG,
             frozenset({"PT"}),
             "ER",
-            _continuation,
+            _continuation if indented else _unindented,
             outside=frozenset({"FN", "VR", "EF"}),
         )
         for rec in records:
