@@ -581,7 +581,7 @@ def test_wos_copy_whose_continuation_lines_lost_their_indent(tmp_path: Path) -> 
     text = (
         "FN Thomson Reuters Web of Knowledge\nVR 1.0\nPT J\nUT BCI:BCI201300112663\n"
         "TI Importance of methane-derived carbon as a basal resource for two benthic\nconsumers in arctic lakes\n"
-        "AU Medvedeff, Cassandra A.\nHershey, Anne E.\nSO Hydrobiologia\nPY 2013\nER\n\nEF\n"
+        "AU Medvedeff, Cassandra A. (medvedeff22@example.edu)\nHershey, Anne E.\nSO Hydrobiologia\nPY 2013\nER\n\nEF\n"
     )
     (rec,) = read_records(write(tmp_path, "wok.txt", text)).records
     assert rec.title.endswith("two benthic consumers in arctic lakes")

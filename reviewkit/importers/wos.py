@@ -25,6 +25,8 @@ def _continuation(line: str) -> str | None:
 
 
 _INDENTED = re.compile(r"^   \S", re.M)
+# Web of Knowledge (BIOSIS) wrote the author's e-mail after the name: "Medvedeff, Cassandra A. (m@ufl.edu)".
+_EMAIL = re.compile(r"\s*\([^()\s]+@[^()\s]+\)")
 
 
 def _unindented(line: str) -> str | None:
@@ -56,7 +58,7 @@ def wos_fields(rec: TaggedRecord) -> dict[str, Any]:
     return {
         "title": rec.joined("TI"),
         "abstract": rec.joined("AB"),
-        "authors": tuple(a.strip() for a in authors if a.strip()),
+        "authors": tuple(a for a in (_EMAIL.sub("", a).strip() for a in authors) if a),
         "year": norm_year(rec.joined("PY") or rec.joined("EY") or rec.joined("PD") or rec.joined("EA")),
         "journal": rec.joined("SO"),
         "volume": rec.joined("VL"),
