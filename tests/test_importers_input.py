@@ -143,7 +143,8 @@ def test_unknown_format() -> None:
     msg = str(err.value)
     assert "could not recognise the format of" in msg and "unknown_format.txt" in msg
     assert (
-        "--format with one of: bibtex, citation, csv, endnote, json, jsonl, noteexpress, ovid, pubmed, refworks, ris, wos"
+        "--format with one of: bibtex, citation, cssci, csv, endnote, endnotexml, estudy, json, jsonl, noteexpress, "
+        "ovid, pubmed, pubmedxml, refworks, ris, wos"
         in msg
     )
 

@@ -1,9 +1,10 @@
 """Provides `read_records`: turn a bibliographic export file into `Record`s, detecting format and encoding.
 
 Formats (short names): bibtex, citation (abstract + GB/T 7714 reference lines), csv (Scopus, Embase,
-ASReview, any CSV/TSV), endnote (refer/EndNote tagged, CNKI), json (CSL-JSON arrays, e.g. from
-Zotero), jsonl, noteexpress (CNKI), ovid (MEDLINE, Embase, PsycINFO ... on Ovid), pubmed (MEDLINE/.nbib), refworks (CNKI), ris, wos (Web of
-Science plain text).
+ASReview, any CSV/TSV), cssci (CSSCI text export), endnote (refer/EndNote tagged, CNKI), endnotexml
+(EndNote XML), estudy (CNKI E-Study), json (CSL-JSON arrays, e.g. from Zotero; OpenAlex works), jsonl,
+noteexpress (CNKI), ovid (MEDLINE, Embase, PsycINFO ... on Ovid), pubmed (MEDLINE/.nbib), pubmedxml
+(PubMed XML), refworks (CNKI), ris, wos (Web of Science plain text).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ _ALIASES = {
     "medline": "pubmed",
     "enw": "endnote",
     "refer": "endnote",
+    "endnote-xml": "endnotexml",
+    "enlxml": "endnotexml",
     "isi": "wos",
     "webofscience": "wos",
     "tsv": "csv",
@@ -47,6 +50,7 @@ _SUFFIX_FORMAT = {
     "medline": "pubmed",
     "net": "noteexpress",
     "enw": "endnote",
+    "xml": "endnotexml",
     "isi": "wos",
     "csv": "csv",
     "tsv": "csv",
@@ -118,7 +122,7 @@ def _detect(path: str, head: str) -> str:
             best, best_score = name, score
     if best:
         return best
-    hint = _id_list_hint(head) or (_table_hint(head) if by_suffix == "csv" or suffix in {"csv", "tsv", "txt"} else "")
+    hint = _id_list_hint(head) or _xml_hint(head) or (_table_hint(head) if by_suffix == "csv" or suffix in {"csv", "tsv", "txt"} else "")
     raise ImportFormatError(
         path,
         None,
@@ -137,12 +141,36 @@ def _id_list_hint(head: str) -> str:
         return ""
     if all(_PMID.fullmatch(ln) for ln in lines):
         return (
-            " (it is a list of PubMed IDs, without titles or abstracts; export the records in "
+            " (it is a list of PubMed IDs, without titles or abstracts: export the records in "
             "PubMed format, or as .nbib, instead)"
         )
     if all(_DOI.fullmatch(ln) for ln in lines):
-        return " (it is a list of DOIs, without titles or abstracts; export the records themselves, e.g. as RIS)"
+        return " (it is a list of DOIs, without titles or abstracts: export the records themselves, e.g. as RIS)"
     return ""
+
+
+_XML_KINDS = (
+    (re.compile(r"<(?:modsCollection|mods)\b"), "MODS XML", "RIS or BibTeX"),
+    (re.compile(r"<rdf:RDF\b"), "RDF (Zotero RDF?)", "RIS, BibTeX or CSL-JSON"),
+    (re.compile(r"<(?:b:Sources|Sources)\b[^>]*bibliography"), "Word/MSBib XML", "RIS or BibTeX"),
+)
+
+
+# (Hints use no ';': a folder import shows a refused file's reason up to its first ';'.)
+_XML_START = re.compile(r"<(?:\?xml|!DOCTYPE|[A-Za-z][\w:.-]*[\s>/])")
+
+
+def _xml_hint(head: str) -> str:
+    """For an XML document of a kind we do not read: name it and say what to export instead."""
+    if not _XML_START.match(head.lstrip("\ufeff \t\r\n")):
+        return ""  # (Ovid's "<1>" record lines are no XML)
+    for pattern, kind, instead in _XML_KINDS:
+        if pattern.search(head):
+            return f" (it is {kind}, which reviewkit does not read: export the records as {instead} instead)"
+    return (
+        " (it is XML but neither EndNote XML nor PubMed XML, the XML reviewkit reads: "
+        "export the records as RIS instead)"
+    )
 
 
 def _table_hint(head: str) -> str:
@@ -156,7 +184,7 @@ def _table_hint(head: str) -> str:
     columns = [c.strip() for c in next(csv.reader([first], delimiter=delimiter))]
     return (
         f" (it looks like a table, but none of its columns {', '.join(columns[:12])} is a title or "
-        "abstract; name the title column 'Title')"
+        "abstract: name the title column 'Title')"
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import fields as dc_fields
 from typing import Any, ClassVar
 
 from reviewkit.errors import ImportFormatError
-from reviewkit.importers.markup import strip_markup
+from reviewkit.importers.markup import cnki_breaks, strip_markup
 from reviewkit.importers.normalise import lang_of
 from reviewkit.records import Record, SkippedRecord
 
@@ -130,6 +130,7 @@ _NAMES_FIELDS = ("authors", "authors_alt", "keywords")
 
 
 _MARKED = ("title", "abstract", "title_alt", "abstract_alt")
+_TITLES = frozenset({"title", "title_alt"})
 
 
 def nfc(fields: dict[str, Any]) -> None:
@@ -137,12 +138,17 @@ def nfc(fields: dict[str, Any]) -> None:
 
     The markup databases leave in titles and abstracts (JATS from Crossref-fed Lens and Dimensions,
     PubMed's structured-abstract XML, publishers' HTML: see `markup.strip_markup`) is removed and
-    its entities decoded.
+    its entities decoded; CNKI's ``(#br)`` line-break marker becomes a line break and its ``<正>``
+    mark goes; a title's line breaks and runs of spaces become single spaces.
     """
     for key in _MARKED:
         value = fields.get(key)
         if value and ("<" in value or "&" in value):
-            fields[key] = strip_markup(value)
+            value = fields[key] = strip_markup(value)
+        if value and ("(#br)" in value or value.startswith("<正>")):
+            value = fields[key] = cnki_breaks(value)
+        if value and key in _TITLES and ("\n" in value or "\t" in value or "  " in value):
+            fields[key] = " ".join(value.split())  # Springer's formulas bring line breaks and indentation
     for key in _TEXT:
         value = fields.get(key)
         if value and not value.isascii() and not unicodedata.is_normalized("NFC", value):

@@ -27,8 +27,49 @@ _MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
 _INHERIT_AS = {"title": "booktitle", "subtitle": "booksubtitle"}
 
 
+_INITIALS = re.compile(r"^[A-Z][A-Z.\-]{0,7}$")
+
+
+def _comma_list(name: str) -> list[str]:
+    """One BibTeX "name" that is really several: the Cochrane Library writes ``{Huey, SL, Mehta, NH, and
+    Mehta, S}`` (pairs of surname and initials, "and" only before the last), so the part before the
+    "and" holds two authors and ends with a comma. A trailing comma is dropped from any name."""
+    tokens = [t.strip() for t in name.split(",")]
+    if len(tokens) > 1 and not tokens[-1]:
+        tokens.pop()
+    if len(tokens) >= 4 and len(tokens) % 2 == 0 and "{" not in name:
+        surnames, initials = tokens[0::2], tokens[1::2]
+        if all(surnames) and all(_INITIALS.match(i) for i in initials):
+            return [f"{s}, {i}" for s, i in zip(surnames, initials, strict=True)]
+    return [", ".join(tokens)]
+
+
+_COMMENT_LINE = re.compile(r"^[ \t]*%", re.M)
+
+
+def _without_comment_lines(text: str) -> str:
+    """`text` with its ``%`` comment lines outside entries blanked (line numbers kept).
+
+    Biber and JabRef read ``%`` lines between entries as comments, and people comment entries out
+    so (``%@inbook{test2,`` / ``%  year = 2008,`` / ``%}``); bibtexparser read such an entry as one
+    with fields named ``%  year`` or failed on it. Inside an entry a ``%`` line is left as it is.
+    """
+    if not _COMMENT_LINE.search(text):
+        return text
+    lines = text.split("\n")
+    depth = 0
+    for i, line in enumerate(lines):
+        if depth == 0 and line.lstrip(" \t").startswith("%"):
+            lines[i] = ""
+            continue
+        plain = line.replace("\\{", "").replace("\\}", "")
+        depth = max(0, depth + plain.count("{") - plain.count("}"))
+    return "\n".join(lines)
+
+
 def _authors(value: str) -> tuple[str, ...]:
-    return tuple(n for n in (latex_to_text(name) for name in split_names(value)) if n)
+    names = [part for name in split_names(value) for part in _comma_list(name)]
+    return tuple(n for n in (latex_to_text(name) for name in names) if n)
 
 
 def bibtex_fields(e: dict[str, str]) -> dict[str, Any]:
@@ -138,7 +179,7 @@ class BibtexImporter(Importer):
         from bibtexparser.entrypoint import parse_string
 
         with _quiet_splitter():
-            library = parse_string(text)
+            library = parse_string(_without_comment_lines(text))
         number = 0
         found: list[tuple[int, int, dict[str, str] | str]] = []
         for block in library.blocks:

@@ -7,14 +7,17 @@ and pylatexenc).
 
 from reviewkit.importers import (  # noqa: F401  (each module registers its importer)
     bibtex,
+    chinese,
     citation,
     csljson,
     csvfile,
     endnote,
+    endnotexml,
     jsonl,
     noteexpress,
     ovid,
     pubmed,
+    pubmedxml,
     refworks,
     ris,
     wos,

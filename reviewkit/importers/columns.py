@@ -45,6 +45,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "py",
         "pubyear",
         "year published",
+        "published year",
         "出版年",
         "年",
         "年份",
@@ -59,6 +60,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "journal title",
         "journal_name",
         "journal name",
+        "journal/book",
         "primary_location.source.display_name",
         "host_venue.display_name",
         "so",
@@ -70,12 +72,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "来源",
         "文献来源",
         "source",
+        "publication",
     ),
     "volume": ("volume", "vl", "vol", "journal volume", "biblio.volume", "卷"),
     "issue": ("issue", "issue number", "journal issue", "biblio.issue", "is", "number", "no", "期"),
     "pages": ("pages", "page", "pagination", "pg", "页码"),
     "page_start": ("page start", "start page", "start_page", "biblio.first_page", "bp", "sp"),
     "page_end": ("page end", "end page", "end_page", "biblio.last_page", "ep"),
+    "article_number": ("art. no.", "article number", "ar"),
     "doi": ("doi", "item doi", "di", "do", "ids.doi"),
     "keywords": ("author keywords", "keywords", "de", "kw", "manual tags", "关键词", "中文关键词"),
     "keywords_extra": ("index keywords", "keywords plus", "automatic tags", "ieee terms", "mesh terms"),
@@ -100,6 +104,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "ut",
         "pmid",
         "pubmed id",
+        "covidence #",
         "accession number",
         "an",
         "key",
@@ -165,6 +170,8 @@ def map_columns(header: list[str]) -> dict[str, int]:
             if n in index:
                 out[fieldname] = index[n]
                 break
+    if "bp" in index and out.get("pages") == index.get("pg"):
+        del out["pages"]  # Web of Science's tab-delimited PG is the page count; its pages are BP-EP
     return out
 
 

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from reviewkit.importers.base import Importer, ParseContext
-from reviewkit.importers.jsonl import json_fields
+from reviewkit.importers.jsonl import json_fields, results_of
 from reviewkit.importers.markup import strip_markup
 from reviewkit.importers.normalise import (
     clean,
@@ -69,6 +69,17 @@ def csl_fields(obj: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _parse_document(text: str, ctx: ParseContext) -> None:
+    """One JSON object: an API page's results, or a single item."""
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        ctx.fail(exc.lineno, f"invalid JSON: {exc.msg}", None)
+        return
+    for number, item in enumerate(results_of(obj), 1):
+        ctx.add(json_fields(item), 1, number)
+
+
 @importers.register("json.v1")
 class JsonArrayImporter(Importer):
     """A JSON array of items: CSL-JSON (Zotero's "CSL JSON" export) or objects with Record field names."""
@@ -79,6 +90,8 @@ class JsonArrayImporter(Importer):
     def sniff(self, head: str) -> int:
         """Sure when the file starts with ``[`` followed by an object with CSL or Record keys."""
         start = head.lstrip("\ufeff \t\r\n")
+        if start.startswith("{"):  # one object: an OpenAlex work or API page, pretty-printed
+            return 90 if '"https://openalex.org/W' in start[:20000] else 0
         if not start.startswith("["):
             return 0
         if re.search(r'"(title|container-title|issued|author|abstract|DOI)"\s*:', start[:20000]):
@@ -89,6 +102,9 @@ class JsonArrayImporter(Importer):
         """Parse the array item by item, so a bad item is reported with its line."""
         decoder = json.JSONDecoder()
         pos = len(text) - len(text.lstrip())
+        if text.startswith("{", pos):
+            _parse_document(text, ctx)
+            return
         if not text.startswith("[", pos):
             ctx.fail(1, "expected a JSON array of items ('[' ...)", None)
             return

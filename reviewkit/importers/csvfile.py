@@ -60,6 +60,7 @@ def _listish(value: str) -> list[str] | None:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PUBMED_NAME = re.compile(r"^\S.* [A-Z]{1,4}\.$")
 
 
 def split_authors(value: str) -> tuple[str, ...]:
@@ -81,6 +82,8 @@ def split_authors(value: str) -> tuple[str, ...]:
     parts = [p.strip() for p in re.split(r"[,，、]", v) if p.strip()]
     if len(parts) == 2 and " " not in parts[0] and not _CJK.search(v):
         return (v,)  # "Smith, John" / "Porter, Michael E.": one author written family-first
+    if len(parts) > 1 and _PUBMED_NAME.match(parts[-1]) and all(_PUBMED_NAME.match(p + ".") for p in parts[:-1]):
+        parts[-1] = parts[-1][:-1]  # PubMed's CSV ends its list with a full stop: "Lim SM, Lau Y."
     return tuple(parts)
 
 
@@ -117,7 +120,11 @@ def _keywords(*values: str) -> tuple[str, ...]:
 
 
 # Springer Link's CSV runs the names together: "Araz R. AlievNigar T. Ismayilova".
-_SPRINGER_JOIN = re.compile(r"(?<=[a-z\u00df-\u00ff])(?<!\bMc)(?<!\bMac)(?<!\bDe)(?<!\bDi)(?<!\bLa)(?<!\bLe)(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff])")
+# The next name may start with an initial: "R. Yam-UicabJ. L. Lopez-Martinez".
+_SPRINGER_JOIN = re.compile(
+    r"(?<=[a-z\u00df-\u00ff])(?<!\bMc)(?<!\bMac)(?<!\bDe)(?<!\bDi)(?<!\bLa)(?<!\bLe)"
+    r"(?=[A-Z\u00c0-\u00de](?:[a-z\u00df-\u00ff]|\.))"
+)
 
 
 def cols_named(header: list[str]) -> frozenset[str]:
@@ -159,7 +166,7 @@ def row_fields(row: list[str], header: list[str], cols: dict[str, int]) -> dict[
         "journal": journal,
         "volume": volume,
         "issue": issue,
-        "pages": norm_pages(pages) or norm_pages(get("page_start"), get("page_end")),
+        "pages": norm_pages(pages) or norm_pages(get("page_start"), get("page_end")) or get("article_number"),
         "doi": norm_doi(get("doi")),
         "keywords": _keywords(get("keywords"), get("keywords_extra")),
         "language": norm_language(get("language")),

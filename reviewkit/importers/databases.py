@@ -25,7 +25,7 @@ from reviewkit.importers.textio import decode_head, normalise_newlines
 HEAD_BYTES = 256 * 1024
 """How much of a file `detect_database` reads."""
 
-BY_FORMAT = {"wos": "Web of Science", "pubmed": "PubMed"}
+BY_FORMAT = {"wos": "Web of Science", "pubmed": "PubMed", "estudy": "CNKI", "cssci": "CSSCI"}
 """Formats that only one database writes."""
 
 _CANONICAL = {

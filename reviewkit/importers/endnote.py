@@ -51,11 +51,19 @@ class _Refer:
         return out
 
 
+def _new_after_blank(tag: str, current: _Refer) -> bool:
+    """After blank lines: a new record, unless `current` began with ``%0`` and `tag` is not a second title."""
+    return "0" not in current.fields or (tag == "T" and "T" in current.fields)
+
+
 def split_refer(lines: list[str]) -> tuple[list[_Refer], list[tuple[int, str]]]:
     """Split refer lines into records.
 
-    A record starts at the first tag line after blank line(s), or at a second ``%0`` line.
-    Untagged lines (CNKI's TAB-indented paragraphs, even after blank lines) continue the last field.
+    A record starts at a second ``%0`` line, or at the first tag line after blank line(s) when the
+    record has no ``%0`` (plain refer) or the tag is a second ``%T`` (AIS puts ``%T`` before ``%0``). Untagged lines (CNKI's TAB-indented paragraphs, even after blank
+    lines) continue the last field, and so does a tag line after blank lines inside a record that
+    began with ``%0``: CNKI writes a thesis abstract as paragraphs separated by blank lines and then
+    the record's last tags (``%P``, ``%W CNKI``) after one more blank line.
 
     Returns:
         (records, problems) where problems are (line, message) for text found outside any record.
@@ -80,7 +88,9 @@ def split_refer(lines: list[str]) -> tuple[list[_Refer], list[tuple[int, str]]]:
                 )
             continue
         tag = m.group("tag")
-        if current is None or after_blank or (tag == "0" and "0" in current.fields):
+        if tag == "0" and current is not None and list(current.fields) == ["0"]:
+            current.fields["0"] = []  # "%0 Serial" then "%0 Audio": the second type wins, one record
+        elif current is None or (tag == "0" and "0" in current.fields) or (after_blank and _new_after_blank(tag, current)):
             current = _Refer(no, len(records) + 1)
             records.append(current)
         after_blank = False

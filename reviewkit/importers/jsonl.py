@@ -17,6 +17,7 @@ from reviewkit.importers.normalise import (
     norm_year,
     split_list,
 )
+from reviewkit.importers.openalex import is_openalex_work, openalex_fields
 from reviewkit.records import Record
 from reviewkit.registry import importers
 
@@ -43,7 +44,9 @@ def _names(value: Any) -> tuple[str, ...]:
 
 
 def json_fields(obj: dict[str, Any]) -> dict[str, Any]:
-    """Map one JSON object (Record field names; a few common aliases) to Record keyword arguments."""
+    """Map one JSON object (Record field names; a few common aliases; an OpenAlex work) to Record keyword arguments."""
+    if is_openalex_work(obj):
+        return openalex_fields(obj)
     get = obj.get
     fields: dict[str, Any] = {k: clean(get(k)) for k in _TEXT_FIELDS if get(k) is not None}
     if "title" not in fields and get("primary_title"):
@@ -67,6 +70,14 @@ def json_fields(obj: dict[str, Any]) -> dict[str, Any]:
     fields["raw"] = dict(raw) if isinstance(raw, dict) else {}
     fields["raw"].update(extra)
     return fields
+
+
+def results_of(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    """The items of an API page (OpenAlex's ``{"meta": ..., "results": [...]}``), or `obj` itself."""
+    results = obj.get("results")
+    if isinstance(results, list) and "meta" in obj:
+        return [r for r in results if isinstance(r, dict)]
+    return [obj]
 
 
 @importers.register("jsonl.v1")
@@ -105,4 +116,6 @@ class JsonlImporter(Importer):
             if not isinstance(obj, dict):
                 ctx.fail(no, f"expected a JSON object, found {type(obj).__name__}", number)
                 continue
-            ctx.add(json_fields(obj), no, number)
+            for i, item in enumerate(results_of(obj)):
+                number += 1 if i else 0
+                ctx.add(json_fields(item), no, number)

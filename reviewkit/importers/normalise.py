@@ -151,10 +151,18 @@ def norm_year(value: object) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_NO_PAGES = re.compile(r"^\(?(?:no[- ]?specified|no pagination|not specified|nan|n/?a|null|none)\)?$", re.I)
+
+
 def norm_pages(start: object, end: object = "") -> str:
-    """Pages as "21-25" (or "21-25,18" for CNKI's "21-25+18"); "" when none."""
+    """Pages as "21-25" (or "21-25,18" for CNKI's "21-25+18"); "" when none.
+
+    Placeholders are no pages: Ovid's "No-Specified", Embase's "(no pagination)", pandas' "nan".
+    """
     s = clean(start).replace("--", "-").replace("–", "-").replace("+", ",")
     e = clean(end).replace("+", ",")
+    s = "" if _NO_PAGES.match(s) else s
+    e = "" if _NO_PAGES.match(e) else e
     s = re.sub(r"\s*-\s*", "-", s)
     if s and e and e != s and "-" not in s:
         return f"{s}-{e}"

@@ -32,7 +32,7 @@ from reviewkit.registry import importers
 _HEADER = re.compile(r"^<\s*(\d+)\s*\.?\s*>\s*$")
 _TAG = re.compile(r"^(?P<tag>[A-Z][A-Z0-9]{1,3})\s{0,3}-(?: (?P<value>.*)|\s*$)")
 _LABEL = re.compile(r"^[A-Z][A-Za-z0-9/()&,' -]{1,70}$")
-_SNIFF_HEADER = re.compile(r"^<\s*\d+\s*\.?\s*>\s*$", re.M)
+_SNIFF_HEADER = re.compile(r"^ ?<\s*\d+\s*\.?\s*>\s*$", re.M)
 _DOC_TYPE = re.compile(
     r"(?<=[.?!])\s*\[(?:Article|Review|Editorial|Letter|Note|Erratum|Comment|Conference Paper|"
     r"Short Survey|Book Chapter|Book|Chapter|Report)\]\s*$"
@@ -120,11 +120,25 @@ class OvidRecord:
 
 def _is_tagged(text: str) -> bool:
     head = text[:20000]
-    return "VN  - Ovid" in head or len(re.findall(r"^(TI|AU|SO|AB|UI|DB)  - ", head, re.M)) >= 3
+    return _VN.search(head) is not None or len(_TAGGED_SIGN.findall(head)) >= 3
+
+
+# Also "VN - Ovid" (one space) and the whole export indented by one space, as two inputs of Zotero's
+# Ovid tests have them.
+_VN = re.compile(r"^ ?VN {1,2}- Ovid", re.M)
+_TAGGED_SIGN = re.compile(r"^ ?(?:TI|AU|SO|AB|UI|DB) {1,2}- ", re.M)
+
+
+def _dedent(text: str) -> str:
+    """The export without the one space that indents every line of some copies (`` <7. >``)."""
+    if not text.lstrip("\n").startswith(" <"):
+        return text
+    return "\n".join(ln[1:] if ln.startswith(" ") else ln for ln in text.split("\n"))
 
 
 def _records(text: str, ctx: ParseContext) -> list[OvidRecord]:
     """Split the text at ``<N>`` lines and read each record's fields in the file's layout."""
+    text = _dedent(text)
     tagged = _is_tagged(text)
     records: list[OvidRecord] = []
     current: OvidRecord | None = None
@@ -235,7 +249,7 @@ class OvidImporter(Importer):
         """Sure on ``<N>`` record lines with Ovid's tagged fields or its field labels."""
         if not _SNIFF_HEADER.search(head):
             return 0
-        if "VN  - Ovid Technologies" in head or _is_tagged(head):
+        if _is_tagged(head):
             return 96
         labels = re.findall(r"^([A-Z][A-Za-z /()]+?)\s*\n[ \t]+\S", head, re.M)
         known = {name.lower() for name in labels} & LABELS.keys()

@@ -11,7 +11,11 @@ from reviewkit.importers.tagged import TaggedRecord, split_tagged
 from reviewkit.registry import importers
 
 _TAG = re.compile(r"^(?P<tag>[A-Z][A-Z0-9]{1,3})\s{0,3}-(?: (?P<value>.*)|\s*$)")
-_SNIFF_START = re.compile(r"^(PMID|OWN ) ?- \S", re.M)
+_SNIFF_START = re.compile(r"^(PMID|OWN |PMC ) ?- \S", re.M)
+# PubMed records start with PMID, ERIC's with OWN, PubMed Central's MEDLINE-format export with PMC.
+_START_TAGS = frozenset({"PMID", "OWN", "PMC"})
+# PubMed's placeholder in OAB when only the publisher has the abstract: no text to code.
+_NO_ABSTRACT = re.compile(r"^(?:Publisher:\s*)?Abstract available from the publisher\.?$", re.I)
 _SNIFF_TAGS = re.compile(r"^(TI  |AB  |FAU |AU  |DP  |PG  |JT  |TA  |STAT|LID )- ", re.M)
 
 
@@ -53,13 +57,14 @@ def medline_fields(rec: TaggedRecord) -> dict[str, Any]:
         "keywords": tuple(dict.fromkeys(keywords)),
         "language": norm_language(rec.joined("LA")),
         "type": _type(rec),
-        "key": rec.joined("PMID") or rec.joined("OID"),
+        "key": rec.joined("PMID") or rec.joined("OID") or rec.joined("PMC"),
         "raw": rec.raw(),
     }
     if rec.joined("TT"):
         fields["title_alt"] = rec.joined("TT")
-    if rec.joined("OAB"):
-        fields["abstract_alt"] = rec.joined("OAB")
+    other = rec.joined("OAB")
+    if other and not _NO_ABSTRACT.match(other):
+        fields["abstract_alt"] = other
     return fields
 
 
@@ -71,14 +76,14 @@ class PubmedImporter(Importer):
     suffixes = ("nbib", "txt", "medline")
 
     def sniff(self, head: str) -> int:
-        """Sure on a ``PMID-``/``OWN -`` line followed by other MEDLINE tags."""
+        """Sure on a ``PMID-``/``OWN -``/``PMC -`` line followed by other MEDLINE tags."""
         if _SNIFF_START.search(head) and len(_SNIFF_TAGS.findall(head, 0, 20000)) >= 2:
             return 95
         return 0
 
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse blank-line separated MEDLINE records."""
-        records = split_tagged(text.split("\n"), _TAG, frozenset({"PMID", "OWN"}), None, _continuation)
+        records = split_tagged(text.split("\n"), _TAG, _START_TAGS, None, _continuation)
         for rec in records:
             if rec.problems:
                 _, why = rec.problems[0]
@@ -95,6 +100,8 @@ def _check_last(records: list[TaggedRecord], text: str, ctx: ParseContext) -> No
     if not records:
         return
     last = records[-1]
+    if not _has_source_line(last):
+        return
     ends = [r for r in records[:-1] if r.fields]
     usual_end = ends and all("SO" in r.fields for r in ends)
     if usual_end and "SO" not in last.fields:
@@ -106,3 +113,11 @@ def _check_last(records: list[TaggedRecord], text: str, ctx: ParseContext) -> No
         )
     elif not ends and last.fields and "SO" not in last.fields and not text.endswith("\n"):
         ctx.warn(last.line, "the file ends inside a record without SO field: it looks cut", last.number)
+
+
+def _has_source_line(rec: TaggedRecord) -> bool:
+    """Whether a whole record of this kind ends with SO: PubMed's books and chapters (``PT  - Book
+    Chapter``, an NBK ``[bookaccession]``) and ERIC's records (reports, books, theses) have none."""
+    if any(owner.strip().upper() == "ERIC" for owner in rec.each("OWN")):
+        return False
+    return not any("book" in kind.lower() for kind in rec.each("PT"))

@@ -67,6 +67,18 @@ def refworks_fields(rec: TaggedRecord) -> dict[str, Any]:
     return fields
 
 
+_FIRST_RECORD = re.compile(r"^RT \S")
+
+
+def _without_header(lines: list[str]) -> list[str]:
+    """The lines with RefWorks' own header blanked (line numbers kept): "Refworks Export Tagged Format",
+    "Character Set=utf-8" and the "Tag legend" (``RT=Reference Type`` ...) before the first record."""
+    if not lines or not lines[0].lstrip("\ufeff").lower().startswith("refworks export"):
+        return lines
+    first = next((i for i, ln in enumerate(lines) if _FIRST_RECORD.match(ln)), len(lines))
+    return [""] * first + lines[first:]
+
+
 @importers.register("refworks.v1")
 class RefworksImporter(Importer):
     """RefWorks tagged format (``RT Journal Article``, ``A1``, ``T1`` ...), one of CNKI's exports."""
@@ -82,7 +94,7 @@ class RefworksImporter(Importer):
 
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse blank-line separated RefWorks records."""
-        records = split_tagged(text.split("\n"), _TAG, frozenset({"RT"}), None, _continuation)
+        records = split_tagged(_without_header(text.split("\n")), _TAG, frozenset({"RT"}), None, _continuation)
         for rec in records:
             if rec.problems:
                 _, why = rec.problems[0]

@@ -20,6 +20,9 @@ from reviewkit.registry import importers
 _TAG = re.compile(r"^[A-Z][A-Z0-9]  -", re.M)
 _TY = re.compile(r"^\s*TY  - ", re.M)
 _ER = re.compile(r"^ER  -", re.M)
+# Some writers (cnki-converter, an export in Zotero's RIS tests) put one space before the dash.
+_TY_ONE_SPACE = re.compile(r"^\s*TY - \S", re.M)
+_ONE_SPACE_TAG = re.compile(r"^([A-Z][A-Z0-9]) -( |$)")
 
 
 # A line that tries to be a tag but has the wrong spacing ("TI-Innovation", "AU -Smith", "PY - 2020").
@@ -213,6 +216,11 @@ def _make_parser() -> Any:
     return LineParser()
 
 
+def _one_space(lines: list[str]) -> bool:
+    """Whether these lines write their tags ``TY - JOUR`` (one space before the dash) and never ``TY  - ``."""
+    return any(_TY_ONE_SPACE.match(ln) for ln in lines) and not any(_TAG.match(ln) for ln in lines)
+
+
 def _first(value: Any) -> str:
     if value.__class__ is str:
         return value
@@ -310,13 +318,16 @@ class RisImporter(Importer):
         tags = len(_TAG.findall(head, 0, 20000))
         if _TY.search(head) and tags >= 2:
             return 95
+        if _one_space(head.split("\n", 200)[:200]):
+            return 90
         if tags >= 5 and _ER.search(head):
             return 60
         return 0
 
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse RIS text with rispy, keeping each record's first line."""
-        self.parse_lines(text.split("\n"), ctx, ty_required=_TY.search(text) is not None)
+        has_ty = _TY.search(text) is not None or _TY_ONE_SPACE.search(text) is not None
+        self.parse_lines(text.split("\n"), ctx, ty_required=has_ty)
 
     def parse_lines(
         self, lines: list[str], ctx: ParseContext, *, ty_required: bool, first_line: int = 1, first_number: int = 0
@@ -333,6 +344,8 @@ class RisImporter(Importer):
         Returns:
             The number of the last record seen (for the next chunk's `first_number`).
         """
+        if _one_space(lines[:200]):
+            lines = [_ONE_SPACE_TAG.sub(r"\1  -\2", ln, count=1) for ln in lines]
         failures: list[tuple[int, str, int]] = []
         warnings: list[tuple[int, str, int]] = []
         parser = _make_parser()

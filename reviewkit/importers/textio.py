@@ -150,9 +150,20 @@ def _has_bom(data: bytes) -> bool:
 
 
 def _mostly_utf8(data: bytes, bad: list[tuple[int, str]]) -> bool:
-    """True when `data` is UTF-8 with a few stray bytes (a pasted Latin-1 or GBK character)."""
-    good = len(_UTF8_MULTIBYTE.findall(data, 0, 2_000_000))
-    return good > 0 and len(bad) <= max(3, good // 50)
+    """True when `data` is UTF-8 with a few stray bytes (a pasted Latin-1 or GBK character).
+
+    Good and bad bytes are counted in the same first 2 MB: `bad` is only the first bad bytes (up to
+    1,000), so comparing its length with a large file's good count would call a GBK file "UTF-8".
+    """
+    window = data[:2_000_000]
+    good = len(_UTF8_MULTIBYTE.findall(window))
+    if good == 0:
+        return False
+    allowed = max(3, good // 50)
+    if len(bad) <= allowed and len(bad) < 1000:
+        return True
+    n_bad = len(_ESCAPED.findall(window.decode("utf-8", errors="surrogateescape")))
+    return n_bad <= allowed
 
 
 def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str]:

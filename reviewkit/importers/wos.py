@@ -24,6 +24,15 @@ def _continuation(line: str) -> str | None:
     return line[3:] if line.startswith("   ") else None
 
 
+_INDENTED = re.compile(r"^   \S", re.M)
+# Web of Knowledge (BIOSIS) wrote the author's e-mail after the name: "Medvedeff, Cassandra A. (m@ufl.edu)".
+_EMAIL = re.compile(r"\s*\([^()\s]+@[^()\s]+\)")
+
+
+def _unindented(line: str) -> str | None:
+    return line.strip() or None
+
+
 def _type(rec: TaggedRecord) -> str:
     dt = rec.joined("DT").lower()
     if "proceedings" in dt or "meeting" in dt:
@@ -49,7 +58,7 @@ def wos_fields(rec: TaggedRecord) -> dict[str, Any]:
     return {
         "title": rec.joined("TI"),
         "abstract": rec.joined("AB"),
-        "authors": tuple(a.strip() for a in authors if a.strip()),
+        "authors": tuple(a for a in (_EMAIL.sub("", a).strip() for a in authors) if a),
         "year": norm_year(rec.joined("PY") or rec.joined("EY") or rec.joined("PD") or rec.joined("EA")),
         "journal": rec.joined("SO"),
         "volume": rec.joined("VL"),
@@ -82,12 +91,15 @@ class WosImporter(Importer):
 
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse all PT ... ER records."""
+        # A copy whose continuation lines lost their three-space indent (one of Zotero's test inputs,
+        # pasted from a browser): when no line of the file is indented, an untagged line continues.
+        indented = _INDENTED.search(text) is not None
         records = split_tagged(
             text.split("\n"),
             _TAG,
             frozenset({"PT"}),
             "ER",
-            _continuation,
+            _continuation if indented else _unindented,
             outside=frozenset({"FN", "VR", "EF"}),
         )
         for rec in records:
