@@ -3,8 +3,10 @@
 A file is cut right before a line that starts ``TY  - `` when the last non-blank line before it
 starts ``ER  -``: every block then starts between two records, so a block parses exactly as the
 same lines do when the whole file is parsed in one go (`reviewkit.importers.stream` cuts its text
-chunks at the same kind of line). Blocks are about `block` bytes: the first a sixteenth (the import
-starts writing sooner), those in the last one and a half blocks a quarter (it finishes sooner).
+chunks at the same kind of line). Blocks are about `block` bytes: the first a sixteenth, each next
+one twice as big until they are whole (the import starts writing while the parsing processes are
+still starting, and each gets a small block first), those in the last one and a half blocks a
+quarter (it finishes sooner).
 The cuts depend only on the file and `block`, so every process that reads a file this way finds
 the same blocks; process `part` of `parts` parses blocks part, part + parts, ... and only counts
 the lines of the others, so its records carry their line in the file. Record numbers are counted
@@ -45,7 +47,7 @@ def record_blocks(path: str, block: int) -> Iterator[tuple[int, int]]:
                 return
             yield start, cut
             start = cut
-            target = block if size - start > block * 3 // 2 else max(1, block // 4)
+            target = min(block, target * 2) if size - start > block * 3 // 2 else max(1, block // 4)
 
 
 def _cut_from(fh: BinaryIO, offset: int, size: int) -> int | None:
