@@ -16,23 +16,26 @@ from reviewkit.importers.normalise import (
     norm_type,
     norm_year,
 )
+from reviewkit.refi.xml import safe_parser
 from reviewkit.registry import importers
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SNIFF = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)?<xml>\s*<records>\s*<record>", re.S)
 
 
+def parse_xml(text: str, ctx: ParseContext) -> Any:
+    """The root element of an XML export, parsed safely; None when it is not well-formed (reported to `ctx` with its line)."""
+    data = _DECLARATION.sub("", text, count=1).encode("utf-8")
+    try:
+        return etree.fromstring(data, safe_xml_parser())
+    except etree.XMLSyntaxError as exc:
+        ctx.fail(exc.lineno, f"not well-formed XML: {exc.msg}", None)
+        return None
+
+
 def safe_xml_parser() -> etree.XMLParser:
     """An lxml parser that loads no DTD, resolves no entity, reads no network and refuses huge trees."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
-        huge_tree=False,
-    )
+    return safe_parser()
 
 
 def _text(el: Any, paragraphs: bool = False) -> str:
@@ -128,11 +131,8 @@ class EndnoteXmlImporter(Importer):
 
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse the document safely and add each ``<record>`` (bad XML is reported with its line)."""
-        data = _DECLARATION.sub("", text, count=1).encode("utf-8")
-        try:
-            root = etree.fromstring(data, safe_xml_parser())
-        except etree.XMLSyntaxError as exc:
-            ctx.fail(exc.lineno, f"not well-formed XML: {exc.msg}", None)
+        root = parse_xml(text, ctx)
+        if root is None:
             return
         for number, rec in enumerate(root.iterfind("records/record"), 1):
             ctx.add(record_fields(rec), rec.sourceline, number)

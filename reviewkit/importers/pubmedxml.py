@@ -9,11 +9,10 @@ from typing import Any
 from lxml import etree
 
 from reviewkit.importers.base import Importer, ParseContext
-from reviewkit.importers.endnotexml import safe_xml_parser
+from reviewkit.importers.endnotexml import parse_xml
 from reviewkit.importers.normalise import norm_doi, norm_language, norm_pages, norm_type, norm_year
 from reviewkit.registry import importers
 
-_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SNIFF = re.compile(r"<(?:PubmedArticleSet|PubmedArticle|PubmedBookArticle)\b")
 
 
@@ -145,11 +144,8 @@ class PubmedXmlImporter(Importer):
 
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse the document safely and add each article (bad XML is reported with its line)."""
-        data = _DECLARATION.sub("", text, count=1).encode("utf-8")
-        try:
-            root = etree.fromstring(data, safe_xml_parser())
-        except etree.XMLSyntaxError as exc:
-            ctx.fail(exc.lineno, f"not well-formed XML: {exc.msg}", None)
+        root = parse_xml(text, ctx)
+        if root is None:
             return
         nodes = [root] if root.tag in ("PubmedArticle", "PubmedBookArticle") else list(root)
         number = 0
