@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reviewkit.importers.stream as stream_mod
+import reviewkit.project.import_worker as worker_mod
 import reviewkit.project.importing as importing
 import reviewkit.store.writer as writer_mod
 from reviewkit.dedupe import KeyFilter
@@ -84,16 +85,18 @@ def _import_twice(db: Path, files: list[Path], **kw: Any) -> tuple[dict[str, Any
         store.close()
 
 
-@pytest.mark.parametrize("skip_bad", [False, True])
+@pytest.mark.parametrize(("skip_bad", "workers"), [(False, True), (True, True), (False, False), (True, False)])
 def test_filtered_streamed_threaded_import_equals_plain_import(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, skip_bad: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, skip_bad: bool, workers: bool
 ) -> None:
     a = _corpus(tmp_path / "a.ris", 600, seed=1, bad_at=450 if skip_bad else None)
     b = _corpus(tmp_path / "b.ris", 300, seed=1)  # the same start: all duplicates of a's records
     monkeypatch.setattr(importing, "BIG_IMPORT", 10**9)
     plain = _import_twice(tmp_path / "plain.db", [a, b], skip_bad=skip_bad)
     monkeypatch.setattr(importing, "BIG_IMPORT", 1)  # every import filtered ...
-    monkeypatch.setattr(writer_mod, "BATCH", 7)  # ... written by the helper thread in many small batches ...
+    monkeypatch.setattr(writer_mod, "BATCH", 7)  # ... written in many small batches ...
+    # (parsed here, the file is written by the helper thread; parsed by worker processes, by this one)
+    monkeypatch.setattr(worker_mod, "WORKER", workers)
     monkeypatch.setattr(stream_mod, "BLOCK_CHARS", 3000)  # ... and parsed in many chunks
     assert open_stream(a, stream_bytes=0).streamed
     fast = _import_twice(tmp_path / "fast.db", [a, b], skip_bad=skip_bad, stream_bytes=0)
