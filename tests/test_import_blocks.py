@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from pathlib import Path
 
 import pytest
+from test_import_scale import _snapshot
 
+import reviewkit.importers.stream as stream_mod
+import reviewkit.project.import_worker as worker_mod
 from reviewkit.errors import ImportFormatError
 from reviewkit.importers import read_records
 from reviewkit.importers.blocks import parse_blocks, record_blocks
-from reviewkit.importers.stream import NotStreamable
+from reviewkit.importers.stream import NotStreamable, open_stream
+from reviewkit.project.importing import import_files
+from reviewkit.store import Store
 
 
 def _parts(path: Path, encoding: str, block: int, parts: int, skip_bad: bool = True) -> tuple[list[object], list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -70,7 +76,8 @@ def test_a_bad_record_is_raised_with_its_number_in_its_block(tmp_path: Path) -> 
     with pytest.raises(ImportFormatError) as block:
         list(parse_blocks(str(f), "utf-8", 100))
     assert (block.value.line, block.value.reason) == (whole.value.line, whole.value.reason)
-    assert block.value.record is not None and block.value.record <= whole.value.record  # (counted from its block)
+    assert block.value.record is not None and whole.value.record is not None
+    assert block.value.record <= whole.value.record  # (counted from its block)
 
 
 def test_a_block_that_does_not_decode_asks_for_the_whole_file(tmp_path: Path) -> None:
@@ -97,3 +104,30 @@ def test_a_block_with_a_nul_byte_asks_for_the_whole_file(tmp_path: Path) -> None
     f.write_bytes(_ODD.encode() * 5 + b"TY  - JOUR\nTI  - a\x00b\nER  - \n")
     with pytest.raises(NotStreamable, match="NUL"):
         list(parse_blocks(str(f), "utf-8", 200, skip_bad=True))
+
+
+def _real_ris(shared: Path) -> list[Path]:
+    return sorted((shared / "realworld" / "ris").glob("*.ris"))
+
+
+def test_real_exports_import_through_two_workers_as_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_fixtures: Path
+) -> None:
+    """Every real RIS export, cut into small blocks and parsed by two workers, imports as the file read whole."""
+    files = _real_ris(shared_fixtures)
+    if not files:
+        pytest.skip("no real RIS exports in ../shared/fixtures/realworld/ris")
+    monkeypatch.setattr(stream_mod, "BLOCK_CHARS", 20_000)  # many blocks even in a small file
+    monkeypatch.setattr(worker_mod, "WORKERS", 2)
+    for k, f in enumerate(files):
+        if not open_stream(f, stream_bytes=0, skip_bad=True).streamed:
+            continue  # (not clean UTF-8: read whole either way)
+        results = []
+        for mode, stream_bytes in (("whole", sys.maxsize), ("blocks", 0)):
+            store = Store.open(tmp_path / f"{mode}-{k}.db")
+            reports = import_files(store, [f], skip_bad=True, stream_bytes=stream_bytes)
+            results.append((_snapshot(store), [(r.records, r.added, [str(s) for s in r.skipped],
+                                                [str(w) for w in r.warnings]) for r in reports]))  # fmt: skip
+            store.close()
+        assert results[1] == results[0], f.name
+        assert results[0][1][0][0] > 0
