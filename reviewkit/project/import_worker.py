@@ -1,20 +1,21 @@
-"""Provides `Workers` and `prepared_chunks`: the prepared records of a file, parsed in a worker process when it is streamed.
+"""Provides `Workers` and `prepared_chunks`: the prepared records of a file, parsed in worker processes when it is streamed.
 
 Parsing a big RIS file and working out each record's keys and rows (`import_keys.prepare`) takes
 about as long as writing it; in one process they take turns on one core. For a streamed file
-(`RecordStream.streamed`), a worker process (``python -m reviewkit.project.import_worker``) parses
-and prepares the records and sends them, a chunk at a time (MessagePack rows in a pickled message),
-through a pipe while this process looks up duplicates and writes: two cores. (Working out the
-keys here instead, the worker's work fell by 0.9 s of CPU per 100,000 records and this process's
-grew by 1.5 s: not kept.) The worker runs at most `AHEAD` chunks ahead, so memory stays bounded.
+(`RecordStream.streamed`), worker processes (``python -m reviewkit.project.import_worker``) parse
+and prepare the records and send them, a chunk at a time (MessagePack rows in a pickled message),
+through pipes while this process looks up duplicates and writes. A UTF-8 file gets `WORKERS` of
+them, each parsing every n-th block of whole records (`importers.blocks`); this process reads the
+chunks in file order and renumbers the records per block. (Working out the keys here instead, the
+worker's work fell by 0.9 s of CPU per 100,000 records and this process's grew by 1.5 s: not
+kept.) A worker runs at most `AHEAD` chunks ahead, so memory stays bounded.
 
-Nothing changes for the user: the worker reports a bad record as the same `ImportFormatError`
+Nothing changes for the user: the workers report a bad record as the same `ImportFormatError`
 (file, line, record) and skipped records (``--skip-bad``) as the same `SkippedRecord` list; the
 import still writes everything in the caller's transaction, so an error, Ctrl-C or a kill writes
-nothing. A worker that cannot be started, or ends before its first message (a Python that cannot
-run it), leaves the parsing to this process, as before.
+nothing. Workers that cannot be started, or end before their first message (a Python that cannot
+run them), leave the parsing to this process, as before.
 """
-
 from __future__ import annotations
 
 import contextlib
