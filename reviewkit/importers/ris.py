@@ -327,7 +327,10 @@ class RisImporter(Importer):
     def parse(self, text: str, ctx: ParseContext) -> None:
         """Parse RIS text with rispy, keeping each record's first line."""
         has_ty = _TY.search(text) is not None or _TY_ONE_SPACE.search(text) is not None
-        self.parse_lines(text.split("\n"), ctx, ty_required=has_ty)
+        lines = text.split("\n")
+        if _one_space(lines[:200]):  # ("TY - JOUR": only ever read whole, never streamed in chunks)
+            lines = [_ONE_SPACE_TAG.sub(r"\1  -\2", ln, count=1) for ln in lines]
+        self.parse_lines(lines, ctx, ty_required=has_ty)
 
     def parse_lines(
         self, lines: list[str], ctx: ParseContext, *, ty_required: bool, first_line: int = 1, first_number: int = 0
@@ -344,8 +347,6 @@ class RisImporter(Importer):
         Returns:
             The number of the last record seen (for the next chunk's `first_number`).
         """
-        if _one_space(lines[:200]):
-            lines = [_ONE_SPACE_TAG.sub(r"\1  -\2", ln, count=1) for ln in lines]
         failures: list[tuple[int, str, int]] = []
         warnings: list[tuple[int, str, int]] = []
         parser = _make_parser()
